@@ -1,0 +1,96 @@
+"""qpp_rules: the US Medicare Quality Payment Program rules for registration, elections and
+access, as explained, immutable decisions.
+
+Facts and a year's policy go in; an explained decision comes out; nothing else happens. No
+rule reads the clock, the environment, a file or the network.
+
+>>> import qpp_rules as qr
+>>> policy = qr.policy_for(2019)
+>>> policy.registration.window.contains(qr.eastern(2019, 7, 1, 16, 59, 59))
+True
+>>> str(qr.TIN("00-0765630"))
+'*****5630'
+"""
+
+from __future__ import annotations
+
+from qpp_rules.decisions import Decision, Outcome, Reason
+from qpp_rules.errors import (
+    InvalidChecksum,
+    InvalidFormat,
+    InvalidIdentifier,
+    InvalidInput,
+    InvalidLength,
+    NaiveDateTime,
+    PolicyConflict,
+    PolicyError,
+    PolicyFileError,
+    QppRulesError,
+    UnknownPolicyYear,
+)
+from qpp_rules.identifiers import (
+    NPI,
+    PTAN,
+    TIN,
+    ApmEntityId,
+    PracticeSiteId,
+    VendorId,
+    VirtualGroupId,
+)
+from qpp_rules.policy import (
+    Citation,
+    LowVolumeThreshold,
+    PolicyYear,
+    available_years,
+    load_policy_file,
+    plugin_errors,
+    policy_for,
+    reform,
+)
+from qpp_rules.time import EASTERN, Window, eastern, instant
+from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role, SizeBand
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EASTERN",
+    "NPI",
+    "PTAN",
+    "TIN",
+    "ApmEntityId",
+    "ApmModel",
+    "Citation",
+    "Decision",
+    "InvalidChecksum",
+    "InvalidFormat",
+    "InvalidIdentifier",
+    "InvalidInput",
+    "InvalidLength",
+    "LowVolumeThreshold",
+    "NaiveDateTime",
+    "OrgType",
+    "Outcome",
+    "Permission",
+    "PolicyConflict",
+    "PolicyError",
+    "PolicyFileError",
+    "PolicyYear",
+    "PracticeSiteId",
+    "Program",
+    "QppRulesError",
+    "Reason",
+    "Role",
+    "SizeBand",
+    "UnknownPolicyYear",
+    "VendorId",
+    "VirtualGroupId",
+    "Window",
+    "__version__",
+    "available_years",
+    "eastern",
+    "instant",
+    "load_policy_file",
+    "plugin_errors",
+    "policy_for",
+    "reform",
+]

@@ -1,0 +1,139 @@
+"""Explained decisions: every answer says which rule gave it and where that rule is written.
+
+A :class:`Decision` is a value: equal inputs give equal decisions, and a decision can be
+shared, cached and compared. Each :class:`Reason` carries the rule ID from the rule catalogue
+(``spec/RULES.md``), a sentence a person can read, and the citation (guide and section).
+
+>>> from qpp_rules import Decision, Reason
+>>> why = Reason("REG-ELIG-2", "CAHPS needs 2 or more clinicians.", "REG-GUIDE-2019 IV")
+>>> d = Decision.allow(why)
+>>> bool(d)
+True
+>>> print(d.explain())
+allowed
+  - [REG-ELIG-2] CAHPS needs 2 or more clinicians. (REG-GUIDE-2019 IV)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from qpp_rules.errors import InvalidInput
+
+__all__ = ["Decision", "Outcome", "Reason"]
+
+
+def _text(field: str) -> Callable[[Any, Any, Any], None]:
+    def check(_: Any, __: Any, value: Any) -> None:
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(field, f"non-empty text; got {value!r}"[:200])
+
+    return check
+
+
+@attrs.frozen(cache_hash=True)
+class Reason:
+    """Why: the rule ID, a sentence, and where the rule is written.
+
+    >>> Reason("ELE-CONF-1", "Confirmation is typing CONFIRM.", "ELECTION-GUIDE-2019").rule_id
+    'ELE-CONF-1'
+    """
+
+    rule_id: str = attrs.field(validator=_text("rule_id"))
+    message: str = attrs.field(validator=_text("message"))
+    citation: str = attrs.field(validator=_text("citation"))
+
+    def __str__(self) -> str:
+        return f"[{self.rule_id}] {self.message} ({self.citation})"
+
+
+def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
+    try:
+        reasons = tuple(value)
+    except TypeError:
+        raise InvalidInput("reasons", "an iterable of Reason") from None
+    for reason in reasons:
+        if not isinstance(reason, Reason):
+            raise InvalidInput("reasons", f"each reason is a Reason; got {type(reason).__name__}")
+    return reasons
+
+
+@attrs.frozen(cache_hash=True)
+class Decision:
+    """An answer (``allowed``) and the reasons behind it. ``bool(decision)`` is ``allowed``.
+
+    >>> why = Reason("REG-ELIG-1", "WI needs 25 or more clinicians.", "REG-GUIDE-2019 IV")
+    >>> no = Decision.refuse(why)
+    >>> bool(no), no.rule_ids
+    (False, ('REG-ELIG-1',))
+    """
+
+    allowed: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    reasons: tuple[Reason, ...] = attrs.field(default=(), converter=_reasons)
+
+    @classmethod
+    def allow(cls, *reasons: Reason) -> Decision:
+        """A yes, with its reasons."""
+        return cls(True, reasons)
+
+    @classmethod
+    def refuse(cls, *reasons: Reason) -> Decision:
+        """A no, with its reasons."""
+        return cls(False, reasons)
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The rule IDs of the reasons, in order."""
+        return tuple(reason.rule_id for reason in self.reasons)
+
+    def explain(self) -> str:
+        """The decision and every reason, one a line, as a person reads it."""
+        head = "allowed" if self.allowed else "refused"
+        return "\n".join([head, *(f"  - {reason}" for reason in self.reasons)])
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+S = TypeVar("S")
+E = TypeVar("E")
+N = TypeVar("N")
+
+
+@attrs.frozen
+class Outcome(Generic[S, E, N]):
+    """What a lifecycle command did: the events that happened (with the notifications they
+    send) and the state after, or a refusal with its reasons and the state unchanged.
+
+    >>> o = Outcome.refused("state", Decision.refuse(Reason("X-1", "no", "here")))
+    >>> o.accepted, o.state, o.events
+    (False, 'state', ())
+    """
+
+    accepted: bool
+    state: S
+    events: tuple[E, ...] = ()
+    notifications: tuple[N, ...] = ()
+    refusal: Decision | None = None
+
+    @classmethod
+    def refused(cls, state: S, refusal: Decision) -> Outcome[S, E, N]:
+        """A refused command: nothing happened, the state is the one given."""
+        return cls(False, state, (), (), refusal)
+
+    def __bool__(self) -> bool:
+        return self.accepted
+
+    def explain(self) -> str:
+        """What happened, or why not."""
+        if self.refusal is not None:
+            return self.refusal.explain()
+        lines = ["accepted", *(f"  - {event}" for event in self.events)]
+        lines += [f"  notify: {notification}" for notification in self.notifications]
+        return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""election (work in progress)."""

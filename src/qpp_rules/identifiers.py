@@ -1,0 +1,363 @@
+"""Validated identifiers: TIN, NPI, PTAN, APM Entity ID, Practice Site ID, Virtual Group ID,
+Vendor ID.
+
+Each follows python-stdnum's habit: a ``compact`` form (``.value``), a ``validate`` that
+raises an :class:`~qpp_rules.errors.InvalidIdentifier` subclass, an ``is_valid`` that never
+raises, and a ``format``-ted form. Identifiers are immutable, hashable and ordered.
+
+A TIN can be a Social Security number, so a TIN is masked (last four digits) in ``repr``,
+``str``, and every error message; the full value leaves only through ``.value`` or
+``.formatted``.
+
+>>> from qpp_rules import TIN, NPI
+>>> tin = TIN("00-0765630")
+>>> tin.value, str(tin), repr(tin)
+('000765630', '*****5630', "TIN('*****5630')")
+>>> NPI.is_valid("1234567893"), NPI.is_valid("1234567890")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Self
+
+from qpp_rules.errors import (
+    InvalidChecksum,
+    InvalidFormat,
+    InvalidIdentifier,
+    InvalidLength,
+    mask,
+)
+
+__all__ = [
+    "NPI",
+    "PTAN",
+    "TIN",
+    "ApmEntityId",
+    "Identifier",
+    "PracticeSiteId",
+    "VendorId",
+    "VirtualGroupId",
+    "npi_check_digit",
+]
+
+_SEPARATORS = re.compile(r"[\s\-]")
+_DIGITS = re.compile(r"[0-9]+")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_ALNUM_HYPHEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+
+
+class Identifier:
+    """The base of every identifier: an immutable, hashable wrapper of the compact form.
+
+    Subclasses set ``label`` (the usual short name, used in messages), ``field`` (the
+    attribute name used as the error's field) and override :meth:`compact` and
+    :meth:`_check`.
+    """
+
+    __slots__ = ("value",)
+    value: str
+
+    label: ClassVar[str] = "identifier"
+    field: ClassVar[str] = "identifier"
+    secret: ClassVar[bool] = False
+
+    def __init__(self, text: object) -> None:
+        object.__setattr__(self, "value", self.validate(text))
+
+    # -- the stdnum-style surface -------------------------------------------------------
+    @classmethod
+    def compact(cls, text: str) -> str:
+        """The identifier without separators (spaces, hyphens)."""
+        return _SEPARATORS.sub("", text)
+
+    @classmethod
+    def validate(cls, text: object) -> str:
+        """Return the compact form, or raise an ``InvalidIdentifier`` subclass."""
+        if not isinstance(text, str):
+            if isinstance(text, int) and not isinstance(text, bool) and cls is not PTAN:
+                text = str(text)
+            else:
+                raise InvalidFormat(
+                    cls.field, f"a {cls.label} is text; got {type(text).__name__}"
+                )
+        compact = cls.compact(text.strip())
+        cls._check(compact)
+        return compact
+
+    @classmethod
+    def is_valid(cls, text: object) -> bool:
+        """True when ``text`` is a valid identifier of this kind; never raises."""
+        try:
+            cls.validate(text)
+        except InvalidIdentifier:
+            return False
+        except Exception:  # pragma: no cover - is_valid never raises, whatever the input
+            return False
+        return True
+
+    @classmethod
+    def _check(cls, compact: str) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def _shown(cls, compact: str) -> str:
+        """How a (possibly invalid) value appears in an error message."""
+        return mask(compact) if cls.secret else compact
+
+    @classmethod
+    def _fail(cls, kind: type[InvalidIdentifier], compact: str, message: str) -> InvalidIdentifier:
+        return kind(cls.field, f"{message} ({cls._shown(compact)!r})")
+
+    @property
+    def formatted(self) -> str:
+        """The usual printed form."""
+        return self.value
+
+    @property
+    def masked(self) -> str:
+        """The form safe for logs and messages."""
+        return mask(self.value) if self.secret else self.value
+
+    # -- value semantics ----------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):
+            return self.value == other.value
+        return NotImplemented
+
+    def __lt__(self, other: Self) -> bool:
+        if type(other) is type(self):
+            return self.value < other.value
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.value))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.masked!r})"
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.value,))
+
+
+class TIN(Identifier):
+    """A Taxpayer Identification Number: exactly 9 digits, written ``00-0765630`` or
+    ``000765630`` (no prefix check: CMS's own examples start with ``00``). Masked everywhere
+    but ``.value`` and ``.formatted``.
+
+    >>> TIN("00-0765630").formatted
+    '00-0765630'
+    >>> TIN.is_valid("0007656301")
+    False
+    """
+
+    __slots__ = ()
+    label = "TIN"
+    field = "tin"
+    secret = True
+
+    @classmethod
+    def _check(cls, compact: str) -> None:
+        if not _DIGITS.fullmatch(compact):
+            raise cls._fail(InvalidFormat, compact, "a TIN has digits only")
+        if len(compact) != 9:
+            raise cls._fail(
+                InvalidLength, compact, f"a TIN has exactly 9 digits; got {len(compact)}"
+            )
+
+    @property
+    def formatted(self) -> str:
+        return f"{self.value[:2]}-{self.value[2:]}"
+
+
+def npi_check_digit(first_nine: str) -> str:
+    """The NPI check digit: Luhn over ``80840`` + the first nine digits.
+
+    >>> npi_check_digit("123456789")
+    '3'
+    """
+    total = 0
+    for position, char in enumerate(reversed("80840" + first_nine)):
+        digit = ord(char) - 48
+        if position % 2 == 0:  # the rightmost payload digit is doubled (the check digit follows)
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return str((10 - total % 10) % 10)
+
+
+class NPI(Identifier):
+    """A National Provider Identifier: 10 digits, the last a Luhn check digit computed over
+    ``80840`` + the first nine. ``check_digit=False`` accepts a well-formed NPI whose check
+    digit fails (CMS's own sample payloads carry such NPIs); access validation is strict.
+
+    >>> NPI("1234567893").value
+    '1234567893'
+    >>> NPI("1234567890", check_digit=False).value
+    '1234567890'
+    """
+
+    __slots__ = ()
+    label = "NPI"
+    field = "npi"
+
+    def __init__(self, text: object, check_digit: bool = True) -> None:
+        object.__setattr__(self, "value", self.validate(text, check_digit=check_digit))
+
+    @classmethod
+    def validate(cls, text: object, check_digit: bool = True) -> str:
+        compact = super().validate(text) if check_digit else cls._validate_shape(text)
+        return compact
+
+    @classmethod
+    def _validate_shape(cls, text: object) -> str:
+        if isinstance(text, int) and not isinstance(text, bool):
+            text = str(text)
+        if not isinstance(text, str):
+            raise InvalidFormat(cls.field, f"an NPI is text; got {type(text).__name__}")
+        compact = cls.compact(text.strip())
+        cls._check_shape(compact)
+        return compact
+
+    @classmethod
+    def is_valid(cls, text: object, check_digit: bool = True) -> bool:
+        try:
+            cls.validate(text, check_digit=check_digit)
+        except InvalidIdentifier:
+            return False
+        except Exception:  # pragma: no cover
+            return False
+        return True
+
+    @classmethod
+    def _check_shape(cls, compact: str) -> None:
+        if not _DIGITS.fullmatch(compact):
+            raise cls._fail(InvalidFormat, compact, "an NPI has digits only")
+        if len(compact) != 10:
+            raise cls._fail(
+                InvalidLength, compact, f"an NPI has exactly 10 digits; got {len(compact)}"
+            )
+
+    @classmethod
+    def _check(cls, compact: str) -> None:
+        cls._check_shape(compact)
+        if npi_check_digit(compact[:9]) != compact[9]:
+            raise cls._fail(InvalidChecksum, compact, "the NPI check digit does not match")
+
+    @property
+    def has_valid_check_digit(self) -> bool:
+        """Whether the check digit matches (False only for one read with check_digit=False)."""
+        return npi_check_digit(self.value[:9]) == self.value[9]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.value, False))
+
+
+class _Alphanumeric(Identifier):
+    """Letters and digits, as issued (no public format): 1 to ``max_length`` characters."""
+
+    __slots__ = ()
+    max_length: ClassVar[int] = 20
+    pattern: ClassVar[re.Pattern[str]] = _ALNUM
+    allowed: ClassVar[str] = "letters and digits"
+
+    @classmethod
+    def compact(cls, text: str) -> str:
+        return text.strip().upper()
+
+    @classmethod
+    def _check(cls, compact: str) -> None:
+        if not compact:
+            raise cls._fail(InvalidLength, compact, f"a {cls.label} is empty")
+        if len(compact) > cls.max_length:
+            raise cls._fail(
+                InvalidLength,
+                compact,
+                f"a {cls.label} has at most {cls.max_length} characters; got {len(compact)}",
+            )
+        if not cls.pattern.fullmatch(compact):
+            raise cls._fail(InvalidFormat, compact, f"a {cls.label} has {cls.allowed} only")
+
+
+class PTAN(_Alphanumeric):
+    """A Provider Transaction Access Number, issued at Medicare enrollment: letters and digits,
+    its format varying by contractor (so kept as issued, upper-cased, at most 20 characters).
+
+    >>> PTAN(" ab1234 ").value
+    'AB1234'
+    """
+
+    __slots__ = ()
+    label = "PTAN"
+    field = "ptan"
+
+
+class ApmEntityId(_Alphanumeric):
+    """An APM Entity ID, e.g. an ACO ID ``A1234``: letters and digits.
+
+    >>> ApmEntityId("a1234").value
+    'A1234'
+    """
+
+    __slots__ = ()
+    label = "APM Entity ID"
+    field = "apm_entity_id"
+
+
+class PracticeSiteId(_Alphanumeric):
+    """A CPC+ Practice Site ID, e.g. ``T1AR0058``: letters and digits.
+
+    >>> PracticeSiteId("T1AR0058").value
+    'T1AR0058'
+    """
+
+    __slots__ = ()
+    label = "Practice Site ID"
+    field = "practice_site_id"
+
+
+class VirtualGroupId(_Alphanumeric):
+    """A Virtual Group ID: letters, digits and single inner hyphens (no public format).
+
+    >>> VirtualGroupId("vg-2019-0042").value
+    'VG-2019-0042'
+    """
+
+    __slots__ = ()
+    label = "Virtual Group ID"
+    field = "virtual_group_id"
+    pattern = _ALNUM_HYPHEN
+    allowed = "letters, digits and hyphens"
+
+
+class VendorId(Identifier):
+    """A registry's Vendor ID, issued when its self-nomination was approved: 7 digits
+    (CMS qpp-measures-data schema, ``allowedVendors``).
+
+    >>> VendorId("1234567").value
+    '1234567'
+    """
+
+    __slots__ = ()
+    label = "Vendor ID"
+    field = "vendor_id"
+
+    @classmethod
+    def _check(cls, compact: str) -> None:
+        if not _DIGITS.fullmatch(compact):
+            raise cls._fail(InvalidFormat, compact, "a Vendor ID has digits only")
+        if len(compact) != 7:
+            raise cls._fail(
+                InvalidLength, compact, f"a Vendor ID has exactly 7 digits; got {len(compact)}"
+            )

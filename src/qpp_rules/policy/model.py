@@ -1,0 +1,319 @@
+"""The policy of one performance year: its numbers and switches, each beside its citation.
+
+A :class:`PolicyYear` has three tables, one per domain (``registration``, ``election``,
+``access``), plus the citations of every value (``citations``, keyed by the value's path),
+the errata readings taken (``errata``), and the amendments applied (``amendments``).
+
+Every table validates itself on construction, and :class:`PolicyYear` validates the whole on
+construction, so ``attrs.evolve`` (a reform) is always re-validated before it can be used.
+
+>>> import qpp_rules as qr
+>>> p = qr.policy_for(2019)
+>>> p.registration.web_interface_min_clinicians
+25
+>>> print(p.cite("registration.web_interface_min_clinicians"))
+REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1]
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+
+from qpp_rules.errors import InvalidInput
+from qpp_rules.policy.frozenmap import FrozenMap
+from qpp_rules.time import Window
+from qpp_rules.vocabulary import (
+    ApmModel,
+    OrgType,
+    Permission,
+    Program,
+    RegistrationEventKind,
+    Role,
+)
+
+__all__ = [
+    "AccessPolicy",
+    "Amendment",
+    "Citation",
+    "ElectionPolicy",
+    "Erratum",
+    "LowVolumeThreshold",
+    "PolicyYear",
+    "RegistrationPolicy",
+    "SamplingPolicy",
+]
+
+EDITABLE_FIELDS = frozenset({"name", "address"})
+
+
+def _fail(field: str, message: str) -> InvalidInput:
+    return InvalidInput(field, message)
+
+
+def _none_if_empty(value: str | None) -> str | None:
+    return value or None
+
+
+@attrs.frozen
+class Citation:
+    """Where a value is written: the guide (as cited in RULES.md), the section, the rule IDs,
+    and, where it helps, the guide's own words and a note on the reading taken.
+
+    >>> str(Citation("REG-GUIDE-2021", "Registration Information", ("REG-WIN-1",)))
+    'REG-GUIDE-2021, Registration Information [REG-WIN-1]'
+    """
+
+    source: str
+    section: str
+    rules: tuple[str, ...] = ()
+    quote: str | None = None
+    note: str | None = None
+
+    def __str__(self) -> str:
+        rules = f" [{', '.join(self.rules)}]" if self.rules else ""
+        return f"{self.source}, {self.section}{rules}"
+
+
+@attrs.frozen
+class Erratum:
+    """Where a guide contradicts itself: the erratum ID of RULES.md, the reading the library
+    takes, and the reading it did not take."""
+
+    id: str
+    reading: str
+    alternative: str | None = None
+
+
+@attrs.frozen
+class LowVolumeThreshold:
+    """The low-volume threshold: a clinician or group *exceeding* an element is above it.
+    ``covered_services`` is None in years without that element (PY2018).
+
+    >>> from decimal import Decimal
+    >>> LowVolumeThreshold(Decimal("90000"), 200, 200).allowed_charges
+    Decimal('90000')
+    """
+
+    allowed_charges: Decimal
+    patients: int
+    covered_services: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.allowed_charges, Decimal) or not self.allowed_charges.is_finite():
+            raise _fail("allowed_charges", "a finite Decimal amount of dollars")
+        if self.allowed_charges < 0:
+            raise _fail("allowed_charges", f"cannot be negative; got {self.allowed_charges}")
+        for name in ("patients", "covered_services"):
+            value = getattr(self, name)
+            if value is None and name == "covered_services":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise _fail(name, f"a whole number, 0 or more; got {value!r}")
+
+    @property
+    def elements(self) -> tuple[str, ...]:
+        """The names of the elements the year has."""
+        if self.covered_services is None:
+            return ("allowed_charges", "patients")
+        return ("allowed_charges", "patients", "covered_services")
+
+
+@attrs.frozen
+class SamplingPolicy:
+    """What a sampling notice means in the year (REG-SAMP-1..3)."""
+
+    notice: str
+    web_interface_alternatives: tuple[str, ...]
+    cahps_other_improvement_activity: bool
+    cahps_unattestable_activity: str | None = attrs.field(converter=_none_if_empty)
+    cahps_no_quality_points: bool
+    cahps_denominator_reduction: bool
+    ssp_aco_denominator_reduction: bool
+    cahps_vendor_required: bool
+
+
+@attrs.frozen
+class RegistrationPolicy:
+    """The registration table of a year (RULES.md section 1)."""
+
+    window: Window
+    web_interface_min_clinicians: int
+    cahps_min_clinicians: int
+    may_register: FrozenMap[Program, frozenset[OrgType]]
+    registered_by_cms: frozenset[OrgType]
+    web_interface_carry_over: frozenset[OrgType]
+    ssp_aco_automatic: frozenset[Program]
+    editable_fields: FrozenMap[OrgType, frozenset[str]]
+    notified_events: frozenset[RegistrationEventKind]
+    other_submission_types: str
+    no_registration_needed: tuple[str, ...]
+    sampling: SamplingPolicy
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.window, Window):
+            raise _fail("registration.window", "a Window")
+        for name in ("web_interface_min_clinicians", "cahps_min_clinicians"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+                raise _fail(
+                    f"registration.{name}",
+                    f"a whole number of clinicians, 2 or more (a group); got {value!r}",
+                )
+        if set(self.may_register) != set(Program):
+            raise _fail("registration.may_register", "names both programs")
+        for kinds in self.may_register.values():
+            if OrgType.REGISTRY in kinds:
+                raise _fail(
+                    "registration.may_register",
+                    "registries never register (REG-ELIG-3); remove Registry",
+                )
+        for kind, fields in self.editable_fields.items():
+            unknown = set(fields) - EDITABLE_FIELDS
+            if unknown:
+                raise _fail(
+                    f"registration.editable_fields.{kind.value}",
+                    f"unknown fields {sorted(unknown)}; only {sorted(EDITABLE_FIELDS)} "
+                    "(identifiers never change, REG-REC-3)",
+                )
+        if RegistrationEventKind.SUBMITTED not in self.notified_events:
+            raise _fail("registration.notified_events", "every year notifies a submission")
+
+
+@attrs.frozen
+class ElectionPolicy:
+    """The election table of a year (RULES.md section 2)."""
+
+    opt_in: bool
+    window: Window | None
+    submission_window: Window | None
+    low_volume: LowVolumeThreshold
+    payment_year_offset: int
+    public_reporting_preview_days: int
+
+    def __attrs_post_init__(self) -> None:
+        if self.opt_in and self.low_volume.covered_services is None:
+            raise _fail(
+                "election.low_volume.covered_services",
+                "opt-in needs the three-element threshold (exceeding some but not all)",
+            )
+        if self.window is not None and not self.opt_in:
+            raise _fail("election.window", "a year without opt-in has no election window")
+        if self.payment_year_offset < 0 or self.public_reporting_preview_days < 0:
+            raise _fail("election", "offsets and periods cannot be negative")
+
+
+@attrs.frozen
+class AccessPolicy:
+    """The access table (RULES.md section 3). ``permissions`` holds ACC-PERM-1 without the
+    registration rights, which follow the year's registration table (REG-ELIG-3, E8)."""
+
+    permissions: FrozenMap[OrgType, FrozenMap[Role, frozenset[Permission]]]
+    apm_feedback_models: frozenset[ApmModel]
+    cpc_plus_connections_open: pendulum.DateTime
+
+    def __attrs_post_init__(self) -> None:
+        for kind, by_role in self.permissions.items():
+            for role, granted in by_role.items():
+                registering = sorted(p.name for p in granted if p.is_registration_right)
+                if registering:
+                    raise _fail(
+                        f"access.permissions.{kind.value}.{role.value}",
+                        f"registration rights {registering} follow the registration table "
+                        "(ACC-PERM-1, E8); do not list them here",
+                    )
+            staff = by_role.get(Role.STAFF_USER, frozenset())
+            official = by_role.get(Role.SECURITY_OFFICIAL, frozenset())
+            if not staff <= official:
+                raise _fail(
+                    f"access.permissions.{kind.value}",
+                    "a Security Official holds every Staff User permission (ACC-PERM-1)",
+                )
+
+
+@attrs.frozen
+class Amendment:
+    """A change announced after a guide was published: dated data applied on top of the
+    published table. ``changes`` maps a value's path to its new value."""
+
+    id: str
+    announced: pendulum.DateTime
+    summary: str
+    citation: Citation
+    changes: FrozenMap[str, Any]
+
+
+@attrs.frozen(repr=False)
+class PolicyYear:
+    """The policy of one performance year. Build one from a data file
+    (:func:`qpp_rules.policy.load_policy_file`), get one with :func:`qpp_rules.policy_for`,
+    and change one with :func:`qpp_rules.reform` or ``attrs.evolve`` (re-validated whole)."""
+
+    year: int
+    title: str
+    registration: RegistrationPolicy
+    election: ElectionPolicy
+    access: AccessPolicy
+    citations: FrozenMap[str, Citation] = attrs.field(factory=FrozenMap)
+    errata: FrozenMap[str, Erratum] = attrs.field(factory=FrozenMap)
+    amendments: tuple[Amendment, ...] = ()
+    known_amendments: tuple[Amendment, ...] = ()
+    label: str = ""
+    _memo: dict[Any, Any] = attrs.field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.year, bool) or not isinstance(self.year, int):
+            raise _fail("year", f"a performance year is a whole number; got {self.year!r}")
+        if not 2017 <= self.year <= 2100:
+            raise _fail("year", f"a QPP performance year is 2017 or later; got {self.year}")
+        if not self.label:
+            object.__setattr__(self, "label", f"PY{self.year}")
+        window = self.registration.window
+        if window.opens.year != self.year:
+            raise _fail(
+                "registration.window.opens",
+                f"the PY{self.year} registration window opens in {self.year}; "
+                f"got {window.opens.year}",
+            )
+        if self.election.window is not None and self.election.window.opens.year <= self.year:
+            raise _fail(
+                "election.window.opens",
+                "elections open after the performance year, with data submission",
+            )
+
+    @property
+    def payment_year(self) -> int:
+        """The year a payment adjustment lands (PY + 2)."""
+        return self.year + self.election.payment_year_offset
+
+    def cite(self, path: str) -> Citation:
+        """The citation of the value at ``path`` (e.g. ``"registration.window"``); the nearest
+        cited parent where the path itself has none."""
+        probe = path
+        while probe:
+            citation = self.citations.get(probe)
+            if citation is not None:
+                return citation
+            probe = probe.rpartition(".")[0]
+        raise InvalidInput("path", f"no value at {path!r} in PY{self.year} is cited")
+
+    def value_at(self, path: str) -> Any:
+        """The value at a dotted ``path`` (``"election.low_volume.patients"``)."""
+        value: Any = self
+        for part in path.split("."):
+            if not attrs.has(type(value)) or part not in attrs.fields_dict(type(value)):
+                raise InvalidInput("path", f"PY{self.year} has no value at {path!r}")
+            value = getattr(value, part)
+        return value
+
+    def memo(self) -> dict[Any, Any]:
+        """A per-policy cache for explained answers (answers are immutable, so shared)."""
+        return self._memo
+
+    def __repr__(self) -> str:
+        return f"<PolicyYear {self.label}>"

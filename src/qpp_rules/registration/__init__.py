@@ -1,0 +1,1 @@
+"""registration (work in progress)."""

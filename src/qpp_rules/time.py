@@ -1,0 +1,111 @@
+"""Windows of time, in US Eastern time, and instants.
+
+Every rule decides on an *instant*: an aware datetime, in any zone. A naive datetime (a
+wall-clock reading whose zone is unknown) is refused with
+:class:`~qpp_rules.errors.NaiveDateTime`. Windows are half-open: open from ``opens``
+(inclusive), closed from ``closes`` (exclusive); REG-WIN-1 (design).
+
+>>> import pendulum
+>>> from qpp_rules import Window, eastern
+>>> w = Window(eastern(2019, 4, 4, 10), eastern(2019, 7, 1, 17))
+>>> w.contains(pendulum.datetime(2019, 7, 1, 20, 59, 59, tz="UTC"))
+True
+>>> w.contains(pendulum.datetime(2019, 7, 1, 21, 0, 0, tz="UTC"))
+False
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import attrs
+import pendulum
+
+from qpp_rules.errors import InvalidInput, NaiveDateTime
+
+__all__ = ["EASTERN", "Window", "eastern", "instant"]
+
+EASTERN = pendulum.timezone("America/New_York")
+"""The zone every QPP deadline is written in (ET, DST-aware)."""
+
+
+def eastern(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> pendulum.DateTime:
+    """The instant at a wall-clock reading in US Eastern time.
+
+    >>> eastern(2019, 7, 1, 17).isoformat()
+    '2019-07-01T17:00:00-04:00'
+    """
+    return pendulum.datetime(year, month, day, hour, minute, second, tz=EASTERN)
+
+
+def instant(at: object, field: str = "at") -> pendulum.DateTime:
+    """An aware datetime as a pendulum DateTime in US Eastern time.
+
+    Raises ``NaiveDateTime`` for a naive datetime and ``InvalidInput`` for anything that is
+    not a datetime, naming ``field``.
+
+    >>> import datetime
+    >>> instant(datetime.datetime(2019, 7, 1, 21, tzinfo=datetime.timezone.utc)).isoformat()
+    '2019-07-01T17:00:00-04:00'
+    """
+    if not isinstance(at, _dt.datetime):
+        raise InvalidInput(field, f"an aware datetime; got {type(at).__name__}")
+    if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
+        raise NaiveDateTime(
+            field, "a naive datetime has no time zone; give an aware one (e.g. in UTC or ET)"
+        )
+    return pendulum.instance(at).in_timezone(EASTERN)
+
+
+def _opens(value: object) -> pendulum.DateTime:
+    return instant(value, "opens")
+
+
+def _closes(value: object) -> pendulum.DateTime:
+    return instant(value, "closes")
+
+
+@attrs.frozen
+class Window:
+    """A half-open window of time in US Eastern time: ``opens <= at < closes``.
+
+    >>> w = Window(eastern(2021, 4, 1, 10), eastern(2021, 6, 30, 20))
+    >>> w.contains(eastern(2021, 6, 30, 19, 59, 59)), w.contains(eastern(2021, 6, 30, 20))
+    (True, False)
+    """
+
+    opens: pendulum.DateTime = attrs.field(converter=_opens)
+    closes: pendulum.DateTime = attrs.field(converter=_closes)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.closes > self.opens:
+            raise InvalidInput(
+                "closes",
+                f"a window closes after it opens; opens {self.opens.isoformat()}, "
+                f"closes {self.closes.isoformat()}",
+            )
+
+    def contains(self, at: _dt.datetime) -> bool:
+        """Whether the aware instant ``at`` (any zone) falls inside the window."""
+        if type(at) is not pendulum.DateTime or at.tzinfo is None:
+            if not isinstance(at, _dt.datetime):
+                raise InvalidInput("at", f"an aware datetime; got {type(at).__name__}")
+            if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
+                raise NaiveDateTime("at", "a naive datetime has no time zone; give an aware one")
+        return self.opens <= at < self.closes
+
+    def __contains__(self, at: _dt.datetime) -> bool:
+        return self.contains(at)
+
+    def describe(self) -> str:
+        """The window as a person reads it, in ET.
+
+        >>> Window(eastern(2019, 4, 4, 10), eastern(2019, 7, 1, 17)).describe()
+        '2019-04-04 10:00 EDT to 2019-07-01 17:00 EDT (closed from then on)'
+        """
+        return (
+            f"{self.opens.format('YYYY-MM-DD HH:mm zz')} to "
+            f"{self.closes.format('YYYY-MM-DD HH:mm zz')} (closed from then on)"
+        )

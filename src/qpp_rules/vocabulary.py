@@ -1,0 +1,146 @@
+"""The shared vocabulary: organization types, APM models, programs, size bands, roles,
+permissions and registration event kinds.
+
+These enums sit at the bottom of the library because the policy tables speak of them; the
+domain packages re-export the ones they own (``qpp_rules.registration.Program``,
+``qpp_rules.access.Role``, ...). Each member's value is the guides' own wording, which is
+also its JSON form.
+
+>>> from qpp_rules import OrgType
+>>> from qpp_rules import SizeBand
+>>> OrgType.PRACTICE.value
+'Practice'
+>>> SizeBand.from_clinicians(24), SizeBand.from_clinicians(25)
+(<SizeBand.SMALL: '2-24'>, <SizeBand.MEDIUM: '25-99'>)
+"""
+
+from __future__ import annotations
+
+import enum
+
+from qpp_rules.errors import InvalidInput
+
+__all__ = [
+    "ApmModel",
+    "OrgType",
+    "Permission",
+    "Program",
+    "RegistrationEventKind",
+    "Role",
+    "SizeBand",
+]
+
+
+class OrgType(enum.Enum):
+    """The organization types of QPP access (ACCESS-GUIDE "Which Organization Type Do I
+    Choose?", ACC-TYPE-1)."""
+
+    PRACTICE = "Practice"
+    VIRTUAL_GROUP = "Virtual Group"
+    APM_ENTITY = "APM Entity"
+    REGISTRY = "Registry"
+
+
+class ApmModel(enum.Enum):
+    """The APM models an APM Entity belongs to (ACC-TYPE-1)."""
+
+    SHARED_SAVINGS_PROGRAM = "Medicare Shared Savings Program"
+    NEXT_GENERATION_ACO = "Next Generation ACO Model"
+    CPC_PLUS = "Comprehensive Primary Care Plus"
+
+
+class Program(enum.Enum):
+    """What an organization registers for (RULES.md 0, Vocabulary)."""
+
+    WEB_INTERFACE = "CMS Web Interface"
+    CAHPS = "CAHPS for MIPS Survey"
+
+
+class SizeBand(enum.Enum):
+    """The registration size bands (all registration guides, IV step 1)."""
+
+    SMALL = "2-24"
+    MEDIUM = "25-99"
+    LARGE = "100 or more"
+
+    @classmethod
+    def from_clinicians(cls, clinicians: int) -> SizeBand:
+        """The band of a group of ``clinicians``; ``InvalidInput`` below 2 (not a group).
+
+        >>> SizeBand.from_clinicians(100)
+        <SizeBand.LARGE: '100 or more'>
+        """
+        if isinstance(clinicians, bool) or not isinstance(clinicians, int):
+            raise InvalidInput(
+                "clinicians", f"a whole number of clinicians; got {type(clinicians).__name__}"
+            )
+        if clinicians < 2:
+            raise InvalidInput(
+                "clinicians", f"a group has 2 or more clinicians; got {clinicians}: no size band"
+            )
+        if clinicians < 25:
+            return cls.SMALL
+        if clinicians < 100:
+            return cls.MEDIUM
+        return cls.LARGE
+
+    @classmethod
+    def parse(cls, text: str) -> SizeBand:
+        """A band from the guides' wording (``"100 or greater"`` is accepted too).
+
+        >>> SizeBand.parse("100 or greater")
+        <SizeBand.LARGE: '100 or more'>
+        """
+        if not isinstance(text, str):
+            raise InvalidInput("size", f"a size band is text; got {type(text).__name__}")
+        cleaned = " ".join(text.replace("–", "-").split()).lower()
+        cleaned = cleaned.removesuffix(" clinicians")
+        if cleaned in {"100 or more", "100 or greater", "100+"}:
+            return cls.LARGE
+        for band in cls:
+            if band.value == cleaned:
+                return band
+        raise InvalidInput(
+            "size", f"unknown size band {text!r}; one of '2-24', '25-99', '100 or more'"
+        )
+
+    @property
+    def minimum(self) -> int:
+        """The fewest clinicians in the band."""
+        return {"2-24": 2, "25-99": 25, "100 or more": 100}[self.value]
+
+
+class Role(enum.Enum):
+    """The two roles a user can hold in an organization (ACC-ROLE-1)."""
+
+    SECURITY_OFFICIAL = "Security Official"
+    STAFF_USER = "Staff User"
+
+
+class Permission(enum.Enum):
+    """The permissions of ACC-PERM-1. Names with ``REGISTER`` are the registration rights."""
+
+    VIEW_ELIGIBILITY = "view eligibility"
+    VIEW_CLAIMS_MEASURE_DATA = "view claims measure data"
+    PHYSICIAN_COMPARE_PREVIEW = "Physician Compare preview"
+    SUBMIT_DATA = "submit data"
+    VIEW_FEEDBACK = "view feedback"
+    REQUEST_TARGETED_REVIEW = "request a Targeted Review"
+    VIEW_MEMBERS = "view members"
+    REGISTER_WEB_INTERFACE = "register for the CMS Web Interface"
+    REGISTER_CAHPS = "register for the CAHPS for MIPS Survey"
+    APPROVE_ACCESS_REQUESTS = "approve or deny access requests"
+    DOWNLOAD_API_TOKEN = "download the API token"
+
+    @property
+    def is_registration_right(self) -> bool:
+        return self.name.startswith("REGISTER")
+
+
+class RegistrationEventKind(enum.Enum):
+    """What happened to a registration, as the guides name what triggers an email
+    (REG-REC-5)."""
+
+    SUBMITTED = "submitted"
+    MODIFIED = "modified"
+    CANCELLED = "cancelled"
