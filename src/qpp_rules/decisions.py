@@ -50,6 +50,14 @@ class Reason:
         return f"[{self.rule_id}] {self.message} ({self.citation})"
 
 
+def _boolean(field: str) -> Callable[[Any, Any, Any], None]:
+    def check(_: Any, __: Any, value: Any) -> None:
+        if not isinstance(value, bool):
+            raise InvalidInput(field, f"True or False; got {type(value).__name__}")
+
+    return check
+
+
 def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
     try:
         reasons = tuple(value)
@@ -71,7 +79,7 @@ class Decision:
     (False, ('REG-ELIG-1',))
     """
 
-    allowed: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    allowed: bool = attrs.field(validator=_boolean("allowed"))
     reasons: tuple[Reason, ...] = attrs.field(default=(), converter=_reasons)
 
     @classmethod
@@ -101,6 +109,25 @@ class Decision:
         return self.explain()
 
 
+def _sequence(field: str, value: Any) -> tuple[Any, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidInput(field, f"a sequence; got {type(value).__name__}")
+    return tuple(value)
+
+
+def _events(value: Any) -> tuple[Any, ...]:
+    return _sequence("events", value)
+
+
+def _notifications(value: Any) -> tuple[Any, ...]:
+    return _sequence("notifications", value)
+
+
+def _refusal(_: Any, __: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Decision):
+        raise InvalidInput("refusal", f"a Decision or None; got {type(value).__name__}")
+
+
 S = TypeVar("S")
 E = TypeVar("E")
 N = TypeVar("N")
@@ -116,11 +143,11 @@ class Outcome(Generic[S, E, N]):
     (False, 'state', ())
     """
 
-    accepted: bool
+    accepted: bool = attrs.field(validator=_boolean("accepted"))
     state: S
-    events: tuple[E, ...] = ()
-    notifications: tuple[N, ...] = ()
-    refusal: Decision | None = None
+    events: tuple[E, ...] = attrs.field(default=(), converter=_events)
+    notifications: tuple[N, ...] = attrs.field(default=(), converter=_notifications)
+    refusal: Decision | None = attrs.field(default=None, validator=_refusal)
 
     @classmethod
     def refused(cls, state: S, refusal: Decision) -> Outcome[S, E, N]:

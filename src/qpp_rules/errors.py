@@ -17,6 +17,8 @@ tin: a TIN has exactly 9 digits; got 12 ('********9012')
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "InvalidChecksum",
     "InvalidFormat",
@@ -71,6 +73,9 @@ class InvalidInput(QppRulesError, ValueError):
         self.problems = problems or ((field, message),)
         super().__init__(f"{field}: {message}" if field else message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.message), self.__dict__)
+
 
 class InvalidIdentifier(InvalidInput):
     """An identifier (TIN, NPI, PTAN, ...) that is not valid."""
@@ -103,8 +108,12 @@ class UnknownPolicyYear(PolicyError, LookupError):
     def __init__(self, year: object, known: tuple[int, ...], detail: str = "") -> None:
         self.year = year
         self.known = known
+        self.detail = detail
         text = f"no policy for performance year {year!r}; known years: {', '.join(map(str, known))}"
         super().__init__(text + (f"; {detail}" if detail else ""))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.year, self.known, self.detail), self.__dict__)
 
 
 class PolicyConflict(PolicyError):
@@ -118,6 +127,9 @@ class PolicyConflict(PolicyError):
             + " and ".join(providers)
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.year, self.providers), self.__dict__)
+
 
 class PolicyFileError(PolicyError):
     """A policy data file (or plug-in) that does not load: names the file and the field."""
@@ -125,4 +137,8 @@ class PolicyFileError(PolicyError):
     def __init__(self, source: str, field: str, message: str) -> None:
         self.source = source
         self.field = field
+        self.message = message
         super().__init__(f"{source}: {field}: {message}" if field else f"{source}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.source, self.field, self.message), self.__dict__)

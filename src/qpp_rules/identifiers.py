@@ -26,6 +26,7 @@ from qpp_rules.errors import (
     InvalidChecksum,
     InvalidFormat,
     InvalidIdentifier,
+    InvalidInput,
     InvalidLength,
     mask,
 )
@@ -46,6 +47,7 @@ _SEPARATORS = re.compile(r"[\s\-]")
 _DIGITS = re.compile(r"[0-9]+")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _ALNUM_HYPHEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+_MAX_DIGITS = 20
 
 
 class Identifier:
@@ -77,7 +79,7 @@ class Identifier:
         """Return the compact form, or raise an ``InvalidIdentifier`` subclass."""
         if not isinstance(text, str):
             if isinstance(text, int) and not isinstance(text, bool) and cls is not PTAN:
-                text = str(text)
+                text = cls._from_int(text)
             else:
                 raise InvalidFormat(
                     cls.field, f"a {cls.label} is text; got {type(text).__name__}"
@@ -85,6 +87,18 @@ class Identifier:
         compact = cls.compact(text.strip())
         cls._check(compact)
         return compact
+
+    @classmethod
+    def _from_int(cls, number: int) -> str:
+        """The digits of a whole number given for an identifier (never negative; a number too
+        long for any identifier is refused before it is turned into text)."""
+        if number < 0:
+            raise InvalidFormat(cls.field, f"a {cls.label} is never negative")
+        if number >= 10**_MAX_DIGITS:
+            raise InvalidLength(
+                cls.field, f"a {cls.label} has at most {_MAX_DIGITS} characters"
+            )
+        return str(number)
 
     @classmethod
     def is_valid(cls, text: object) -> bool:
@@ -137,6 +151,21 @@ class Identifier:
             return self.value < other.value
         return NotImplemented
 
+    def __le__(self, other: Self) -> bool:
+        if type(other) is type(self):
+            return self.value <= other.value
+        return NotImplemented
+
+    def __gt__(self, other: Self) -> bool:
+        if type(other) is type(self):
+            return self.value > other.value
+        return NotImplemented
+
+    def __ge__(self, other: Self) -> bool:
+        if type(other) is type(self):
+            return self.value >= other.value
+        return NotImplemented
+
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.value))
 
@@ -145,6 +174,9 @@ class Identifier:
 
     def __str__(self) -> str:
         return self.masked
+
+    def __format__(self, spec: str) -> str:
+        return format(self.masked, spec)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.value,))
@@ -217,13 +249,19 @@ class NPI(Identifier):
 
     @classmethod
     def validate(cls, text: object, check_digit: bool = True) -> str:
+        """Return the compact form, or raise an ``InvalidIdentifier`` subclass; with
+        ``check_digit=False`` only the shape (10 digits) is checked."""
+        if not isinstance(check_digit, bool):
+            raise InvalidInput(
+                "check_digit", f"True or False; got {type(check_digit).__name__}"
+            )
         compact = super().validate(text) if check_digit else cls._validate_shape(text)
         return compact
 
     @classmethod
     def _validate_shape(cls, text: object) -> str:
         if isinstance(text, int) and not isinstance(text, bool):
-            text = str(text)
+            text = cls._from_int(text)
         if not isinstance(text, str):
             raise InvalidFormat(cls.field, f"an NPI is text; got {type(text).__name__}")
         compact = cls.compact(text.strip())
@@ -232,9 +270,11 @@ class NPI(Identifier):
 
     @classmethod
     def is_valid(cls, text: object, check_digit: bool = True) -> bool:
+        """True when ``text`` is a valid NPI (its check digit too, unless
+        ``check_digit=False``); never raises."""
         try:
             cls.validate(text, check_digit=check_digit)
-        except InvalidIdentifier:
+        except InvalidInput:
             return False
         except Exception:  # pragma: no cover
             return False
@@ -274,7 +314,10 @@ class _Alphanumeric(Identifier):
 
     @classmethod
     def compact(cls, text: str) -> str:
-        return text.strip().upper()
+        """Upper-cased, without surrounding spaces. Only ASCII is upper-cased: ``"ı".upper()``
+        is ``"I"``, and a non-ASCII character must fail, not turn into a letter."""
+        text = text.strip()
+        return text.upper() if text.isascii() else text
 
     @classmethod
     def _check(cls, compact: str) -> None:

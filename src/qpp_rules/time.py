@@ -36,8 +36,19 @@ def eastern(
 
     >>> eastern(2019, 7, 1, 17).isoformat()
     '2019-07-01T17:00:00-04:00'
+
+    A reading that does not exist (inside the spring-forward gap) moves forward by the gap; a
+    reading that happens twice (the fall-back hour) is the later one, in standard time.
     """
-    return pendulum.datetime(year, month, day, hour, minute, second, tz=EASTERN)
+    parts = {"year": year, "month": month, "day": day, "hour": hour, "minute": minute,
+             "second": second}
+    for name, value in parts.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(name, f"a whole number; got {type(value).__name__}")
+    try:
+        return pendulum.datetime(year, month, day, hour, minute, second, tz=EASTERN)
+    except (ValueError, OverflowError) as error:
+        raise InvalidInput("eastern", f"not a date and time: {error}") from None
 
 
 def instant(at: object, field: str = "at") -> pendulum.DateTime:

@@ -106,7 +106,11 @@ class SizeBand(enum.Enum):
 
     @property
     def minimum(self) -> int:
-        """The fewest clinicians in the band."""
+        """The fewest clinicians in the band.
+
+        >>> SizeBand.MEDIUM.minimum
+        25
+        """
         return {"2-24": 2, "25-99": 25, "100 or more": 100}[self.value]
 
 
@@ -134,6 +138,13 @@ class Permission(enum.Enum):
 
     @property
     def is_registration_right(self) -> bool:
+        """Whether this is a right to register (they follow the year's registration table).
+
+        >>> Permission.REGISTER_CAHPS.is_registration_right
+        True
+        >>> Permission.SUBMIT_DATA.is_registration_right
+        False
+        """
         return self.name.startswith("REGISTER")
 
 

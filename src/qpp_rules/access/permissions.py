@@ -18,27 +18,51 @@ False
 
 from __future__ import annotations
 
+from qpp_rules.access.model import Actor
+from qpp_rules.decisions import Decision, Reason
 from qpp_rules.policy.model import PolicyYear
-from qpp_rules.vocabulary import OrgType, Permission, Program, Role
+from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role
 
-__all__ = ["may", "permissions"]
+__all__ = ["authorize", "may", "permissions"]
 
 _REGISTER = {
     Program.WEB_INTERFACE: Permission.REGISTER_WEB_INTERFACE,
     Program.CAHPS: Permission.REGISTER_CAHPS,
 }
 _NOTHING: frozenset[Permission] = frozenset()
+_CITE_DENY = "ACCESS-GUIDE, Which Role Do I Choose? (design: fail closed)"
 
 
-def permissions(kind: object, role: object, policy: PolicyYear) -> frozenset[Permission]:
+def permissions(
+    kind: object, role: object, policy: PolicyYear, *, model: object = None
+) -> frozenset[Permission]:
     """The permissions of ``role`` in an organization of type ``kind`` under ``policy``
-    (ACC-PERM-1). Unknown kinds or roles grant nothing (ACC-DENY-1)."""
+    (ACC-PERM-1). Unknown kinds or roles grant nothing (ACC-DENY-1).
+
+    ``model`` (optional) is an APM Entity's model: the APM Entity's feedback is for the
+    year's ``access.apm_feedback_models`` only (SSP and Next Generation ACOs, not CPC+). An
+    unknown model grants nothing (ACC-DENY-1); without a model the APM Entity's table applies
+    as written. ``model`` is not read for other kinds.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.access import Permission, Role
+    >>> p = qr.policy_for(2019)
+    >>> Permission.VIEW_FEEDBACK in permissions(
+    ...     qr.OrgType.APM_ENTITY, Role.STAFF_USER, p, model=qr.ApmModel.CPC_PLUS)
+    False
+    >>> permissions(qr.OrgType.APM_ENTITY, Role.STAFF_USER, p, model="CPC+")
+    frozenset()
+    """
     if not isinstance(kind, OrgType) or not isinstance(role, Role):
         return _NOTHING
     if not isinstance(policy, PolicyYear):
         return _NOTHING
+    if kind is not OrgType.APM_ENTITY:
+        model = None
+    elif model is not None and not isinstance(model, ApmModel):
+        return _NOTHING
     memo = policy.memo()
-    key = ("permissions", kind, role)
+    key = ("permissions", kind, role, model)
     cached: frozenset[Permission] | None = memo.get(key)
     if cached is not None:
         return cached
@@ -48,12 +72,16 @@ def permissions(kind: object, role: object, policy: PolicyYear) -> frozenset[Per
         for program, kinds in policy.registration.may_register.items():
             if kind in kinds:
                 granted.add(_REGISTER[program])
+    if model is not None and model not in policy.access.apm_feedback_models:
+        granted.discard(Permission.VIEW_FEEDBACK)
     result = frozenset(granted)
     memo[key] = result
     return result
 
 
-def may(kind: object, role: object, permission: object, policy: PolicyYear) -> bool:
+def may(
+    kind: object, role: object, permission: object, policy: PolicyYear, *, model: object = None
+) -> bool:
     """Whether ``role`` in an organization of type ``kind`` holds ``permission``; fail closed.
 
     >>> import qpp_rules as qr
@@ -63,4 +91,65 @@ def may(kind: object, role: object, permission: object, policy: PolicyYear) -> b
     """
     if not isinstance(permission, Permission):
         return False
-    return permission in permissions(kind, role, policy)
+    return permission in permissions(kind, role, policy, model=model)
+
+
+def authorize(
+    actor: object, permission: object, policy: PolicyYear, *, model: object = None
+) -> Decision:
+    """May ``actor`` (an :class:`Actor`) do ``permission`` under ``policy``? An explained
+    :func:`may` (ACC-PERM-1), failing closed on anything unknown (ACC-DENY-1). The answer is
+    computed once per (kind, role, permission, model) and policy, then shared.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.access import Actor, Permission, Role
+    >>> d = authorize(Actor(qr.OrgType.VIRTUAL_GROUP, Role.SECURITY_OFFICIAL),
+    ...               Permission.REGISTER_CAHPS, qr.policy_for(2018))
+    >>> bool(d), d.rule_ids
+    (False, ('ACC-PERM-1',))
+    """
+    if not isinstance(policy, PolicyYear):
+        return Decision.refuse(
+            Reason("ACC-DENY-1", "No policy year was given: nothing is granted.", _CITE_DENY)
+        )
+    if not isinstance(actor, Actor) or not isinstance(permission, Permission):
+        return Decision.refuse(
+            Reason(
+                "ACC-DENY-1",
+                "An unknown actor or permission is granted nothing (fail closed).",
+                _CITE_DENY,
+            )
+        )
+    kind, role = actor.kind, actor.role
+    if kind is not OrgType.APM_ENTITY:
+        model = None
+    elif model is not None and not isinstance(model, ApmModel):
+        return Decision.refuse(
+            Reason(
+                "ACC-DENY-1", "An unknown APM model is granted nothing (fail closed).", _CITE_DENY
+            )
+        )
+    key = ("authorize", kind, role, permission, model)
+    memo = policy.memo()
+    cached: Decision | None = memo.get(key)
+    if cached is not None:
+        return cached
+    granted = permission in permissions(kind, role, policy, model=model)
+    if permission.is_registration_right:
+        source = "registration.may_register"
+    elif permission is Permission.VIEW_FEEDBACK and model is not None:
+        source = "access.apm_feedback_models"
+    else:
+        source = "access.permissions"
+    where = "" if model is None else f" ({model.value})"
+    verb = "may" if granted else "may not"
+    article = "an" if kind.value[0] in "AEIOU" else "a"
+    reason = Reason(
+        "ACC-PERM-1",
+        f"In {policy.label}, a {role.value} of {article} {kind.value}{where} {verb} "
+        f"{permission.value}.",
+        str(policy.cite(source)),
+    )
+    decision = Decision(granted, (reason,))
+    memo[key] = decision
+    return decision

@@ -1,1 +1,67 @@
-"""election (work in progress)."""
+"""Elections: opt-in eligibility, opt-in and voluntary reporting elections and their
+outcomes, registry uploads, and the Eligibility API payload (RULES.md section 2, ELE-*;
+ELECTION-GUIDE-2019).
+
+>>> from decimal import Decimal
+>>> import qpp_rules as qr
+>>> from qpp_rules.election import LowVolumeFacts, OptInStatus, opt_in_status
+>>> opt_in_status(LowVolumeFacts(Decimal("90300"), 150, 234), qr.policy_for(2019))
+<OptInStatus.OPT_IN_ELIGIBLE: 'Opt-in eligible'>
+"""
+
+from __future__ import annotations
+
+from qpp_rules.election.eligibility import explain_opt_in, opt_in_status
+from qpp_rules.election.lifecycle import (
+    BatchOutcome,
+    ElectionResult,
+    elect,
+    elect_batch,
+    evolve,
+    may_submit_data,
+)
+from qpp_rules.election.model import (
+    Choice,
+    Elected,
+    Election,
+    ElectionLedger,
+    LowVolumeFacts,
+    OptInStatus,
+    Participant,
+)
+from qpp_rules.election.outcomes import (
+    ElectionOutcome,
+    effective_final_score,
+    individual_election_needed,
+    outcome_of,
+)
+from qpp_rules.election.payload import (
+    EligibilityApiError,
+    EligibilityRecord,
+    read_eligibility_payload,
+)
+
+__all__ = [
+    "BatchOutcome",
+    "Choice",
+    "Elected",
+    "Election",
+    "ElectionLedger",
+    "ElectionOutcome",
+    "ElectionResult",
+    "EligibilityApiError",
+    "EligibilityRecord",
+    "LowVolumeFacts",
+    "OptInStatus",
+    "Participant",
+    "effective_final_score",
+    "elect",
+    "elect_batch",
+    "evolve",
+    "explain_opt_in",
+    "individual_election_needed",
+    "may_submit_data",
+    "opt_in_status",
+    "outcome_of",
+    "read_eligibility_payload",
+]

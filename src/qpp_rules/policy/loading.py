@@ -8,15 +8,17 @@ The file puts every value beside its citation::
 
 A table with a ``value`` key is a *cited value* (it may also hold ``erratum``); any other
 table is a section. Loading refuses unknown keys, a value without its citation, wrong types
-and impossible values, with a :class:`~qpp_rules.errors.PolicyFileError` naming the file and
-the field.
+(no ``"25"`` for 25, no ``true`` for 1, no text for an array), duplicates in a set, missing
+keys and impossible values, with a :class:`~qpp_rules.errors.PolicyFileError` naming the file
+and the field path as the file writes it (``[i]`` for an array item), e.g.
+``py2019.toml: registration.cahps_min_clinicians: expected int; got str '2'``. Every problem
+found is in the message; the first is the error's ``field``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import tomllib
-import types
 import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -26,11 +28,17 @@ from typing import Any
 import attrs
 import cattrs
 import pendulum
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn
 
-from qpp_rules.errors import InvalidInput, PolicyFileError
+from qpp_rules.errors import InvalidInput, NaiveDateTime, PolicyFileError
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.model import Amendment, Citation, Erratum, PolicyYear
+from qpp_rules.policy.model import Amendment, Citation, Erratum, PolicyYear, _problem
 from qpp_rules.time import EASTERN, Window
 
 __all__ = ["apply_changes", "load_policy_file", "load_policy_text", "reform"]
@@ -66,10 +74,15 @@ def _decimal(value: Any, _: Any = None) -> Decimal:
     return amount
 
 
+def _describe(value: Any) -> str:
+    """A value's type and (shortened) text, for messages."""
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
 def _strict(kind: type) -> Callable[[Any, Any], Any]:
     def structure(value: Any, _: Any) -> Any:
-        if type(value) is not kind:
-            raise TypeError(f"expected {kind.__name__}; got {type(value).__name__}")
+        if type(value) is not kind:  # no "25" for 25, no true for 1
+            raise TypeError(f"expected {kind.__name__}; got {_describe(value)}")
         return value
 
     return structure
@@ -104,6 +117,55 @@ def _make_converter() -> cattrs.Converter:
 
     converter.register_structure_hook_factory(is_frozenmap, frozenmap_hook)
 
+    def is_collection(kind: Any) -> bool:
+        origin, args = typing.get_origin(kind), typing.get_args(kind)
+        return origin is frozenset or (origin is tuple and args[1:] == (...,))
+
+    def collection_hook(kind: Any) -> Callable[[Any, Any], Any]:
+        origin, element = typing.get_origin(kind), typing.get_args(kind)[0]
+        inner = converter.get_structure_hook(element)
+
+        def structure(value: Any, _: Any) -> Any:
+            # a TOML array only: a string is not a list of its characters
+            if not isinstance(value, list | tuple):
+                raise TypeError(f"an array; got {_describe(value)}")
+            items: list[Any] = []
+            errors: list[Exception] = []
+            for index, item in enumerate(value):
+                try:
+                    structured = inner(item, element)
+                    if origin is frozenset and structured in items:
+                        raise ValueError(f"listed twice: {item!r}")
+                    items.append(structured)
+                except Exception as error:
+                    error.__notes__ = [
+                        *getattr(error, "__notes__", []),
+                        IterableValidationNote(f"item {index}", index, element),
+                    ]
+                    errors.append(error)
+            if errors:
+                raise IterableValidationError(f"while structuring {kind!r}", errors, kind)
+            return origin(items)
+
+        return structure
+
+    converter.register_structure_hook_factory(is_collection, collection_hook)
+
+    def is_value_class(kind: Any) -> bool:
+        return isinstance(kind, type) and attrs.has(kind) and kind is not Window
+
+    def value_class_hook(kind: Any) -> Callable[[Any, Any], Any]:
+        inner = make_dict_structure_fn(kind, converter)
+
+        def structure(value: Any, _: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"a table; got {_describe(value)}")
+            return inner(value, kind)
+
+        return structure
+
+    converter.register_structure_hook_factory(is_value_class, value_class_hook)
+
     def is_optional_window(kind: Any) -> bool:
         return set(typing.get_args(kind)) == {Window, type(None)}
 
@@ -124,7 +186,7 @@ def _field(value: Any, name: str) -> Any:
     if extra:
         raise ForbiddenExtraKeysError("", Window, extra)
     if name not in value:
-        raise KeyError(name)
+        raise InvalidInput(name, "missing")
     return value[name]
 
 
@@ -150,6 +212,8 @@ def _split(
             citations[path] = _structure(item["cite"], Citation, source, f"{path}.cite")
             if "erratum" in item:
                 errata[path] = _structure(item["erratum"], Erratum, source, f"{path}.erratum")
+        elif isinstance(item, Mapping) and "cite" in item:
+            raise PolicyFileError(source, path, "a cited value needs its 'value'")
         elif isinstance(item, Mapping):
             inner, inner_cites, inner_errata = _split(item, source, f"{path}.")
             values[key] = inner
@@ -164,22 +228,74 @@ def _split(
     return values, citations, errata
 
 
+def _join(path: str, part: object) -> str:
+    if isinstance(part, int):
+        return f"{path}[{part}]"
+    name = str(getattr(part, "value", part))  # an enum key reads as the file writes it
+    return f"{path}.{name}" if path else name
+
+
+def _nest(path: str, field: str) -> str:
+    """The path of a field named by a value's own check, below the path being structured
+    (a table's checks may already name their full path, e.g. ``registration.window``)."""
+    if not field or field == path or field.startswith(f"{path}."):
+        return field or path
+    return _join(path, field)
+
+
+def _problems_of(error: BaseException, path: str = "") -> list[tuple[str, str]]:
+    """Every ``(path, message)`` in a structuring error (cattrs' exception groups walked, the
+    path written as the data file's dotted keys, ``[i]`` for an array item)."""
+    found: list[tuple[str, str]] = []
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        with_notes, without = error.group_exceptions()
+        for inner, note in with_notes:
+            part = note.index if isinstance(note, IterableValidationNote) else note.name
+            found += _problems_of(inner, _join(path, part))
+        for inner in without:
+            found += _problems_of(inner, path)
+    elif isinstance(error, ForbiddenExtraKeysError):
+        found += [(_join(path, key), "unknown key") for key in sorted(error.extra_fields)]
+    elif isinstance(error, InvalidInput):
+        found += [(_nest(path, field), message) for field, message in error.problems]
+    elif isinstance(error, KeyError):
+        found.append((path, "missing"))
+    elif isinstance(error, TypeError | ValueError):
+        found.append((path, str(error)))
+    else:
+        found.append((path, f"{type(error).__name__}: {error}"))
+    return found
+
+
+def _report(problems: list[tuple[str, str]]) -> tuple[str, str]:
+    """The first problem's path, and a message carrying the others too."""
+    field, message = problems[0]
+    others = [f"{where or '(top)'}: {what}" for where, what in problems[1:]]
+    if others:
+        message += f" (and {len(others)} more: {'; '.join(others)})"
+    return field, message
+
+
 def _structure(value: Any, kind: Any, source: str, path: str) -> Any:
     try:
         return CONVERTER.structure(value, kind)
-    except ClassValidationError as group:
-        messages = cattrs.transform_error(group, path=path or "$")
-        raise PolicyFileError(source, "", "; ".join(messages)) from None
-    except (InvalidInput, TypeError, ValueError, KeyError) as error:
-        detail = str(error)
-        if isinstance(error, InvalidInput):
-            where = f"{path}.{error.field}" if path else error.field
-            raise PolicyFileError(source, where, error.message) from None
-        raise PolicyFileError(source, path, detail) from None
+    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError,
+            InvalidInput, TypeError, ValueError, KeyError) as error:
+        field, message = _report(_problems_of(error, path))
+        raise PolicyFileError(source, field, message) from None
 
 
 def load_policy_text(text: str, source: str = "<text>") -> PolicyYear:
-    """A policy year from the text of a data file; ``source`` names it in errors."""
+    """A policy year from the text of a data file; ``source`` names it in errors.
+
+    >>> load_policy_text("year = 2019", "mine.toml")
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.PolicyFileError: mine.toml: title: missing
+    """
+    if not isinstance(text, str):
+        kind = type(text).__name__
+        raise PolicyFileError(str(source), "", f"the text of a TOML file; got {kind}")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -249,7 +365,9 @@ def _amendment(policy: PolicyYear, item: Any, source: str, path: str) -> Amendme
         raise PolicyFileError(source, f"{path}.changes", "a table of path = new value")
     changes: dict[str, Any] = {}
     for target, raw_value in changes_raw.items():
-        kind = _type_at(policy, target, source, f"{path}.changes")
+        kind = _type_at(target)
+        if kind is None:
+            raise PolicyFileError(source, f"{path}.changes", f"no policy value at {target!r}")
         changes[target] = _structure(raw_value, kind, source, f"{path}.changes.{target}")
     amendment = Amendment(
         id=_structure(item["id"], str, source, f"{path}.id"),
@@ -265,16 +383,15 @@ def _amendment(policy: PolicyYear, item: Any, source: str, path: str) -> Amendme
     return amendment
 
 
-def _type_at(policy: PolicyYear, target: str, source: str, where: str) -> Any:
+def _type_at(target: str) -> Any:
+    """The type of the policy value at the dotted path ``target``, or None if there is none."""
     kind: Any = PolicyYear
     for part in target.split("."):
         hints = typing.get_type_hints(kind) if attrs.has(kind) else {}
-        if part not in hints or part in {"citations", "errata", "amendments", "known_amendments"}:
-            raise PolicyFileError(source, where, f"no policy value at {target!r}")
+        if part not in hints or part in {"citations", "errata", "amendments", "known_amendments",
+                                         "year", "title", "label", "_memo"}:
+            return None
         kind = hints[part]
-        args = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(args) == 1:
-            kind = args[0]
     return kind
 
 
@@ -326,11 +443,44 @@ def reform(policy: PolicyYear, changes: Mapping[str, Any], *, label: str) -> Pol
     if not isinstance(label, str) or not label:
         raise InvalidInput("label", "a non-empty name for the reform")
     citations = dict(policy.citations)
-    for path in changes:
+    typed: dict[str, Any] = {}
+    for path, value in changes.items():
         if not isinstance(path, str):
             raise InvalidInput("changes", f"paths are text; got {type(path).__name__}")
+        typed[path] = _reform_value(path, value)
+        for cited in [c for c in citations if c == path or c.startswith(f"{path}.")]:
+            del citations[cited]  # the values below a changed table are the reform's now
         citations[path] = Citation("reform", label, (), None, f"changed by the reform {label!r}")
-    return apply_changes(policy, changes, label=label, citations=FrozenMap(citations))
+    return apply_changes(policy, typed, label=label, citations=FrozenMap(citations))
+
+
+def _reform_value(path: str, value: Any) -> Any:
+    """A reform's new value as the policy holds it: given as such, or in the data file's
+    shape (a table for a Window, an array for a set, text or a whole number for an amount),
+    structured with the loader's converter (no "25" for 25, no naive datetime)."""
+    kind = _type_at(path)
+    if kind is None:
+        raise InvalidInput(path, "no policy value at this path")
+    if _problem(value, kind) is None:
+        return value
+    if _has_naive(value):
+        raise NaiveDateTime(path, "a naive datetime has no time zone; give an aware one")
+    try:
+        return CONVERTER.structure(value, kind)
+    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError,
+            InvalidInput, TypeError, ValueError, KeyError) as error:
+        field, message = _report(_problems_of(error, path))
+        raise InvalidInput(field, message) from None
+
+
+def _has_naive(value: Any) -> bool:
+    if isinstance(value, _dt.datetime):
+        return value.tzinfo is None or value.tzinfo.utcoffset(value) is None
+    if isinstance(value, Mapping):
+        return any(_has_naive(item) for item in value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_has_naive(item) for item in value)
+    return False
 
 
 def load_policy_file(path: str | Path) -> PolicyYear:

@@ -17,6 +17,9 @@ REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1]
 
 from __future__ import annotations
 
+import re
+import types
+import typing
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +61,79 @@ def _none_if_empty(value: str | None) -> str | None:
     return value or None
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _short(hint: Any) -> str:
+    """A type as a person reads it: ``frozenset[OrgType]``, not the module path."""
+    if isinstance(hint, type) and not typing.get_args(hint):
+        return hint.__name__
+    return re.sub(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)", r"\1", repr(hint))
+
+
+def _problem(value: Any, hint: Any) -> str | None:
+    """What is wrong with ``value`` as a ``hint`` (None when it fits). Types this check does
+    not know are accepted: the class's own checks still run."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is Any:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        if any(_problem(value, arm) is None for arm in args):
+            return None
+    elif hint is type(None):
+        if value is None:
+            return None
+    elif origin in (tuple, frozenset):
+        if isinstance(value, origin):
+            items = list(value)
+            kinds = [args[0]] * len(items) if origin is frozenset or args[1:] == (...,) else args
+            for index, (item, kind) in enumerate(zip(items, kinds, strict=False)):
+                inner = _problem(item, kind)
+                if inner is not None:
+                    return f"item {index}: {inner}"
+            return None
+    elif origin is FrozenMap:
+        if isinstance(value, FrozenMap):
+            for key, item in value.items():
+                inner = _problem(key, args[0]) or _problem(item, args[1])
+                if inner is not None:
+                    return f"at {getattr(key, 'value', key)!s}: {inner}"
+            return None
+    elif origin is not None:
+        return None if isinstance(value, origin) else f"expected {_short(hint)}"
+    elif hint is bool:
+        if type(value) is bool:
+            return None
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return None
+    elif hint is pendulum.DateTime:
+        if isinstance(value, pendulum.DateTime):
+            return None if value.tzinfo is not None else "expected an aware date and time"
+    elif isinstance(hint, type):
+        if isinstance(value, hint):
+            return None
+    else:
+        return None
+    return f"expected {_short(hint)}; got {f'{type(value).__name__} {value!r}'[:80]}"
+
+
+def _check_fields(instance: Any, prefix: str = "") -> None:
+    """Check every field of an attrs value against its annotation (``attrs.evolve`` runs this
+    too), raising ``InvalidInput`` naming ``prefix`` + the field."""
+    cls = type(instance)
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    for field in attrs.fields(cls):
+        if not field.init or field.name not in hints:
+            continue
+        problem = _problem(getattr(instance, field.name), hints[field.name])
+        if problem is not None:
+            raise _fail(f"{prefix}{field.name}", problem)
+
+
 @attrs.frozen
 class Citation:
     """Where a value is written: the guide (as cited in RULES.md), the section, the rule IDs,
@@ -73,6 +149,9 @@ class Citation:
     quote: str | None = None
     note: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
     def __str__(self) -> str:
         rules = f" [{', '.join(self.rules)}]" if self.rules else ""
         return f"{self.source}, {self.section}{rules}"
@@ -86,6 +165,9 @@ class Erratum:
     id: str
     reading: str
     alternative: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
 
 
 @attrs.frozen
@@ -103,6 +185,7 @@ class LowVolumeThreshold:
     covered_services: int | None = None
 
     def __attrs_post_init__(self) -> None:
+        _check_fields(self)
         if not isinstance(self.allowed_charges, Decimal) or not self.allowed_charges.is_finite():
             raise _fail("allowed_charges", "a finite Decimal amount of dollars")
         if self.allowed_charges < 0:
@@ -135,6 +218,9 @@ class SamplingPolicy:
     ssp_aco_denominator_reduction: bool
     cahps_vendor_required: bool
 
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self, "registration.sampling.")
+
 
 @attrs.frozen
 class RegistrationPolicy:
@@ -154,6 +240,7 @@ class RegistrationPolicy:
     sampling: SamplingPolicy
 
     def __attrs_post_init__(self) -> None:
+        _check_fields(self, "registration.")
         if not isinstance(self.window, Window):
             raise _fail("registration.window", "a Window")
         for name in ("web_interface_min_clinicians", "cahps_min_clinicians"):
@@ -193,8 +280,13 @@ class ElectionPolicy:
     low_volume: LowVolumeThreshold
     payment_year_offset: int
     public_reporting_preview_days: int
+    may_elect: frozenset[OrgType] = frozenset({OrgType.PRACTICE, OrgType.REGISTRY})
+    confirmation_word: str = "CONFIRM"
 
     def __attrs_post_init__(self) -> None:
+        _check_fields(self, "election.")
+        if not isinstance(self.confirmation_word, str) or not self.confirmation_word.strip():
+            raise _fail("election.confirmation_word", "the word a person types to confirm")
         if self.opt_in and self.low_volume.covered_services is None:
             raise _fail(
                 "election.low_volume.covered_services",
@@ -216,6 +308,7 @@ class AccessPolicy:
     cpc_plus_connections_open: pendulum.DateTime
 
     def __attrs_post_init__(self) -> None:
+        _check_fields(self, "access.")
         for kind, by_role in self.permissions.items():
             for role, granted in by_role.items():
                 registering = sorted(p.name for p in granted if p.is_registration_right)
@@ -245,6 +338,9 @@ class Amendment:
     citation: Citation
     changes: FrozenMap[str, Any]
 
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
 
 @attrs.frozen(repr=False)
 class PolicyYear:
@@ -270,7 +366,8 @@ class PolicyYear:
         if isinstance(self.year, bool) or not isinstance(self.year, int):
             raise _fail("year", f"a performance year is a whole number; got {self.year!r}")
         if not 2017 <= self.year <= 2100:
-            raise _fail("year", f"a QPP performance year is 2017 or later; got {self.year}")
+            raise _fail("year", f"a QPP performance year is 2017 to 2100; got {self.year}")
+        _check_fields(self)
         if not self.label:
             object.__setattr__(self, "label", f"PY{self.year}")
         window = self.registration.window

@@ -9,7 +9,7 @@ a broken provider is reported by name and the other years still load.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from typing import Any
 
@@ -48,28 +48,41 @@ def _entry_points() -> list[metadata.EntryPoint]:
 
 
 def _provider_name(entry: metadata.EntryPoint) -> str:
-    dist = getattr(entry, "dist", None)
-    name = dist.metadata["Name"] if dist is not None else "?"
-    return f"{name} ({entry.name} = {entry.value})"
+    """The distribution and entry point, as errors name a provider."""
+    try:
+        dist = getattr(entry, "dist", None)
+        name = (dist.metadata["Name"] if dist is not None else None) or "?"
+        return f"{name} ({entry.name} = {entry.value})"
+    except Exception:  # a provider with broken metadata is still named as well as it can be
+        return f"? ({getattr(entry, 'name', '?')} = {getattr(entry, 'value', '?')})"
 
 
 def _years_of(loaded: Any, provider: str) -> list[PolicyYear]:
-    if callable(loaded) and not isinstance(loaded, PolicyYear):
-        loaded = loaded()
-    items: Iterable[Any] = [loaded] if isinstance(loaded, PolicyYear) else loaded
-    years: list[PolicyYear] = []
+    """The years an entry point gives: a PolicyYear, an iterable of them, or a callable
+    returning either. Whatever goes wrong is a PolicyFileError naming the provider."""
     try:
-        for item in items:
-            if not isinstance(item, PolicyYear):
-                raise PolicyFileError(
-                    provider, "", f"a plug-in gives PolicyYear values; got {type(item).__name__}"
-                )
-            years.append(item)
-    except TypeError:
+        if callable(loaded) and not isinstance(loaded, PolicyYear):
+            loaded = loaded()
+        if isinstance(loaded, PolicyYear):
+            return [loaded]
+        if isinstance(loaded, str | bytes | Mapping) or not isinstance(loaded, Iterable):
+            given = type(loaded).__name__
+        else:
+            given = ""
+            items = list(loaded)
+    except Exception as error:  # the plug-in's own failure, e.g. its data file does not load
+        raise PolicyFileError(provider, "", f"failed to give its years: {error}") from error
+    if given:
         raise PolicyFileError(
-            provider, "", f"a plug-in gives PolicyYear values; got {type(loaded).__name__}"
-        ) from None
-    return years
+            provider, "", f"a plug-in gives PolicyYear values (or an iterable or a callable of "
+            f"them); got {given}"
+        )
+    for item in items:
+        if not isinstance(item, PolicyYear):
+            raise PolicyFileError(
+                provider, "", f"a plug-in gives PolicyYear values; got {type(item).__name__}"
+            )
+    return items
 
 
 def _discover() -> _Catalogue:

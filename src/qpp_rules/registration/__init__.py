@@ -1,1 +1,106 @@
-"""registration (work in progress)."""
+"""Registration for the CMS Web Interface and the CAHPS for MIPS Survey (RULES.md section 1,
+REG-*): who may register for what, what carries over, the registration lifecycle, and what
+follows when a sample cannot be populated.
+
+Every number and switch comes from the year's ``policy.registration`` table.
+
+>>> import qpp_rules as qr
+>>> from qpp_rules.registration import Organization, options
+>>> small = Organization(qr.OrgType.PRACTICE, qr.SizeBand.from_clinicians(24))
+>>> o = options(small, qr.policy_for(2021))
+>>> bool(o.web_interface), bool(o.cahps)
+(False, True)
+>>> o.web_interface.rule_ids
+('REG-ELIG-1',)
+"""
+
+from __future__ import annotations
+
+from qpp_rules.decisions import Outcome
+from qpp_rules.registration.eligibility import (
+    automatic_registrations,
+    band_allows,
+    minimum_clinicians,
+    options,
+    registration_needed,
+)
+from qpp_rules.registration.lifecycle import (
+    RegistrationOutcome,
+    carry_over,
+    decide,
+    derive_registration_id,
+    evolve,
+    replay,
+)
+from qpp_rules.registration.model import (
+    AddContact,
+    Address,
+    Cancel,
+    Cancelled,
+    CarriedOver,
+    ChangeSize,
+    Command,
+    Contact,
+    ContactAdded,
+    ContactDeleted,
+    ContactEdited,
+    DeleteContact,
+    EditContact,
+    Notification,
+    Options,
+    Organization,
+    OrganizationUpdated,
+    Register,
+    Registered,
+    Registration,
+    RegistrationEvent,
+    SizeChanged,
+    UpdateOrganization,
+)
+from qpp_rules.registration.sampling import SamplingConsequences, sampling_consequences
+from qpp_rules.registration.tables import eligibility_table_markdown
+from qpp_rules.vocabulary import Program, RegistrationEventKind, SizeBand
+
+__all__ = [
+    "AddContact",
+    "Address",
+    "Cancel",
+    "Cancelled",
+    "CarriedOver",
+    "ChangeSize",
+    "Command",
+    "Contact",
+    "ContactAdded",
+    "ContactDeleted",
+    "ContactEdited",
+    "DeleteContact",
+    "EditContact",
+    "Notification",
+    "Options",
+    "Organization",
+    "OrganizationUpdated",
+    "Outcome",
+    "Program",
+    "Register",
+    "Registered",
+    "Registration",
+    "RegistrationEvent",
+    "RegistrationEventKind",
+    "RegistrationOutcome",
+    "SamplingConsequences",
+    "SizeBand",
+    "SizeChanged",
+    "UpdateOrganization",
+    "automatic_registrations",
+    "band_allows",
+    "carry_over",
+    "decide",
+    "derive_registration_id",
+    "eligibility_table_markdown",
+    "evolve",
+    "minimum_clinicians",
+    "options",
+    "registration_needed",
+    "replay",
+    "sampling_consequences",
+]

@@ -1,0 +1,128 @@
+"""ELE-ELIG-1: opt-in eligibility against the year's low-volume threshold.
+
+A clinician (TIN/NPI) or group (TIN) that strictly *exceeds* every element of the year's
+threshold is MIPS eligible (required to report, no election); one that exceeds none is
+exempt; one that exceeds some but not all is opt-in eligible, in a year with opt-in
+(``policy.election.opt_in``). In a year without opt-in (PY2018, whose threshold has two
+elements) the answer is MIPS eligible or exempt, never opt-in eligible. The numbers come from
+``policy.election.low_volume``; none is written here.
+
+The explained answer is computed once per policy and per tuple of exceeded flags (at most
+eight of them), then shared.
+
+>>> from decimal import Decimal
+>>> import qpp_rules as qr
+>>> from qpp_rules.election import LowVolumeFacts, opt_in_status
+>>> screen = LowVolumeFacts(allowed_charges=Decimal("90300"), patients=150, covered_services=234)
+>>> opt_in_status(screen, qr.policy_for(2019))
+<OptInStatus.OPT_IN_ELIGIBLE: 'Opt-in eligible'>
+"""
+
+from __future__ import annotations
+
+from qpp_rules.decisions import Decision, Reason
+from qpp_rules.election.model import LowVolumeFacts, OptInStatus, element_label
+from qpp_rules.errors import InvalidInput
+from qpp_rules.policy.model import LowVolumeThreshold, PolicyYear
+
+__all__ = ["explain_opt_in", "opt_in_status"]
+
+
+def _check(facts: object, policy: object) -> tuple[LowVolumeFacts, PolicyYear]:
+    if not isinstance(facts, LowVolumeFacts):
+        raise InvalidInput("facts", f"a LowVolumeFacts; got {type(facts).__name__}")
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
+    return facts, policy
+
+
+def _limit(threshold: LowVolumeThreshold, name: str) -> str:
+    if name == "allowed_charges":
+        return f"${threshold.allowed_charges:,}"
+    return f"{getattr(threshold, name)}"
+
+
+def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, Decision]:
+    memo = policy.memo()
+    key = ("election.opt_in_status", flags)
+    cached: tuple[OptInStatus, Decision] | None = memo.get(key)
+    if cached is not None:
+        return cached
+    threshold = policy.election.low_volume
+    names = threshold.elements
+    citation = str(policy.cite("election.low_volume"))
+    parts = [
+        f"{element_label(name)} {'exceed' if flag else 'do not exceed'} "
+        f"{_limit(threshold, name)}"
+        for name, flag in zip(names, flags, strict=True)
+    ]
+    count = sum(flags)
+    summary = f"PY{policy.year}: {'; '.join(parts)} ({count} of {len(names)} elements exceeded)"
+    if count == len(names):
+        status = OptInStatus.MIPS_ELIGIBLE
+        verdict = "every element exceeded: MIPS eligible, required to report, no election"
+    elif count == 0:
+        status = OptInStatus.EXEMPT
+        verdict = "no element exceeded: MIPS exempt, with no option to opt in"
+    elif policy.election.opt_in:
+        status = OptInStatus.OPT_IN_ELIGIBLE
+        verdict = (
+            "exceeding one or two elements, but not all, makes it opt-in eligible: it may "
+            "opt in, report voluntarily, or do nothing"
+        )
+    else:
+        status = OptInStatus.EXEMPT
+        verdict = (
+            f"not every element exceeded: MIPS exempt (PY{policy.year} has no opt-in, "
+            "so never opt-in eligible)"
+        )
+    reasons = [Reason("ELE-ELIG-1", f"{summary}: {verdict}.", citation)]
+    if not policy.election.opt_in and 0 < count < len(names):
+        reasons.append(
+            Reason(
+                "ELE-ELIG-1",
+                f"Opt-in first exists in PY2019; PY{policy.year} answers exempt or MIPS "
+                "eligible.",
+                str(policy.cite("election.opt_in")),
+            )
+        )
+    decision = Decision(status is OptInStatus.OPT_IN_ELIGIBLE, tuple(reasons))
+    answer = (status, decision)
+    memo[key] = answer
+    return answer
+
+
+def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
+    """Where ``facts`` stand under ``policy``'s low-volume threshold (ELE-ELIG-1).
+
+    >>> from decimal import Decimal
+    >>> import qpp_rules as qr
+    >>> at_the_line = LowVolumeFacts(Decimal("90000"), 200, 200)
+    >>> opt_in_status(at_the_line, qr.policy_for(2019))
+    <OptInStatus.EXEMPT: 'MIPS exempt'>
+    >>> one_cent_over = LowVolumeFacts(Decimal("90000.01"), 200, 200)
+    >>> opt_in_status(one_cent_over, qr.policy_for(2019))
+    <OptInStatus.OPT_IN_ELIGIBLE: 'Opt-in eligible'>
+    >>> opt_in_status(one_cent_over, qr.policy_for(2018))
+    <OptInStatus.EXEMPT: 'MIPS exempt'>
+    """
+    checked, year = _check(facts, policy)
+    return _answer(checked.exceeds(year.election.low_volume), year)[0]
+
+
+def explain_opt_in(facts: LowVolumeFacts, policy: PolicyYear) -> Decision:
+    """The Decision behind :func:`opt_in_status`: may the participant elect to opt in (or
+    report voluntarily)? Allowed when opt-in eligible; refused when exempt (no option) or
+    MIPS eligible (required to report, no election), with the element-by-element reason
+    (ELE-ELIG-1).
+
+    >>> from decimal import Decimal
+    >>> import qpp_rules as qr
+    >>> d = explain_opt_in(LowVolumeFacts(Decimal("90300"), 150, 234), qr.policy_for(2019))
+    >>> print(d.reasons[0].message)
+    PY2019: allowed charges exceed $90,000; Part B patients do not exceed 200; covered \
+professional services exceed 200 (2 of 3 elements exceeded): exceeding one or two elements, \
+but not all, makes it opt-in eligible: it may opt in, report voluntarily, or do nothing.
+    """
+    checked, year = _check(facts, policy)
+    return _answer(checked.exceeds(year.election.low_volume), year)[1]

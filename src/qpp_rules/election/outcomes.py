@@ -1,0 +1,347 @@
+"""What a choice brings (ELE-OUT-1, ELE-OUT-2), the final score that counts (ELE-OUT-3), and
+when an individual election is needed at all (ELE-WHO-2, ELE-CHOICE-1).
+
+The table of ELE-OUT-1, from ELECTION-GUIDE-2019 "Opting-In vs. Voluntary Reporting" and the
+Group Reporting Options (cells marked *inference* are the catalogue's reading):
+
+===================== ========= ================================== =======================
+outcome               Opt-in    Report voluntarily                 No decision
+===================== ========= ================================== =======================
+final score           yes       group: yes; individual: no (inf.)  no (inference)
+payment adjustment    yes       no                                 no (inference)
+performance feedback  yes       yes                                no (inference)
+measure benchmarks    yes       no                                 no (inference)
+public reporting      yes       yes, unless opted out in preview   no (inference)
+becomes MIPS eligible yes       no                                 no
+===================== ========= ================================== =======================
+
+>>> from qpp_rules.election import Choice, outcome_of
+>>> o = outcome_of(Choice.VOLUNTARY, group=True)
+>>> o.final_score, o.payment_adjustment, o.public_reporting_opt_out
+(True, False, True)
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import attrs
+
+from qpp_rules.decisions import Decision, Reason
+from qpp_rules.election.model import Choice, OptInStatus
+from qpp_rules.errors import InvalidInput
+from qpp_rules.policy.model import PolicyYear
+
+__all__ = [
+    "ElectionOutcome",
+    "effective_final_score",
+    "individual_election_needed",
+    "outcome_of",
+]
+
+GUIDE_OUTCOMES = "ELECTION-GUIDE-2019, Opting-In vs. Voluntary Reporting"
+GUIDE_GROUP = "ELECTION-GUIDE-2019, Group Reporting step 4"
+GUIDE_INDIVIDUAL = "ELECTION-GUIDE-2019, Individual Reporting"
+GUIDE_OVERVIEW = "ELECTION-GUIDE-2019, Opt-in and Voluntary Reporting Election Process Overview"
+
+
+@attrs.frozen(cache_hash=True)
+class ElectionOutcome:
+    """What a participant's choice brings (ELE-OUT-1; for a group, ELE-OUT-2), with the
+    reasons. ``public_reporting_opt_out``: the participant may opt out of public reporting
+    during the preview period (voluntary reporters). ``public_reporting_preview_days`` and
+    ``payment_year`` are filled when :func:`outcome_of` is given the year's policy.
+
+    >>> print(outcome_of(Choice.OPT_IN).explain())
+    Opt-in (individual): final score, payment adjustment, performance feedback, measure \
+benchmarks, public reporting; becomes MIPS eligible
+      - [ELE-OUT-1] Opt-in: the participant becomes MIPS eligible and receives a final score \
+and a payment adjustment (positive, negative or neutral) based on any data submitted or not \
+submitted, performance feedback, its data in measure benchmarks, and public reporting on \
+Physician Compare. (ELECTION-GUIDE-2019, Opting-In vs. Voluntary Reporting)
+    """
+
+    choice: Choice
+    group: bool
+    final_score: bool
+    payment_adjustment: bool
+    performance_feedback: bool
+    benchmarks: bool
+    public_reporting: bool
+    public_reporting_opt_out: bool
+    becomes_mips_eligible: bool
+    adjusts_every_clinician: bool
+    reasons: tuple[Reason, ...]
+    public_reporting_preview_days: int | None = None
+    payment_year: int | None = None
+
+    def explain(self) -> str:
+        """The outcome and its reasons, one a line."""
+        names = [
+            ("final score", self.final_score),
+            ("payment adjustment", self.payment_adjustment),
+            ("performance feedback", self.performance_feedback),
+            ("measure benchmarks", self.benchmarks),
+            ("public reporting", self.public_reporting),
+        ]
+        got = ", ".join(name for name, flag in names if flag) or "nothing"
+        extra = "; becomes MIPS eligible" if self.becomes_mips_eligible else ""
+        head = f"{self.choice.value} ({'group' if self.group else 'individual'}): {got}{extra}"
+        return "\n".join([head, *(f"  - {reason}" for reason in self.reasons)])
+
+
+_OUTCOMES: dict[tuple[Choice, bool], ElectionOutcome] = {}
+
+
+def _build(choice: Choice, group: bool) -> ElectionOutcome:
+    if choice is Choice.OPT_IN:
+        reasons = [
+            Reason(
+                "ELE-OUT-1",
+                "Opt-in: the participant becomes MIPS eligible and receives a final score and "
+                "a payment adjustment (positive, negative or neutral) based on any data "
+                "submitted or not submitted, performance feedback, its data in measure "
+                "benchmarks, and public reporting on Physician Compare.",
+                GUIDE_OUTCOMES,
+            )
+        ]
+        if group:
+            reasons.append(
+                Reason(
+                    "ELE-OUT-2",
+                    "A group opt-in gives every MIPS eligible clinician in the practice the "
+                    "payment adjustment based on the group's performance.",
+                    GUIDE_OUTCOMES,
+                )
+            )
+        flags = dict(
+            final_score=True, payment_adjustment=True, performance_feedback=True,
+            benchmarks=True, public_reporting=True, public_reporting_opt_out=False,
+            becomes_mips_eligible=True, adjusts_every_clinician=group,
+        )
+    elif choice is Choice.VOLUNTARY:
+        reasons = [
+            Reason(
+                "ELE-OUT-1",
+                "Report voluntarily: performance feedback and public reporting on Physician "
+                "Compare (unless the participant opts out during the preview period); no "
+                "payment adjustment, and its data stay out of measure benchmarks.",
+                GUIDE_OUTCOMES,
+            )
+        ]
+        if group:
+            reasons.append(
+                Reason(
+                    "ELE-OUT-2",
+                    "A group's voluntary report gives the practice a MIPS final score from its "
+                    "group submission, but no payment adjustment to its clinicians.",
+                    GUIDE_GROUP,
+                )
+            )
+        else:
+            reasons.append(
+                Reason(
+                    "ELE-OUT-1",
+                    "An individual's voluntary report brings feedback 'for informational "
+                    "purposes only': no final score (inference; the guide does not say).",
+                    GUIDE_INDIVIDUAL,
+                )
+            )
+        flags = dict(
+            final_score=group, payment_adjustment=False, performance_feedback=True,
+            benchmarks=False, public_reporting=True, public_reporting_opt_out=True,
+            becomes_mips_eligible=False, adjusts_every_clinician=False,
+        )
+    else:
+        reasons = [
+            Reason(
+                "ELE-CHOICE-1",
+                "No decision: nothing is recorded and the participant stays MIPS exempt; it "
+                "can still elect later inside the window (inference).",
+                GUIDE_OVERVIEW,
+            ),
+            Reason(
+                "ELE-OUT-1",
+                "No decision brings no final score, payment adjustment, feedback, benchmark "
+                "use or public reporting (inference).",
+                GUIDE_OUTCOMES,
+            ),
+        ]
+        flags = dict(
+            final_score=False, payment_adjustment=False, performance_feedback=False,
+            benchmarks=False, public_reporting=False, public_reporting_opt_out=False,
+            becomes_mips_eligible=False, adjusts_every_clinician=False,
+        )
+    return ElectionOutcome(choice=choice, group=group, reasons=tuple(reasons), **flags)
+
+
+def outcome_of(
+    choice: Choice, *, group: bool = False, policy: PolicyYear | None = None
+) -> ElectionOutcome:
+    """What ``choice`` brings to an individual clinician or (``group=True``) a practice
+    (ELE-OUT-1, ELE-OUT-2). Given ``policy``, the outcome also carries the year's payment
+    year and public-reporting preview period.
+
+    >>> import qpp_rules as qr
+    >>> o = outcome_of(Choice.VOLUNTARY, policy=qr.policy_for(2019))
+    >>> o.final_score, o.public_reporting_preview_days, o.payment_year
+    (False, 30, None)
+    >>> outcome_of(Choice.OPT_IN, group=True, policy=qr.policy_for(2019)).payment_year
+    2021
+    """
+    if not isinstance(choice, Choice):
+        raise InvalidInput("choice", f"a Choice; got {choice!r}"[:120])
+    if not isinstance(group, bool):
+        raise InvalidInput("group", f"True or False; got {group!r}"[:120])
+    base = _OUTCOMES.get((choice, group))
+    if base is None:
+        base = _OUTCOMES.setdefault((choice, group), _build(choice, group))
+    if policy is None:
+        return base
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear or None; got {type(policy).__name__}")
+    memo = policy.memo()
+    key = ("election.outcome_of", choice, group)
+    cached: ElectionOutcome | None = memo.get(key)
+    if cached is not None:
+        return cached
+    days = policy.election.public_reporting_preview_days
+    reasons = base.reasons
+    if base.public_reporting_opt_out:
+        reasons = (
+            *reasons,
+            Reason(
+                "ELE-OUT-1",
+                f"The public-reporting opt-out is made during the {days}-day preview period "
+                f"(late {policy.year + 1}).",
+                str(policy.cite("election.public_reporting_preview_days")),
+            ),
+        )
+    if base.payment_adjustment:
+        reasons = (
+            *reasons,
+            Reason(
+                "ELE-OUT-1",
+                f"PY{policy.year} data bring the payment adjustment in {policy.payment_year}.",
+                str(policy.cite("election.payment_year_offset")),
+            ),
+        )
+    result = attrs.evolve(
+        base,
+        reasons=reasons,
+        public_reporting_preview_days=days if base.public_reporting else None,
+        payment_year=policy.payment_year if base.payment_adjustment else None,
+    )
+    memo[key] = result
+    return result
+
+
+Score = int | float | Decimal
+"""A final score as a caller holds it."""
+
+
+def _score(value: object, field: str) -> Decimal | None:
+    """The score as an exact Decimal (a float's exact binary value), for comparing."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise InvalidInput(field, f"a score (int, float or Decimal) or None; got "
+                                  f"{type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInput(field, f"a finite score; got {value}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise InvalidInput(field, f"a finite score; got {value}")
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def effective_final_score(individual: Score | None, group: Score | None) -> Score | None:
+    """ELE-OUT-3: when a practice opts in as a group and a clinician in it opts in as an
+    individual, the clinician gets the higher of the two final scores (and the payment
+    adjustment that goes with it). Returns the higher score as given (int, float or
+    Decimal, compared exactly); None stands for a score the clinician does not have, so
+    the other one counts; a tie returns the individual score.
+
+    >>> from decimal import Decimal
+    >>> effective_final_score(68.9, Decimal("70"))
+    Decimal('70')
+    >>> effective_final_score(None, 55)
+    55
+    """
+    mine = _score(individual, "individual")
+    theirs = _score(group, "group")
+    if mine is None or theirs is None:
+        return group if mine is None else individual
+    return group if theirs > mine else individual
+
+
+_NEEDED: dict[tuple[OptInStatus, bool, bool], Decision] = {}
+
+
+def individual_election_needed(
+    status: OptInStatus,
+    *,
+    submits_individual_data: bool,
+    practice_reports_as_group: bool = False,
+) -> Decision:
+    """Whether a clinician needs an individual election (allowed = needed): only when the
+    clinician is opt-in eligible as an individual (ELE-BATCH-2) and also submits individual
+    data (ELE-WHO-2); a practice reporting as a group needs no individual elections, and
+    nobody has to elect (ELE-CHOICE-1).
+
+    >>> d = individual_election_needed(OptInStatus.OPT_IN_ELIGIBLE,
+    ...                                submits_individual_data=False,
+    ...                                practice_reports_as_group=True)
+    >>> bool(d), d.rule_ids
+    (False, ('ELE-WHO-2',))
+    """
+    if not isinstance(status, OptInStatus):
+        raise InvalidInput("status", f"an OptInStatus; got {status!r}"[:120])
+    for name, flag in (
+        ("submits_individual_data", submits_individual_data),
+        ("practice_reports_as_group", practice_reports_as_group),
+    ):
+        if not isinstance(flag, bool):
+            raise InvalidInput(name, f"True or False; got {flag!r}"[:120])
+    key = (status, submits_individual_data, practice_reports_as_group)
+    cached = _NEEDED.get(key)
+    if cached is not None:
+        return cached
+    if status is not OptInStatus.OPT_IN_ELIGIBLE:
+        word = "MIPS eligible: it reports" if status is OptInStatus.MIPS_ELIGIBLE else (
+            "MIPS exempt with no option to opt in"
+        )
+        decision = Decision.refuse(
+            Reason(
+                "ELE-BATCH-2",
+                f"Only an opt-in eligible clinician elects; this one is {word}, no election.",
+                "ELECTION-GUIDE-2019, Individual Reporting step 4",
+            )
+        )
+    elif not submits_individual_data:
+        if practice_reports_as_group:
+            why = Reason(
+                "ELE-WHO-2",
+                "The practice reports as a group and the clinician submits no individual "
+                "data: no individual election is needed.",
+                GUIDE_INDIVIDUAL,
+            )
+        else:
+            why = Reason(
+                "ELE-CHOICE-1",
+                "A clinician that does not want to submit data does not have to elect; it "
+                "stays MIPS exempt.",
+                GUIDE_OVERVIEW,
+            )
+        decision = Decision.refuse(why)
+    else:
+        decision = Decision.allow(
+            Reason(
+                "ELE-WHO-2",
+                "The clinician is opt-in eligible and submits individual data: an individual "
+                "election (Opt-in or Report voluntarily) must be confirmed before any data "
+                "can be submitted.",
+                GUIDE_INDIVIDUAL,
+            )
+        )
+    return _NEEDED.setdefault(key, decision)

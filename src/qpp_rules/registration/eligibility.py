@@ -1,0 +1,352 @@
+"""Who may register for what (REG-ELIG-*), and what an organization holds without
+registering (REG-AUTO-1, REG-AUTO-2, REG-ELIG-4).
+
+Every number and switch comes from the year's ``policy.registration`` table. Each explained
+answer is computed once per distinct tuple of the facts it reads (organization type, size
+band, SSP ACO, SSP ACO participant, split-TIN count, WI submitted last year) and per policy,
+then shared through ``policy.memo()``: answers are immutable.
+
+>>> import qpp_rules as qr
+>>> from qpp_rules.registration import Organization, options
+>>> vg = Organization(qr.OrgType.VIRTUAL_GROUP, qr.SizeBand.LARGE)
+>>> print(options(vg, qr.policy_for(2018)).web_interface.explain())
+refused
+  - [REG-ELIG-3] In PY2018 a Virtual Group cannot use the registration system: CMS contacts \
+approved virtual groups and registers the interested, eligible ones itself. \
+(REG-GUIDE-2018, I 'Who can't register?' [REG-ELIG-3])
+>>> bool(options(vg, qr.policy_for(2019)).web_interface)
+True
+"""
+
+from __future__ import annotations
+
+from qpp_rules.decisions import Decision, Reason
+from qpp_rules.errors import InvalidInput
+from qpp_rules.policy.model import PolicyYear
+from qpp_rules.registration._why import check_policy, reason, reason_at
+from qpp_rules.registration.model import Options, Organization
+from qpp_rules.vocabulary import OrgType, Program, SizeBand
+
+__all__ = [
+    "automatic_registrations",
+    "band_allows",
+    "minimum_clinicians",
+    "options",
+    "registration_needed",
+]
+
+_Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None]
+
+_PLURAL = {
+    OrgType.PRACTICE: "practices (groups)",
+    OrgType.VIRTUAL_GROUP: "virtual groups",
+    OrgType.APM_ENTITY: "APM Entities",
+    OrgType.REGISTRY: "registries",
+}
+_THRESHOLD = {
+    Program.WEB_INTERFACE: ("REG-ELIG-1", "registration.web_interface_min_clinicians"),
+    Program.CAHPS: ("REG-ELIG-2", "registration.cahps_min_clinicians"),
+}
+
+
+def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
+    """The fewest clinicians the year asks for ``program`` (REG-ELIG-1, REG-ELIG-2).
+
+    >>> import qpp_rules as qr
+    >>> minimum_clinicians(qr.Program.WEB_INTERFACE, qr.policy_for(2021))
+    25
+    """
+    if program is Program.WEB_INTERFACE:
+        return policy.registration.web_interface_min_clinicians
+    if program is Program.CAHPS:
+        return policy.registration.cahps_min_clinicians
+    raise InvalidInput("program", f"a Program; got {program!r}"[:200])
+
+
+def band_allows(program: Program, size: SizeBand, policy: PolicyYear) -> bool:
+    """Whether every organization in the size band has the clinicians ``program`` needs:
+    the band's fewest clinicians reach the year's minimum (REG-ELIG-1/2). A band the minimum
+    falls inside (a reform, e.g. WI at 15) does not qualify: only the band is known.
+
+    >>> import qpp_rules as qr
+    >>> p = qr.policy_for(2019)
+    >>> band_allows(qr.Program.WEB_INTERFACE, qr.SizeBand.SMALL, p)
+    False
+    >>> band_allows(qr.Program.WEB_INTERFACE, qr.SizeBand.MEDIUM, p)
+    True
+    """
+    return size.minimum >= minimum_clinicians(program, policy)
+
+
+def _check_org(org: object) -> Organization:
+    if not isinstance(org, Organization):
+        raise InvalidInput(
+            "organization", f"an Organization; got {type(org).__name__}"
+        )
+    return org
+
+
+def _facts(org: Organization) -> _Facts:
+    return (
+        org.kind,
+        org.size,
+        org.is_ssp_aco,
+        org.ssp_aco_participant,
+        org.split_tin_mips_clinicians,
+        org.submitted_web_interface_prior_year,
+        org.clinicians,
+    )
+
+
+def options(org: Organization, policy: PolicyYear) -> Options:
+    """What ``org`` may hold in ``policy``'s year: an explained Decision for the CMS Web
+    Interface and one for the CAHPS for MIPS Survey. Every yes and every no carries its
+    reasons (rule ID, sentence, citation). An automatic registration (a PY2021 Shared
+    Savings Program ACO) answers yes citing REG-ELIG-4.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.registration import Organization
+    >>> group = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM)
+    >>> print(options(group, qr.policy_for(2019)).web_interface.explain())
+    allowed
+      - [REG-ELIG-3] In PY2019 practices (groups) and virtual groups may register for the \
+CMS Web Interface. (REG-GUIDE-2019, I 'Who needs to register?', 'Who can't register?' \
+[REG-ELIG-3])
+      - [REG-ELIG-1] The CMS Web Interface needs 25 or more clinicians: the size band 25-99 \
+qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
+    """
+    policy = check_policy(policy)
+    facts = _facts(_check_org(org))
+    memo = policy.memo()
+    key = ("registration.options", *facts)
+    found: Options | None = memo.get(key)
+    if found is None:
+        found = Options(
+            _explain(Program.WEB_INTERFACE, facts, policy),
+            _explain(Program.CAHPS, facts, policy),
+        )
+        memo[key] = found
+    return found
+
+
+def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
+    kind, size, ssp_aco, participant, split, submitted, count = facts
+    table = policy.registration
+    year = policy.year
+    yes: list[Reason] = []
+    no: list[Reason] = []
+    name = program.value
+
+    # REG-ELIG-3 / REG-ELIG-4: which organization types, by year.
+    automatic = ssp_aco and program in table.ssp_aco_automatic
+    if kind is OrgType.REGISTRY:
+        no.append(reason_at(
+            policy, "REG-ELIG-3",
+            f"Registries never register for the {name}: no guide offers it and the access "
+            "guide gives registries no registration right (inference).",
+            "registration.may_register",
+        ))
+    elif kind in table.registered_by_cms:
+        no.append(reason_at(
+            policy, "REG-ELIG-3",
+            f"In PY{year} a {kind.value} cannot use the registration system: CMS contacts "
+            f"approved {_PLURAL[kind]} and registers the interested, eligible ones itself.",
+            "registration.registered_by_cms",
+        ))
+    elif automatic:
+        why = (
+            "they must meet the APM Performance Pathway's requirements but need not report "
+            "quality through it"
+            if program is Program.WEB_INTERFACE
+            else "they are required to report through the APM Performance Pathway"
+        )
+        yes.append(reason_at(
+            policy, "REG-ELIG-4",
+            f"In PY{year} Shared Savings Program ACOs are automatically registered for the "
+            f"{name}: {why}.",
+            "registration.ssp_aco_automatic",
+        ))
+    elif kind not in table.may_register[program]:
+        if kind is OrgType.APM_ENTITY:
+            text = (
+                f"In PY{year} APM Entities cannot register for the {name}: the registration "
+                "system does not allow registrations at the APM Entity (primary TIN) level; "
+                "their models already require the CMS Web Interface."
+            )
+        else:
+            text = f"In PY{year} a {kind.value} may not register for the {name}."
+        no.append(reason_at(policy, "REG-ELIG-3", text, "registration.may_register"))
+    else:
+        allowed = [k for k in OrgType if k in table.may_register[program]]
+        who = _join([_PLURAL[k] for k in allowed])
+        yes.append(reason_at(
+            policy, "REG-ELIG-3",
+            f"In PY{year} {who} may register for the {name}.",
+            "registration.may_register",
+        ))
+
+    # REG-ELIG-1 / REG-ELIG-2: the size band; REG-ELIG-7: a split TIN's own count.
+    rule, path = _THRESHOLD[program]
+    minimum = minimum_clinicians(program, policy)
+    if count is not None:
+        enough = count >= minimum
+        (yes if enough else no).append(reason_at(
+            policy, rule,
+            f"The {name} needs {minimum} or more clinicians: {count} "
+            + ("qualify." if enough else f"do not, so the {name} is not offered."),
+            path,
+        ))
+    elif size.minimum >= minimum:
+        yes.append(reason_at(
+            policy, rule,
+            f"The {name} needs {minimum} or more clinicians: the size band {size.value} "
+            "qualifies.",
+            path,
+        ))
+    else:
+        no.append(reason_at(
+            policy, rule,
+            f"The {name} needs {minimum} or more clinicians: the size band {size.value} does "
+            f"not qualify, so the {name} is not offered to it.",
+            path,
+        ))
+    if split is not None:
+        if split >= minimum:
+            yes.append(reason(
+                policy, "REG-ELIG-7",
+                f"A split TIN registers only for its MIPS eligible clinicians outside the APM: "
+                f"its {split} reach the {minimum} the {name} needs.",
+            ))
+        else:
+            no.append(reason(
+                policy, "REG-ELIG-7",
+                f"A split TIN registers only for its MIPS eligible clinicians outside the APM: "
+                f"its {split} are fewer than the {minimum} the {name} needs.",
+            ))
+
+    if no:
+        return Decision.refuse(*no)
+
+    # Notes that go with a yes.
+    if participant:
+        yes.append(reason_at(
+            policy, "REG-ELIG-6",
+            "A Shared Savings Program ACO participant TIN need not register (the ACO reports "
+            "through the CMS Web Interface for it) but may register at group level, e.g. when "
+            "ending its participation agreement or doubting the ACO will report.",
+            "registration.ssp_aco_automatic",
+        ))
+    if program is Program.WEB_INTERFACE and submitted and kind in table.web_interface_carry_over:
+        yes.append(reason_at(
+            policy, "REG-AUTO-1",
+            f"It submitted quality data through the CMS Web Interface in {year - 1}, so it is "
+            f"automatically registered for PY{year}; it may edit or cancel that registration.",
+            "registration.web_interface_carry_over",
+        ))
+    if (
+        program is Program.CAHPS
+        and not automatic
+        and submitted
+        and kind in table.web_interface_carry_over
+    ):
+        yes.append(reason(
+            policy, "REG-AUTO-2",
+            "The CAHPS for MIPS Survey never carries over: an organization automatically "
+            "registered for the CMS Web Interface still registers for CAHPS every year it "
+            "means to administer the survey.",
+        ))
+    if program is Program.CAHPS and table.sampling.cahps_vendor_required:
+        yes.append(reason_at(
+            policy, "REG-SAMP-3",
+            f"A group administering the PY{year} CAHPS for MIPS Survey must contract with a "
+            "CMS-approved survey vendor and bears the vendor's cost.",
+            "registration.sampling.cahps_vendor_required",
+        ))
+    return Decision.allow(*yes)
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[Program]:
+    """What ``org`` holds in ``policy``'s year without registering: the CMS Web Interface
+    carried over from last year's WI submission for the year's carry-over types
+    (REG-AUTO-1), the CAHPS for MIPS Survey never (REG-AUTO-2) except where the year
+    registers Shared Savings Program ACOs automatically (REG-ELIG-4, PY2021: both). A
+    program is automatic only where :func:`options` allows it (a ``2-24`` band never holds
+    the CMS Web Interface).
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.registration import Organization
+    >>> aco = Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE,
+    ...                    apm_model=qr.ApmModel.SHARED_SAVINGS_PROGRAM)
+    >>> sorted(p.name for p in automatic_registrations(aco, qr.policy_for(2021)))
+    ['CAHPS', 'WEB_INTERFACE']
+    >>> automatic_registrations(aco, qr.policy_for(2019))
+    frozenset()
+    """
+    policy = check_policy(policy)
+    facts = _facts(_check_org(org))
+    memo = policy.memo()
+    key = ("registration.automatic", *facts)
+    found: frozenset[Program] | None = memo.get(key)
+    if found is None:
+        kind, _, ssp_aco, _, _, submitted, _ = facts
+        table = policy.registration
+        allowed = options(org, policy)
+        held = set()
+        for program in Program:
+            triggered = ssp_aco and program in table.ssp_aco_automatic
+            if program is Program.WEB_INTERFACE:
+                triggered = triggered or (submitted and kind in table.web_interface_carry_over)
+            if triggered and allowed[program].allowed:
+                held.add(program)
+        found = frozenset(held)
+        memo[key] = found
+    return found
+
+
+def registration_needed(collection: Program | str, policy: PolicyYear) -> Decision:
+    """Whether reporting through ``collection`` needs advance registration: yes for the CMS
+    Web Interface and the CAHPS for MIPS Survey; no for every other collection type, e.g.
+    those the year names (REG-ELIG-8: PY2018 Qualified Registry, QCDR, EHR; PY2019 eCQMs,
+    MIPS CQMs, QCDR measures).
+
+    >>> import qpp_rules as qr
+    >>> registration_needed("eCQMs", qr.policy_for(2019)).rule_ids
+    ('REG-ELIG-8',)
+    >>> bool(registration_needed(qr.Program.CAHPS, qr.policy_for(2019)))
+    True
+    """
+    policy = check_policy(policy)
+    if isinstance(collection, str):
+        text = " ".join(collection.split())
+        matched = [p for p in Program if p.value.lower() == text.lower()]
+        if not text:
+            raise InvalidInput("collection", "a collection type or a Program; got empty text")
+        program = matched[0] if matched else None
+    elif isinstance(collection, Program):
+        program, text = collection, collection.value
+    else:
+        raise InvalidInput(
+            "collection", f"a collection type (text) or a Program; got {type(collection).__name__}"
+        )
+    named = policy.registration.no_registration_needed
+    if program is not None:
+        return Decision.allow(reason_at(
+            policy, "REG-ELIG-8",
+            f"The {program.value} needs advance registration, unlike the other collection "
+            f"types ({_join(list(named))}).",
+            "registration.no_registration_needed",
+        ))
+    known = [item for item in named if item.lower() == text.lower()]
+    listed = f" ({known[0]} is one the PY{policy.year} guide names)" if known else ""
+    return Decision.refuse(reason_at(
+        policy, "REG-ELIG-8",
+        f"No registration is needed to report through {text}{listed}: only the CMS Web "
+        "Interface and the CAHPS for MIPS Survey need it.",
+        "registration.no_registration_needed",
+    ))

@@ -1,0 +1,872 @@
+"""The value types of registration: organizations, addresses, contacts, the registration
+record, the lifecycle's commands and events, and the notifications they send.
+
+Every value is a frozen attrs class validated on construction: wrong types or junk raise
+:class:`~qpp_rules.errors.InvalidInput` naming the field. Addresses and contacts may be
+*incomplete* (empty fields), as the registration form is before the registrant fills it in;
+submitting needs them complete (REG-REC-2), which the lifecycle checks and refuses as a value.
+
+A TIN never appears unmasked: ``Organization``'s repr shows it masked, and messages name the
+organization by its name or masked identifier.
+
+>>> from qpp_rules import OrgType, SizeBand
+>>> org = Organization(OrgType.PRACTICE, SizeBand.MEDIUM, name="Better Business Health",
+...                    tin="00-0765630")
+>>> org.tin
+TIN('*****5630')
+>>> org.identifier_label
+'TIN *****5630'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+import pendulum
+
+from qpp_rules.decisions import Decision
+from qpp_rules.errors import InvalidInput
+from qpp_rules.identifiers import TIN, ApmEntityId, Identifier, VirtualGroupId
+from qpp_rules.time import instant
+from qpp_rules.vocabulary import (
+    ApmModel,
+    OrgType,
+    Program,
+    RegistrationEventKind,
+    SizeBand,
+)
+
+__all__ = [
+    "AddContact",
+    "Address",
+    "Cancel",
+    "Cancelled",
+    "CarriedOver",
+    "ChangeSize",
+    "Command",
+    "Contact",
+    "ContactAdded",
+    "ContactDeleted",
+    "ContactEdited",
+    "DeleteContact",
+    "EditContact",
+    "Notification",
+    "Options",
+    "Organization",
+    "OrganizationUpdated",
+    "Register",
+    "Registered",
+    "Registration",
+    "RegistrationEvent",
+    "SizeChanged",
+    "UpdateOrganization",
+]
+
+_STATE = re.compile(r"[A-Z]{2}")
+_ZIP = re.compile(r"[0-9]{5}(?:-?[0-9]{4})?")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE_CHARS = re.compile(r"[0-9\s().+\-]+")
+_REGISTRATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,39}")
+
+
+# -- small validators -------------------------------------------------------------------------
+def _tidy(value: Any, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    """Strip the text fields of a just-built frozen value; empty optional text is None."""
+    for name in required:
+        object.__setattr__(value, name, getattr(value, name).strip())
+    for name in optional:
+        text = getattr(value, name)
+        if text is not None:
+            object.__setattr__(value, name, text.strip() or None)
+
+
+def _instance(kind: type | tuple[type, ...], field: str, *, optional: bool = False) -> Any:
+    def check(_: Any, __: Any, value: Any) -> None:
+        if optional and value is None:
+            return
+        if isinstance(value, bool) and kind is not bool:
+            raise InvalidInput(field, f"not a bool; got {value!r}")
+        if not isinstance(value, kind):
+            names = (
+                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            )
+            raise InvalidInput(field, f"a {names}; got {type(value).__name__}")
+
+    return check
+
+
+def _flag(field: str) -> Any:
+    def check(_: Any, __: Any, value: Any) -> None:
+        if not isinstance(value, bool):
+            raise InvalidInput(field, f"True or False; got {type(value).__name__}")
+
+    return check
+
+
+def _identifier(kind: type[Identifier], value: Any) -> Any:
+    if value is None or isinstance(value, kind):
+        return value
+    if isinstance(value, Identifier):
+        raise InvalidInput(
+            f"organization.{kind.field}", f"a {kind.label}; got a {type(value).__name__}"
+        )
+    return kind(value)
+
+
+def _tin(value: Any) -> TIN | None:
+    result: TIN | None = _identifier(TIN, value)
+    return result
+
+
+def _virtual_group_id(value: Any) -> VirtualGroupId | None:
+    result: VirtualGroupId | None = _identifier(VirtualGroupId, value)
+    return result
+
+
+def _apm_entity_id(value: Any) -> ApmEntityId | None:
+    result: ApmEntityId | None = _identifier(ApmEntityId, value)
+    return result
+
+
+def _tuple_of(kind: type, field: str) -> Callable[[Any], tuple[Any, ...]]:
+    def convert(value: Any) -> tuple[Any, ...]:
+        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+            raise InvalidInput(field, f"a sequence of {kind.__name__}; got {type(value).__name__}")
+        items = tuple(value)
+        for index, item in enumerate(items):
+            if not isinstance(item, kind):
+                raise InvalidInput(
+                    f"{field}[{index}]", f"a {kind.__name__}; got {type(item).__name__}"
+                )
+        return items
+
+    return convert
+
+
+def _programs(value: Any) -> frozenset[Program]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidInput("programs", f"a set of Program; got {type(value).__name__}")
+    items = frozenset(value)
+    for item in items:
+        if not isinstance(item, Program):
+            raise InvalidInput("programs", f"each a Program; got {type(item).__name__}")
+    return items
+
+
+def _at(value: Any) -> pendulum.DateTime:
+    return instant(value, "at")
+
+
+# -- addresses and contacts -------------------------------------------------------------------
+@attrs.frozen(cache_hash=True)
+class Address:
+    """An organization's mailing address. Fields may be empty while the form is being
+    filled; :attr:`missing` names what a submission still needs (REG-REC-2). A state, when
+    given, is a two-letter code; a ZIP code five digits (or ZIP+4).
+
+    >>> a = Address("123 Better Health Way", "Baltimore", "md", "21239")
+    >>> a.state, a.is_complete, a.one_line()
+    ('MD', True, '123 Better Health Way, Baltimore, MD 21239')
+    >>> Address("", "Baltimore", "MD", "21239").missing
+    ('line1',)
+    """
+
+    line1: str = attrs.field(validator=_instance(str, "address.line1"))
+    city: str = attrs.field(validator=_instance(str, "address.city"))
+    state: str = attrs.field(validator=_instance(str, "address.state"))
+    zip: str = attrs.field(validator=_instance(str, "address.zip"))
+    line2: str | None = attrs.field(
+        default=None, validator=_instance(str, "address.line2", optional=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _tidy(self, ("line1", "city", "state", "zip"), ("line2",))
+        if self.state:
+            upper = self.state.upper()
+            if not _STATE.fullmatch(upper):
+                raise InvalidInput("address.state", f"a two-letter code; got {self.state!r}")
+            object.__setattr__(self, "state", upper)
+        if self.zip and not _ZIP.fullmatch(self.zip):
+            raise InvalidInput("address.zip", f"5 digits or ZIP+4; got {self.zip!r}")
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The required fields still empty (line 2 is optional)."""
+        return tuple(
+            name for name in ("line1", "city", "state", "zip") if not getattr(self, name)
+        )
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether every required field is filled in (REG-REC-2)."""
+        return not self.missing
+
+    def one_line(self) -> str:
+        """The address on one line, as the registration summary shows it."""
+        street = ", ".join(part for part in (self.line1, self.line2) if part)
+        return f"{street}, {self.city}, {self.state} {self.zip}".strip(", ")
+
+
+@attrs.frozen(cache_hash=True)
+class Contact:
+    """A registration contact. Fields may be empty (the form starts with the registrant's
+    own first and last name, REG-REC-2); :attr:`missing` names what is still needed. An
+    email, when given, looks like an address; a phone number has 10 digits (11 with a
+    leading 1) and may be written with separators.
+
+    >>> jane = Contact("Jane", "Doe", "jdoe@betterhealth.com", "111-222-3344")
+    >>> jane.is_complete, jane.full_name
+    (True, 'Jane Doe')
+    >>> Contact("Jane", "Doe", "", "").missing
+    ('email', 'phone')
+    """
+
+    first_name: str = attrs.field(validator=_instance(str, "contact.first_name"))
+    last_name: str = attrs.field(validator=_instance(str, "contact.last_name"))
+    email: str = attrs.field(validator=_instance(str, "contact.email"))
+    phone: str = attrs.field(validator=_instance(str, "contact.phone"))
+    extension: str | None = attrs.field(
+        default=None, validator=_instance(str, "contact.extension", optional=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _tidy(self, ("first_name", "last_name", "email", "phone"), ("extension",))
+        if self.email and not _EMAIL.fullmatch(self.email):
+            raise InvalidInput("contact.email", f"an email address; got {self.email[:80]!r}")
+        if self.phone:
+            digits = re.sub(r"[^0-9]", "", self.phone)
+            if not _PHONE_CHARS.fullmatch(self.phone) or not (
+                len(digits) == 10 or (len(digits) == 11 and digits[0] == "1")
+            ):
+                raise InvalidInput(
+                    "contact.phone", f"a 10-digit phone number; got {self.phone[:40]!r}"
+                )
+        if self.extension is not None and not self.extension.isdigit():
+            raise InvalidInput(
+                "contact.extension", f"digits only; got {self.extension[:20]!r}"
+            )
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The required fields still empty (the extension is optional)."""
+        return tuple(
+            name
+            for name in ("first_name", "last_name", "email", "phone")
+            if not getattr(self, name)
+        )
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether every required field is filled in (REG-REC-2)."""
+        return not self.missing
+
+    @property
+    def full_name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+# -- the organization -------------------------------------------------------------------------
+_OWN_IDENTIFIER: dict[OrgType, str] = {
+    OrgType.PRACTICE: "tin",
+    OrgType.REGISTRY: "tin",
+    OrgType.VIRTUAL_GROUP: "virtual_group_id",
+    OrgType.APM_ENTITY: "apm_entity_id",
+}
+
+
+@attrs.frozen(cache_hash=True)
+class Organization:
+    """The facts about an organization that registration reads.
+
+    ``kind`` and ``size`` (the size band it selects) are required; the rest default.
+    Identifiers: ``tin`` (a Practice, a Registry, or an APM Entity's primary TIN),
+    ``virtual_group_id`` (a Virtual Group only), ``apm_entity_id`` (an APM Entity only);
+    text is validated into the identifier type. ``apm_model`` is an APM Entity's model (or,
+    for a split-TIN Practice, the model part of its clinicians join). ``ssp_aco_participant``
+    marks a Practice that is a Shared Savings Program ACO participant TIN (REG-ELIG-6).
+    ``split_tin_mips_clinicians`` is set only for a split-TIN Practice: the MIPS eligible
+    clinicians outside the APM (REG-ELIG-7). ``submitted_web_interface_prior_year`` is the
+    carry-over trigger (REG-AUTO-1). ``clinicians`` is the exact count where it is known
+    (it must fall in ``size``): the size rules then compare the count itself, so a reform
+    that puts a minimum inside a band (e.g. the Web Interface at 15) decides per count; with
+    the band alone, the band's fewest clinicians decide (design).
+
+    >>> from qpp_rules import ApmModel, OrgType, SizeBand
+    >>> aco = Organization(OrgType.APM_ENTITY, SizeBand.LARGE, name="Sample ACO",
+    ...                    apm_entity_id="A1234", apm_model=ApmModel.SHARED_SAVINGS_PROGRAM)
+    >>> aco.is_ssp_aco, aco.identifier
+    (True, ApmEntityId('A1234'))
+    >>> Organization(OrgType.VIRTUAL_GROUP, SizeBand.SMALL, tin="000765630")
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidInput: organization.tin: a Virtual Group has no TIN of its own; \
+use virtual_group_id
+    """
+
+    kind: OrgType = attrs.field(validator=_instance(OrgType, "organization.kind"))
+    size: SizeBand = attrs.field(validator=_instance(SizeBand, "organization.size"))
+    name: str = attrs.field(default="", validator=_instance(str, "organization.name"))
+    address: Address | None = attrs.field(
+        default=None, validator=_instance(Address, "organization.address", optional=True)
+    )
+    tin: TIN | None = attrs.field(default=None, converter=_tin)
+    virtual_group_id: VirtualGroupId | None = attrs.field(
+        default=None, converter=_virtual_group_id
+    )
+    apm_entity_id: ApmEntityId | None = attrs.field(default=None, converter=_apm_entity_id)
+    apm_model: ApmModel | None = attrs.field(
+        default=None, validator=_instance(ApmModel, "organization.apm_model", optional=True)
+    )
+    ssp_aco_participant: bool = attrs.field(
+        default=False, validator=_flag("organization.ssp_aco_participant")
+    )
+    split_tin_mips_clinicians: int | None = attrs.field(default=None)
+    submitted_web_interface_prior_year: bool = attrs.field(
+        default=False, validator=_flag("organization.submitted_web_interface_prior_year")
+    )
+    clinicians: int | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        _tidy(self, ("name",), ())
+        kind = self.kind
+        count = self.clinicians
+        if count is not None:
+            if isinstance(count, bool) or not isinstance(count, int):
+                raise InvalidInput(
+                    "organization.clinicians", f"a whole number of clinicians; got {count!r}"[:200]
+                )
+            if count < 2 or SizeBand.from_clinicians(count) is not self.size:
+                raise InvalidInput(
+                    "organization.clinicians",
+                    f"{count} clinicians are not in the size band {self.size.value}",
+                )
+        if self.tin is not None and kind is OrgType.VIRTUAL_GROUP:
+            raise InvalidInput(
+                "organization.tin", "a Virtual Group has no TIN of its own; use virtual_group_id"
+            )
+        if self.virtual_group_id is not None and kind is not OrgType.VIRTUAL_GROUP:
+            raise InvalidInput(
+                "organization.virtual_group_id",
+                f"only a Virtual Group has one; this is a {kind.value}",
+            )
+        if self.apm_entity_id is not None and kind is not OrgType.APM_ENTITY:
+            raise InvalidInput(
+                "organization.apm_entity_id",
+                f"only an APM Entity has one; this is a {kind.value}",
+            )
+        if self.apm_model is not None and kind not in (OrgType.APM_ENTITY, OrgType.PRACTICE):
+            raise InvalidInput(
+                "organization.apm_model",
+                f"an APM Entity's model (or a split-TIN practice's); this is a {kind.value}",
+            )
+        if self.ssp_aco_participant and kind is not OrgType.PRACTICE:
+            raise InvalidInput(
+                "organization.ssp_aco_participant",
+                f"only a Practice (an ACO participant TIN) is one; this is a {kind.value}",
+            )
+        split = self.split_tin_mips_clinicians
+        if split is not None:
+            if isinstance(split, bool) or not isinstance(split, int) or split < 0:
+                raise InvalidInput(
+                    "organization.split_tin_mips_clinicians",
+                    f"a whole number of clinicians, 0 or more; got {split!r}"[:200],
+                )
+            if kind is not OrgType.PRACTICE:
+                raise InvalidInput(
+                    "organization.split_tin_mips_clinicians",
+                    f"only a split-TIN Practice has it; this is a {kind.value}",
+                )
+            if self.ssp_aco_participant or self.apm_model is ApmModel.SHARED_SAVINGS_PROGRAM:
+                raise InvalidInput(
+                    "organization.split_tin_mips_clinicians",
+                    "split TINs are for a Next Generation ACO or other non-SSP Advanced APM "
+                    "(REG-ELIG-7); an SSP ACO participant is not one",
+                )
+
+    @property
+    def is_ssp_aco(self) -> bool:
+        """Whether this is a Shared Savings Program ACO (an APM Entity of that model)."""
+        return self.kind is OrgType.APM_ENTITY and self.apm_model is ApmModel.SHARED_SAVINGS_PROGRAM
+
+    @property
+    def identifier(self) -> Identifier | None:
+        """The organization's own identifier: a Practice's or Registry's TIN, a Virtual
+        Group's ID, an APM Entity's ID; None where the caller gave none."""
+        value: Identifier | None = getattr(self, _OWN_IDENTIFIER[self.kind])
+        return value
+
+    @property
+    def identifier_label(self) -> str:
+        """The identifier as a person reads it, a TIN masked; ``"no identifier"`` if none."""
+        identifier = self.identifier
+        if identifier is None:
+            return "no identifier"
+        return f"{type(identifier).label} {identifier.masked}"
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The organization information a submission still needs (REG-REC-2): the name and
+        each required address field (``address.line1``, ...)."""
+        missing = [] if self.name else ["name"]
+        if self.address is None:
+            missing += [f"address.{name}" for name in ("line1", "city", "state", "zip")]
+        else:
+            missing += [f"address.{name}" for name in self.address.missing]
+        return tuple(missing)
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether the organization information is complete (REG-REC-2)."""
+        return not self.missing
+
+    def describe(self) -> str:
+        """Name, identifier (masked) and size, as the registration list shows them."""
+        return f"{self.name or '(no name)'} ({self.identifier_label}, size {self.size.value})"
+
+
+# -- answers ----------------------------------------------------------------------------------
+@attrs.frozen
+class Options:
+    """What an organization may hold in a year: one explained Decision per program.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.registration import options
+    >>> o = options(Organization(qr.OrgType.PRACTICE, qr.SizeBand.SMALL), qr.policy_for(2019))
+    >>> bool(o.web_interface), bool(o.cahps), o[qr.Program.CAHPS] is o.cahps
+    (False, True, True)
+    """
+
+    web_interface: Decision = attrs.field(validator=_instance(Decision, "web_interface"))
+    cahps: Decision = attrs.field(validator=_instance(Decision, "cahps"))
+
+    def __getitem__(self, program: Program) -> Decision:
+        if program is Program.WEB_INTERFACE:
+            return self.web_interface
+        if program is Program.CAHPS:
+            return self.cahps
+        raise InvalidInput("program", f"a Program; got {program!r}"[:200])
+
+    @property
+    def allowed(self) -> frozenset[Program]:
+        """The programs it may hold."""
+        return frozenset(p for p in Program if self[p].allowed)
+
+    def explain(self) -> str:
+        """Both decisions, as a person reads them."""
+        return "\n".join(
+            f"{program.value}: {self[program].explain()}" for program in Program
+        )
+
+
+# -- commands ---------------------------------------------------------------------------------
+def _registration_id(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        value = str(value)
+    if not isinstance(value, str) or not _REGISTRATION_ID.fullmatch(value.strip()):
+        raise InvalidInput(
+            "registration_id",
+            "letters, digits and hyphens, 1 to 40 characters (e.g. '219043')",
+        )
+    return value.strip()
+
+
+def _contacts(value: Any) -> tuple[Contact, ...]:
+    contacts: tuple[Contact, ...] = _tuple_of(Contact, "contacts")(value)
+    if len(set(contacts)) != len(contacts):
+        raise InvalidInput("contacts", "the same contact is listed twice")
+    return contacts
+
+
+@attrs.frozen
+class Register:
+    """Register ``program``. For an organization's first registration ``organization`` and
+    ``contacts`` are what is submitted; later registrations (the second program,
+    re-registering after a cancel) carry the record's over (REG-REC-6), so both may be left
+    out. ``registration_id`` is the ID the caller's system issued; when None one is derived
+    from the year and the organization's identifier (REG-REC-1).
+
+    >>> import qpp_rules as qr
+    >>> Register(qr.Program.CAHPS).organization is None
+    True
+    """
+
+    program: Program = attrs.field(validator=_instance(Program, "program"))
+    organization: Organization | None = attrs.field(
+        default=None, validator=_instance(Organization, "organization", optional=True)
+    )
+    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
+    registration_id: str | None = attrs.field(default=None, converter=_registration_id)
+
+
+@attrs.frozen
+class Cancel:
+    """Cancel the registration for ``program`` (REG-REC-9); ``confirmed`` is the answer to
+    "Are you sure you want to cancel registration?" (REG-REC-7).
+
+    >>> import qpp_rules as qr
+    >>> Cancel(qr.Program.WEB_INTERFACE, confirmed=True).confirmed
+    True
+    """
+
+    program: Program = attrs.field(validator=_instance(Program, "program"))
+    confirmed: bool = attrs.field(validator=_flag("confirmed"))
+
+
+@attrs.frozen
+class ChangeSize:
+    """Change the organization's size band; ``confirmed`` answers the confirmation
+    (REG-REC-7). To ``2-24`` it cancels a WI registration (REG-SIZE-1).
+
+    >>> import qpp_rules as qr
+    >>> ChangeSize(qr.SizeBand.SMALL, confirmed=False).size
+    <SizeBand.SMALL: '2-24'>
+    """
+
+    size: SizeBand = attrs.field(validator=_instance(SizeBand, "size"))
+    confirmed: bool = attrs.field(validator=_flag("confirmed"))
+
+
+@attrs.frozen
+class UpdateOrganization:
+    """Update the organization's name and/or address (what the year lets the kind edit,
+    REG-REC-3). At least one is given; identifiers and size never change here.
+
+    >>> UpdateOrganization(name="Better Business Health").address is None
+    True
+    """
+
+    name: str | None = attrs.field(default=None, validator=_instance(str, "name", optional=True))
+    address: Address | None = attrs.field(
+        default=None, validator=_instance(Address, "address", optional=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _tidy(self, (), ("name",))
+        if self.name is None and self.address is None:
+            raise InvalidInput("name", "give a new name or a new address (or both)")
+
+
+@attrs.frozen
+class AddContact:
+    """Add a contact (REG-REC-4: at any time while the window is open).
+
+    >>> AddContact(Contact("John", "Smith", "jsmith@betterhealth.com", "111-222-4455"))
+    AddContact(contact=Contact(first_name='John', last_name='Smith', \
+email='jsmith@betterhealth.com', phone='111-222-4455', extension=None))
+    """
+
+    contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
+
+
+@attrs.frozen
+class EditContact:
+    """Replace ``contact`` with ``new``, in place (the last contact is edited, not deleted).
+
+    >>> jane = Contact("Jane", "Doe", "", "")
+    >>> EditContact(jane, attrs.evolve(jane, email="jdoe@betterhealth.com")).new.email
+    'jdoe@betterhealth.com'
+    """
+
+    contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
+    new: Contact = attrs.field(validator=_instance(Contact, "new"))
+
+
+@attrs.frozen
+class DeleteContact:
+    """Delete ``contact``; never the last one (REG-REC-4).
+
+    >>> DeleteContact(Contact("John", "Smith", "", "")).contact.full_name
+    'John Smith'
+    """
+
+    contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
+
+
+Command: TypeAlias = (
+    Register | Cancel | ChangeSize | UpdateOrganization | AddContact | EditContact | DeleteContact
+)
+COMMANDS: tuple[type, ...] = (
+    Register,
+    Cancel,
+    ChangeSize,
+    UpdateOrganization,
+    AddContact,
+    EditContact,
+    DeleteContact,
+)
+
+
+# -- events -----------------------------------------------------------------------------------
+def _rid(field: str = "registration_id") -> Any:
+    def check(_: Any, __: Any, value: Any) -> None:
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(field, "a non-empty registration ID")
+
+    return check
+
+
+def _year(_: Any, __: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput("year", f"a performance year; got {value!r}"[:200])
+
+
+@attrs.frozen
+class Registered:
+    """A program was registered: the first registration (the record begins), the second
+    program, or a re-registration (the record's organization and contacts, REG-REC-6/8).
+
+    >>> Registered.kind
+    <RegistrationEventKind.SUBMITTED: 'submitted'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
+
+    registration_id: str = attrs.field(validator=_rid())
+    year: int = attrs.field(validator=_year)
+    program: Program = attrs.field(validator=_instance(Program, "program"))
+    organization: Organization = attrs.field(validator=_instance(Organization, "organization"))
+    contacts: tuple[Contact, ...] = attrs.field(converter=_contacts)
+    at: pendulum.DateTime = attrs.field(converter=_at)
+
+
+@attrs.frozen
+class CarriedOver:
+    """Last year's record started this year's with automatic registrations (REG-AUTO-1,
+    REG-ELIG-4, REG-AUTO-4). Made by :func:`~qpp_rules.registration.carry_over`, not by a
+    command, so it notifies nobody.
+
+    >>> CarriedOver.kind
+    <RegistrationEventKind.SUBMITTED: 'submitted'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
+
+    registration_id: str = attrs.field(validator=_rid())
+    year: int = attrs.field(validator=_year)
+    from_year: int = attrs.field(validator=_year)
+    organization: Organization = attrs.field(validator=_instance(Organization, "organization"))
+    contacts: tuple[Contact, ...] = attrs.field(converter=_contacts)
+    programs: frozenset[Program] = attrs.field(converter=_programs)
+
+
+@attrs.frozen
+class Cancelled:
+    """A program's registration was cancelled: by a Cancel (``cause`` REG-REC-9) or by a
+    size change to a band that does not qualify (``cause`` REG-SIZE-1).
+
+    >>> Cancelled.kind
+    <RegistrationEventKind.CANCELLED: 'cancelled'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.CANCELLED
+
+    registration_id: str = attrs.field(validator=_rid())
+    program: Program = attrs.field(validator=_instance(Program, "program"))
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    cause: str = attrs.field(default="REG-REC-9", validator=_instance(str, "cause"))
+
+
+@attrs.frozen
+class SizeChanged:
+    """The size band changed (REG-SIZE-1).
+
+    >>> SizeChanged.kind
+    <RegistrationEventKind.MODIFIED: 'modified'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
+
+    registration_id: str = attrs.field(validator=_rid())
+    size: SizeBand = attrs.field(validator=_instance(SizeBand, "size"))
+    previous: SizeBand = attrs.field(validator=_instance(SizeBand, "previous"))
+    at: pendulum.DateTime = attrs.field(converter=_at)
+
+
+@attrs.frozen
+class OrganizationUpdated:
+    """The organization's name and address after an update (REG-REC-3).
+
+    >>> OrganizationUpdated.kind
+    <RegistrationEventKind.MODIFIED: 'modified'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
+
+    registration_id: str = attrs.field(validator=_rid())
+    name: str = attrs.field(validator=_instance(str, "name"))
+    address: Address | None = attrs.field(
+        validator=_instance(Address, "address", optional=True)
+    )
+    at: pendulum.DateTime = attrs.field(converter=_at)
+
+
+@attrs.frozen
+class ContactAdded:
+    """A contact was added at the end of the list (REG-REC-4).
+
+    >>> ContactAdded.kind
+    <RegistrationEventKind.MODIFIED: 'modified'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
+
+    registration_id: str = attrs.field(validator=_rid())
+    contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
+    at: pendulum.DateTime = attrs.field(converter=_at)
+
+
+@attrs.frozen
+class ContactEdited:
+    """A contact was replaced in place.
+
+    >>> ContactEdited.kind
+    <RegistrationEventKind.MODIFIED: 'modified'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
+
+    registration_id: str = attrs.field(validator=_rid())
+    contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
+    new: Contact = attrs.field(validator=_instance(Contact, "new"))
+    at: pendulum.DateTime = attrs.field(converter=_at)
+
+
+@attrs.frozen
+class ContactDeleted:
+    """A contact was deleted (never the last, REG-REC-4).
+
+    >>> ContactDeleted.kind
+    <RegistrationEventKind.MODIFIED: 'modified'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
+
+    registration_id: str = attrs.field(validator=_rid())
+    contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
+    at: pendulum.DateTime = attrs.field(converter=_at)
+
+
+RegistrationEvent: TypeAlias = (
+    Registered
+    | CarriedOver
+    | Cancelled
+    | SizeChanged
+    | OrganizationUpdated
+    | ContactAdded
+    | ContactEdited
+    | ContactDeleted
+)
+EVENTS: tuple[type, ...] = (
+    Registered,
+    CarriedOver,
+    Cancelled,
+    SizeChanged,
+    OrganizationUpdated,
+    ContactAdded,
+    ContactEdited,
+    ContactDeleted,
+)
+
+
+def _history(value: Any) -> tuple[RegistrationEvent, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidInput("history", f"a sequence of events; got {type(value).__name__}")
+    events = tuple(value)
+    for index, event in enumerate(events):
+        if not isinstance(event, EVENTS):
+            raise InvalidInput(f"history[{index}]", f"an event; got {type(event).__name__}")
+    return events
+
+
+def _record_contacts(value: Any) -> tuple[Contact, ...]:
+    contacts = _contacts(value)
+    if not contacts:
+        raise InvalidInput("contacts", "a registration keeps at least one contact (REG-REC-4)")
+    return contacts
+
+
+# -- the record -------------------------------------------------------------------------------
+@attrs.frozen
+class Registration:
+    """An organization's registration record for one performance year: its single
+    registration ID (REG-REC-1), the organization, the contacts in order, the programs held
+    (empty after cancelling everything: the record and its ID remain) and the history of
+    events that built it (replaying them with ``evolve`` from None rebuilds the record).
+
+    >>> import qpp_rules as qr
+    >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, name="Better Business Health",
+    ...     address=Address("123 Better Health Way", "Baltimore", "MD", "21239"), tin="000765630")
+    >>> jane = Contact("Jane", "Doe", "jdoe@betterhealth.com", "111-222-3344")
+    >>> r = Registration("219043", org, (jane,), frozenset({qr.Program.WEB_INTERFACE}), year=2021)
+    >>> print(r.summary())
+    Better Business Health (TIN *****5630, size 25-99), PY2021
+      CMS Web Interface: registered (Registration ID: 219043)
+      CAHPS for MIPS Survey: not registered
+      Address: 123 Better Health Way, Baltimore, MD 21239
+      Contact: Jane Doe / jdoe@betterhealth.com 111-222-3344
+    """
+
+    registration_id: str = attrs.field(validator=_rid())
+    organization: Organization = attrs.field(validator=_instance(Organization, "organization"))
+    contacts: tuple[Contact, ...] = attrs.field(converter=_record_contacts)
+    programs: frozenset[Program] = attrs.field(default=frozenset(), converter=_programs)
+    history: tuple[RegistrationEvent, ...] = attrs.field(default=(), converter=_history)
+    year: int = attrs.field(kw_only=True, validator=_year)
+
+    def holds(self, program: Program) -> bool:
+        """Whether the organization is registered for ``program``."""
+        return program in self.programs
+
+    def summary(self) -> str:
+        """The registration summary as the guides' section VI shows it (TIN masked)."""
+        lines = [f"{self.organization.describe()}, PY{self.year}"]
+        for program in Program:
+            status = (
+                f"registered (Registration ID: {self.registration_id})"
+                if program in self.programs
+                else "not registered"
+            )
+            lines.append(f"  {program.value}: {status}")
+        if self.organization.address is not None:
+            lines.append(f"  Address: {self.organization.address.one_line()}")
+        for contact in self.contacts:
+            lines.append(f"  Contact: {contact.full_name} / {contact.email} {contact.phone}")
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class Notification:
+    """One email to one contact about one event (REG-REC-5).
+
+    >>> from qpp_rules.vocabulary import Program, RegistrationEventKind
+    >>> n = Notification(Contact("Jane", "Doe", "jdoe@betterhealth.com", "111-222-3344"),
+    ...                  RegistrationEventKind.CANCELLED, "219043", Program.WEB_INTERFACE)
+    >>> n.subject
+    'Registration 219043: CMS Web Interface registration cancelled'
+    """
+
+    contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
+    kind: RegistrationEventKind = attrs.field(
+        validator=_instance(RegistrationEventKind, "kind")
+    )
+    registration_id: str = attrs.field(validator=_rid())
+    program: Program | None = attrs.field(
+        default=None, validator=_instance(Program, "program", optional=True)
+    )
+
+    @property
+    def to(self) -> str:
+        """The contact's email address."""
+        return self.contact.email
+
+    @property
+    def subject(self) -> str:
+        """A one-line subject naming the registration ID (the guides ask to record it)."""
+        what = f"{self.program.value} registration" if self.program else "registration"
+        return f"Registration {self.registration_id}: {what} {self.kind.value}"

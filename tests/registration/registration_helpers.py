@@ -1,0 +1,59 @@
+"""Shared values for the registration tests: the guides' own example organization and
+contacts (REG-GUIDE-2021: Better Business Health, TIN 00-0765630, size 25-99, registration
+ID 219043, contacts Jane Doe and John Smith), actors and instants."""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import pendulum
+
+import qpp_rules as qr
+from qpp_rules.access import Actor, Role
+from qpp_rules.registration import (
+    Address,
+    Contact,
+    Organization,
+    Registration,
+    RegistrationEvent,
+    evolve,
+)
+
+YEARS = (2018, 2019, 2021)
+
+BBH_ADDRESS = Address("123 Better Health Way", "Baltimore", "MD", "21239")
+JANE = Contact("Jane", "Doe", "jdoe@betterhealth.com", "111-222-3344")
+JOHN = Contact("John", "Smith", "jsmith@betterhealth.com", "111-222-4455")
+GUIDE_ID = "219043"
+
+
+def bbh(size: qr.SizeBand = qr.SizeBand.MEDIUM, **changes: object) -> Organization:
+    """Better Business Health, as the 2021 guide shows it."""
+    fields: dict[str, object] = {
+        "name": "Better Business Health",
+        "address": BBH_ADDRESS,
+        "tin": "00-0765630",
+    }
+    fields.update(changes)
+    return Organization(qr.OrgType.PRACTICE, size, **fields)  # type: ignore[arg-type]
+
+
+def so(kind: qr.OrgType = qr.OrgType.PRACTICE) -> Actor:
+    """A Security Official of an organization of type ``kind``."""
+    return Actor(kind, Role.SECURITY_OFFICIAL)
+
+
+def staff(kind: qr.OrgType = qr.OrgType.PRACTICE) -> Actor:
+    """A Staff User of an organization of type ``kind``."""
+    return Actor(kind, Role.STAFF_USER)
+
+
+def inside(year: int) -> pendulum.DateTime:
+    """An instant well inside the year's registration window."""
+    return qr.policy_for(year).registration.window.opens.add(days=10)
+
+
+def replayed(events: tuple[RegistrationEvent, ...]) -> Registration | None:
+    """The record rebuilt from its events."""
+    result: Registration | None = reduce(evolve, events, None)
+    return result
