@@ -2,7 +2,8 @@
 
 ``nav`` in mkdocs.yml names each domain's overview page (``registration.md``); every further
 page in ``docs/registration/`` (``who-may-register.md``, ...) joins that section, sorted by
-file name, so a page added there is in the navigation without editing mkdocs.yml.
+file name (an ``index.md`` or ``README.md`` first), so that a page added there is in the
+navigation without editing mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 DOMAINS = ("registration", "election", "access")
+_INDEXES = {"index.md", "README.md"}
 
 
 def on_config(config: Any, **_: Any) -> Any:
@@ -28,7 +30,11 @@ def on_config(config: Any, **_: Any) -> Any:
             if domain not in DOMAINS:
                 continue
             listed = {entry for entry in entries if isinstance(entry, str)}
-            for page in sorted((docs / domain).glob("*.md")):
+            pages = sorted(
+                (docs / domain).glob("*.md"),
+                key=lambda page: (page.name not in _INDEXES, page.name),
+            )
+            for page in pages:
                 relative = f"{domain}/{page.name}"
                 if relative not in listed:
                     entries.append(relative)

@@ -1,4 +1,4 @@
-"""``python -m qpp_rules``: the command line."""
+"""``python -m qpp_rules``: the command line (see :mod:`qpp_rules.cli`)."""
 
 from qpp_rules.cli import main
 

@@ -117,8 +117,9 @@ class Identifier:
 
     @classmethod
     def _shown(cls, compact: str) -> str:
-        """How a (possibly invalid) value appears in an error message."""
-        return mask(compact) if cls.secret else compact
+        """How a (possibly invalid) value appears in an error message: masked for every kind,
+        since what was typed into any field may be a TIN (or a Social Security number)."""
+        return mask(compact)
 
     @classmethod
     def _fail(cls, kind: type[InvalidIdentifier], compact: str, message: str) -> InvalidIdentifier:
@@ -240,12 +241,16 @@ class NPI(Identifier):
     '1234567890'
     """
 
-    __slots__ = ()
+    __slots__ = ("_luhn_ok",)
+    _luhn_ok: bool
     label = "NPI"
     field = "npi"
 
     def __init__(self, text: object, check_digit: bool = True) -> None:
-        object.__setattr__(self, "value", self.validate(text, check_digit=check_digit))
+        value = self.validate(text, check_digit=check_digit)
+        object.__setattr__(self, "value", value)
+        ok = check_digit or npi_check_digit(value[:9]) == value[9]
+        object.__setattr__(self, "_luhn_ok", ok)
 
     @classmethod
     def validate(cls, text: object, check_digit: bool = True) -> str:
@@ -298,7 +303,7 @@ class NPI(Identifier):
     @property
     def has_valid_check_digit(self) -> bool:
         """Whether the check digit matches (False only for one read with check_digit=False)."""
-        return npi_check_digit(self.value[:9]) == self.value[9]
+        return bool(self._luhn_ok)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.value, False))

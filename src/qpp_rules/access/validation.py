@@ -128,6 +128,10 @@ def _read(kind: type[IdT], value: object) -> tuple[_Problem | None, IdT | None]:
     """Parse one offered item strictly; never raises."""
     if value is None:
         return _Problem.MISSING, None
+    if type(value) is kind:  # already validated on construction
+        if isinstance(value, NPI) and not value.has_valid_check_digit:
+            return _Problem.CHECKSUM, None
+        return None, value
     if isinstance(value, Identifier):
         value = value.value
     if not isinstance(value, str):
@@ -404,6 +408,25 @@ def validate_first_security_official(record: OrganizationRecord, evidence: objec
     >>> "0765630" in d.explain()
     False
     """
+    if type(record) is OrganizationRecord and type(evidence) is Evidence:  # the hot path
+        cached = _ANSWERS.get((record, evidence))
+        if cached is not None:
+            return cached
+        answer = _validate(record, evidence)
+        if len(_ANSWERS) >= _ANSWERS_MAX:
+            _ANSWERS.clear()
+        _ANSWERS[(record, evidence)] = answer
+        return answer
+    return _validate(record, evidence)
+
+
+_ANSWERS: dict[tuple[OrganizationRecord, Evidence], Decision] = {}
+"""Whole answers for (record, evidence) pairs: both are frozen with cached hashes, so a
+repeated question costs one dict lookup; bounded, and answers are immutable."""
+_ANSWERS_MAX = 4096
+
+
+def _validate(record: OrganizationRecord, evidence: object) -> Decision:
     if not isinstance(record, OrganizationRecord):
         raise InvalidInput("record", f"an OrganizationRecord; got {type(record).__name__}")
     items = _profile(record)

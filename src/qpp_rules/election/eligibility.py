@@ -43,7 +43,7 @@ def _limit(threshold: LowVolumeThreshold, name: str) -> str:
 
 
 def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, Decision]:
-    memo = policy.memo()
+    memo = policy._memo
     key = ("election.opt_in_status", flags)
     cached: tuple[OptInStatus, Decision] | None = memo.get(key)
     if cached is not None:
@@ -106,6 +106,8 @@ def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
     >>> opt_in_status(one_cent_over, qr.policy_for(2018))
     <OptInStatus.EXEMPT: 'MIPS exempt'>
     """
+    if type(facts) is LowVolumeFacts and type(policy) is PolicyYear:  # the hot path
+        return _answer(facts.exceeds(policy.election.low_volume), policy)[0]
     checked, year = _check(facts, policy)
     return _answer(checked.exceeds(year.election.low_volume), year)[0]
 

@@ -198,6 +198,17 @@ of dollars), never float
         >>> LowVolumeFacts(Decimal("90000"), 201, 200).exceeds(t)
         (False, True, False)
         """
+        charges, patients, services = self.allowed_charges, self.patients, self.covered_services
+        if self.exceeded is None and charges is not None and patients is not None:
+            # every amount known: the comparisons directly (the common, hot case)
+            if threshold.covered_services is None:
+                return (charges > threshold.allowed_charges, patients > threshold.patients)
+            if services is not None:
+                return (
+                    charges > threshold.allowed_charges,
+                    patients > threshold.patients,
+                    services > threshold.covered_services,
+                )
         result: list[bool] = []
         limits = {
             "allowed_charges": threshold.allowed_charges,

@@ -115,10 +115,14 @@ CMS Web Interface. (REG-GUIDE-2019, I 'Who needs to register?', 'Who can't regis
       - [REG-ELIG-1] The CMS Web Interface needs 25 or more clinicians: the size band 25-99 \
 qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
     """
+    if type(org) is Organization and type(policy) is PolicyYear:  # the hot path
+        hit: Options | None = policy._memo.get(org._facts)
+        if hit is not None:
+            return hit
     policy = check_policy(policy)
     facts = _facts(_check_org(org))
     memo = policy.memo()
-    key = ("registration.options", *facts)
+    key = org._facts
     found: Options | None = memo.get(key)
     if found is None:
         found = Options(

@@ -329,6 +329,7 @@ use virtual_group_id
         default=False, validator=_flag("organization.submitted_web_interface_prior_year")
     )
     clinicians: int | None = attrs.field(default=None)
+    _facts: tuple[Any, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _tidy(self, ("name",), ())
@@ -386,6 +387,18 @@ use virtual_group_id
                     "split TINs are for a Next Generation ACO or other non-SSP Advanced APM "
                     "(REG-ELIG-7); an SSP ACO participant is not one",
                 )
+        # The facts the eligibility rules read, as a small tuple of cheaply hashed values
+        # (text, not enums), computed once: the key of the explained answers' cache.
+        object.__setattr__(self, "_facts", (
+            "registration.options",
+            kind.value,
+            self.size.value,
+            kind is OrgType.APM_ENTITY and self.apm_model is ApmModel.SHARED_SAVINGS_PROGRAM,
+            self.ssp_aco_participant,
+            self.split_tin_mips_clinicians,
+            self.submitted_web_interface_prior_year,
+            self.clinicians,
+        ))
 
     @property
     def is_ssp_aco(self) -> bool:
