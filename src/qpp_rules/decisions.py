@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 
 __all__ = ["Decision", "Outcome", "Reason"]
 
@@ -29,7 +29,7 @@ __all__ = ["Decision", "Outcome", "Reason"]
 def _text(field: str) -> Callable[[Any, Any, Any], None]:
     def check(_: Any, __: Any, value: Any) -> None:
         if not isinstance(value, str) or not value:
-            raise InvalidInput(field, f"non-empty text; got {value!r}"[:200])
+            raise InvalidInput(field, f"non-empty text; got {shown(value)}")
 
     return check
 

@@ -17,6 +17,7 @@ tin: a TIN has exactly 9 digits; got 12 ('********9012')
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "QppRulesError",
     "UnknownPolicyYear",
     "mask",
+    "mask_tins",
+    "shown",
 ]
 
 
@@ -50,8 +53,49 @@ def mask(text: object, *, keep: int = 4) -> str:
     return "*" * (len(shown) - keep) + shown[-keep:]
 
 
+# Nine digits (any script's digits, each perhaps with combining marks), alone or written
+# NN-NNNNNNN, not part of a longer number: what may be a TIN in a message.
+_DIGIT = r"\d[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff]*"
+_TIN_SHAPED = re.compile(
+    rf"(?<!\d)(?:(?:{_DIGIT}){{9}}|(?:{_DIGIT}){{2}}[\s\-\u2010-\u2015\u2212\uff0d]"
+    rf"(?:{_DIGIT}){{7}})(?!\d)"
+)
+
+
+def mask_tins(text: str) -> str:
+    """``text`` with everything shaped like a TIN (nine digits, or ``NN-NNNNNNN``, in any
+    script's digits) masked to its last four characters. Every error message goes through
+    it, so that a TIN typed in the wrong place never shows in one.
+
+    >>> mask_tins("got '00-0765630' and 000765630; NPI 1234567893 stays")
+    "got '******5630' and *****5630; NPI 1234567893 stays"
+    """
+    return _TIN_SHAPED.sub(lambda match: mask(match.group(0)), text)
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value as a message may show it: its ``repr`` with anything shaped like a TIN masked,
+    shortened to about ``limit`` characters. Never raises: a value whose ``repr`` fails (a
+    list nested past the recursion limit, a whole number too long to print) shows as its
+    type.
+
+    >>> shown("000765630"), shown(10**5000), shown("x" * 100, limit=10)
+    ("'*****5630'", '<int>', "'xxxxxx...")
+    """
+    try:
+        text = repr(value)
+    except Exception:  # RecursionError, ValueError (int too long), a broken __repr__
+        return f"<{type(value).__name__}>"
+    text = mask_tins(text)
+    return text if len(text) <= limit else text[: max(limit - 3, 1)] + "..."
+
+
 class QppRulesError(Exception):
-    """The root of every error this library raises on purpose."""
+    """The root of every error this library raises on purpose. Its text never shows a TIN
+    unmasked (:func:`mask_tins`)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(mask_tins(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class InvalidInput(QppRulesError, ValueError):
@@ -68,9 +112,17 @@ class InvalidInput(QppRulesError, ValueError):
         *,
         problems: tuple[tuple[str, str], ...] = (),
     ) -> None:
+        if isinstance(field, str):
+            field = mask_tins(field)
+        if isinstance(message, str):
+            message = mask_tins(message)
         self.field = field
         self.message = message
-        self.problems = problems or ((field, message),)
+        self.problems = tuple(
+            (mask_tins(where), mask_tins(what)) if isinstance(where, str) and
+            isinstance(what, str) else (where, what)
+            for where, what in problems
+        ) or ((field, message),)
         super().__init__(f"{field}: {message}" if field else message)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -109,7 +161,9 @@ class UnknownPolicyYear(PolicyError, LookupError):
         self.year = year
         self.known = known
         self.detail = detail
-        text = f"no policy for performance year {year!r}; known years: {', '.join(map(str, known))}"
+        text = f"no policy for performance year {shown(year)}; known years: " + ", ".join(
+            map(str, known)
+        )
         super().__init__(text + (f"; {detail}" if detail else ""))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -135,6 +189,9 @@ class PolicyFileError(PolicyError):
     """A policy data file (or plug-in) that does not load: names the file and the field."""
 
     def __init__(self, source: str, field: str, message: str) -> None:
+        source, field, message = (
+            mask_tins(text) if isinstance(text, str) else text for text in (source, field, message)
+        )
         self.source = source
         self.field = field
         self.message = message

@@ -48,6 +48,7 @@ _DIGITS = re.compile(r"[0-9]+")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _ALNUM_HYPHEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 _MAX_DIGITS = 20
+_NINE = re.compile(r"[0-9]{9}")
 
 
 class Identifier:
@@ -72,6 +73,8 @@ class Identifier:
     @classmethod
     def compact(cls, text: str) -> str:
         """The identifier without separators (spaces, hyphens)."""
+        if not isinstance(text, str):
+            raise InvalidFormat(cls.field, f"a {cls.label} is text; got {type(text).__name__}")
         return _SEPARATORS.sub("", text)
 
     @classmethod
@@ -113,7 +116,9 @@ class Identifier:
 
     @classmethod
     def _check(cls, compact: str) -> None:
-        raise NotImplementedError
+        raise InvalidIdentifier(
+            cls.field, "Identifier is the base of the identifier types: use TIN, NPI, PTAN, ..."
+        )
 
     @classmethod
     def _shown(cls, compact: str) -> str:
@@ -219,6 +224,13 @@ def npi_check_digit(first_nine: str) -> str:
     >>> npi_check_digit("123456789")
     '3'
     """
+    if not isinstance(first_nine, str) or not _NINE.fullmatch(first_nine):
+        raise InvalidFormat("npi", "the first nine digits of an NPI (0-9)")
+    return _luhn(first_nine)
+
+
+def _luhn(first_nine: str) -> str:
+    """The check digit of nine ASCII digits (already checked)."""
     total = 0
     for position, char in enumerate(reversed("80840" + first_nine)):
         digit = ord(char) - 48
@@ -249,7 +261,7 @@ class NPI(Identifier):
     def __init__(self, text: object, check_digit: bool = True) -> None:
         value = self.validate(text, check_digit=check_digit)
         object.__setattr__(self, "value", value)
-        ok = check_digit or npi_check_digit(value[:9]) == value[9]
+        ok = check_digit or _luhn(value[:9]) == value[9]
         object.__setattr__(self, "_luhn_ok", ok)
 
     @classmethod
@@ -297,7 +309,7 @@ class NPI(Identifier):
     @classmethod
     def _check(cls, compact: str) -> None:
         cls._check_shape(compact)
-        if npi_check_digit(compact[:9]) != compact[9]:
+        if _luhn(compact[:9]) != compact[9]:
             raise cls._fail(InvalidChecksum, compact, "the NPI check digit does not match")
 
     @property
@@ -321,6 +333,8 @@ class _Alphanumeric(Identifier):
     def compact(cls, text: str) -> str:
         """Upper-cased, without surrounding spaces. Only ASCII is upper-cased: ``"ı".upper()``
         is ``"I"``, and a non-ASCII character must fail, not turn into a letter."""
+        if not isinstance(text, str):
+            raise InvalidFormat(cls.field, f"a {cls.label} is text; got {type(text).__name__}")
         text = text.strip()
         return text.upper() if text.isascii() else text
 

@@ -67,7 +67,10 @@ def instant(at: object, field: str = "at") -> pendulum.DateTime:
         raise NaiveDateTime(
             field, "a naive datetime has no time zone; give an aware one (e.g. in UTC or ET)"
         )
-    return pendulum.instance(at).in_timezone(EASTERN)
+    try:
+        return pendulum.instance(at).in_timezone(EASTERN)
+    except (OverflowError, ValueError):  # e.g. datetime.min in UTC is before year 1 in ET
+        raise InvalidInput(field, "an instant US Eastern time can express") from None
 
 
 def _opens(value: object) -> pendulum.DateTime:

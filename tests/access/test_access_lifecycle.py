@@ -570,3 +570,22 @@ def test_acc_so_2_property_every_approved_user_was_pending_and_is_told(
             if isinstance(event, RoleRequested) and len(outcome.events) == 1:
                 assert {n.channel for n in outcome.notifications} == {Channel.SCREEN,
                                                                       Channel.EMAIL}
+
+
+def test_acc_role_1_two_roles_per_organization() -> None:
+    """ACC-ROLE-1: the roles are Security Official and Staff User, and an organization's
+    members each hold one of them (after a first SO and an approved Staff User)."""
+    assert {role.value for role in Role} == {"Security Official", "Staff User"}
+    first = _run(None, RequestRole("ann", SO, practice(), GOOD))
+    assert first.accepted
+    asked = _run(first.state, RequestRole("bob", STAFF, practice()), 1)
+    assert asked.accepted
+    (pending,) = pending_requests(asked.state)
+    approved = _run(asked.state, Approve(pending, "ann"), 2)
+    assert approved.accepted
+    assert role_of(approved.state, "ann") is SO
+    assert role_of(approved.state, "bob") is STAFF
+    assert role_of(approved.state, "carol") is None
+    for kind in qr.OrgType:
+        for role in Role:
+            assert qr.policy_for(2019).access.permissions[kind][role]

@@ -239,3 +239,37 @@ def test_evaluation_is_deterministic_and_order_free(rows: list[dict[str, Any]],
 def test_columns_constant_lists_every_reader_column() -> None:
     assert COLUMNS[0] == "org_id"
     assert set(example_population().rows().__next__()) == set(COLUMNS)
+
+
+def test_pandas_frames_with_gaps_agree_with_records() -> None:
+    """A pandas frame of plain values, with gaps (NaN in number and text columns), gives the
+    same answers as the same records: grouped in C, decided once per combination."""
+    pandas = pytest.importorskip("pandas")
+    rows = [
+        {"org_id": "a", "kind": "Practice", "clinicians": 30, "apm_model": None,
+         "split_tin_mips_clinicians": None, "ssp_aco_participant": True},
+        {"org_id": "b", "kind": "Practice", "clinicians": 30, "apm_model": None,
+         "split_tin_mips_clinicians": 20, "ssp_aco_participant": False},
+        {"org_id": "c", "kind": "APM Entity", "clinicians": 120,
+         "apm_model": "Medicare Shared Savings Program", "split_tin_mips_clinicians": None,
+         "ssp_aco_participant": False},
+        {"org_id": "d", "kind": "Virtual Group", "clinicians": 24, "apm_model": None,
+         "split_tin_mips_clinicians": None, "ssp_aco_participant": False},
+    ]
+    frame = pandas.DataFrame(rows)
+    assert frame["split_tin_mips_clinicians"].dtype.kind == "f"  # NaN gaps make floats
+    for year in (2019, 2021):
+        policy = qr.policy_for(year)
+        assert evaluate(frame, policy).columns == evaluate(rows, policy).columns
+
+
+def test_an_object_column_mixing_true_and_1_is_not_merged() -> None:
+    """True == 1 in Python: grouping must not let a bool pass for a count of clinicians."""
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame({
+        "org_id": ["a", "b"], "kind": ["Practice", "Practice"],
+        "clinicians": pandas.Series([25, True], dtype=object),
+    })
+    with pytest.raises(qr.InvalidInput) as caught:
+        evaluate(frame, qr.policy_for(2019))
+    assert caught.value.field == "frame[1].clinicians"

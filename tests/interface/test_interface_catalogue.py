@@ -31,7 +31,6 @@ def test_the_committed_rules_page_is_the_generated_one() -> None:
         )
 
 
-@pytest.mark.xfail(strict=False, reason="domains in progress")
 def test_every_rule_has_an_implementation_and_a_test() -> None:
     no_code, no_test = cat.missing(cat.catalogue(ROOT))
     assert not no_code, f"rules no Python file under src/ names: {', '.join(no_code)}"

@@ -667,3 +667,21 @@ def test_evolve_refuses_events_that_do_not_fit() -> None:
         evolve(only_jane, ContactDeleted(GUIDE_ID, JANE, AT))
     with pytest.raises(qr.InvalidInput, match="events"):
         replay("events")  # type: ignore[arg-type]
+
+
+def test_reg_auto_3_a_carried_over_registration_is_changed_only_inside_the_window() -> None:
+    """REG-AUTO-3: an automatic registration is edited or cancelled like any other, inside
+    the window; after close the refusal names REG-AUTO-3 beside REG-WIN-1 and REG-WIN-2."""
+    last = registered(WI, year=2018)
+    this_year = bbh(SizeBand.MEDIUM, submitted_web_interface_prior_year=True)
+    record = carry_over(last, this_year, qr.policy_for(2019))
+    assert record is not None
+    window = qr.policy_for(2019).registration.window
+    late = run(record, Cancel(WI, confirmed=True), year=2019, at=window.closes)
+    assert not late.accepted
+    assert late.state == record
+    assert late.refusal is not None
+    assert late.refusal.rule_ids == ("REG-WIN-1", "REG-AUTO-3", "REG-WIN-2")
+    on_time = run(record, Cancel(WI, confirmed=True), year=2019,
+                  at=window.closes.subtract(seconds=1))
+    assert on_time.accepted

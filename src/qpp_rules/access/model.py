@@ -346,6 +346,8 @@ def _offered(kind: type[IdT], field: str, value: object) -> IdT | str | None:
         raise InvalidInput(
             field, f"text, a {kind.label} or None; got {type(value).__name__}"
         )
+    if isinstance(value, int) and not -(10**40) < value < 10**40:
+        return "(a whole number too long for any identifier)"  # str() would refuse it
     text = str(value)
     if not text.strip():
         return None

@@ -19,6 +19,7 @@ import attrs
 
 from qpp_rules.decisions import Reason
 from qpp_rules.errors import InvalidInput
+from qpp_rules.policy.model import _check_fields
 from qpp_rules.vocabulary import ApmModel, OrgType
 
 __all__ = ["Connection", "Represents", "TypeAdvice", "organization_type_for"]
@@ -67,6 +68,9 @@ class Connection:
     kind: OrgType
     model: ApmModel | None = None
 
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
     def __str__(self) -> str:
         return self.kind.value if self.model is None else f"{self.kind.value} ({self.model.value})"
 
@@ -83,6 +87,9 @@ class TypeAdvice:
     represents: Represents
     connections: tuple[Connection, ...]
     reasons: tuple[Reason, ...]
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
 
     @property
     def kinds(self) -> tuple[OrgType, ...]:

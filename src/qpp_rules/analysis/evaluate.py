@@ -174,31 +174,92 @@ def as_population(source: Any) -> Population:
     )
 
 
-@attrs.frozen(eq=False)
 class Evaluation:
-    """A table of decisions: ``org_id`` and, per question, its answer and deciding rules."""
+    """A table of decisions: ``org_id`` and, per question, its answer and deciding rules.
 
-    policy_label: str
-    questions: tuple[str, ...]
-    columns: Mapping[str, tuple[Any, ...]]
+    The table is held as each organization's key into the distinct answers; a column is
+    built when first read (``column``, ``columns``, ``rows``) and counts come straight from
+    the keys, so evaluating a million organizations does not build a million answers."""
+
+    __slots__ = ("_answers", "_columns", "_keys", "_population", "policy_label", "questions")
+
+    def __init__(self, policy_label: str, questions: tuple[str, ...], population: Population,
+                 keys: Mapping[str, list[Any]], answers: Mapping[str, Mapping[Any, Answer]]
+                 ) -> None:
+        self.policy_label = policy_label
+        self.questions = questions
+        self._population = population
+        self._keys = keys
+        self._answers = answers
+        self._columns: dict[str, tuple[Any, ...]] = {}
 
     def __len__(self) -> int:
-        return len(self.columns["org_id"])
+        return len(self._population)
+
+    def __repr__(self) -> str:
+        return f"<Evaluation of {len(self)} organizations under {self.policy_label}>"
 
     def column(self, name: str) -> tuple[Any, ...]:
-        if name not in self.columns:
-            raise InvalidInput("column", f"no column {name!r}; columns: {', '.join(self.columns)}")
-        return self.columns[name]
+        """One column: ``org_id``, a question's answers, or ``<question>_rules``."""
+        cached = self._columns.get(name)
+        if cached is not None:
+            return cached
+        if name == "org_id":
+            return self._population.ids()
+        question = name.removesuffix("_rules")
+        lookup: dict[Any, Any]
+        if name.endswith("_rules") and question in self._answers:
+            lookup = {key: answer.rule_ids for key, answer in self._answers[question].items()}
+        elif name in self._answers:
+            lookup = {key: answer.value for key, answer in self._answers[name].items()}
+            question = name
+        else:
+            raise InvalidInput(
+                "column", f"no column {name!r}; columns: {', '.join(self._names())}"
+            )
+        values = tuple(map(lookup.__getitem__, self._keys[question]))
+        self._columns[name] = values
+        return values
+
+    def keys(self, question: str) -> list[Any]:
+        """Each organization's key into :meth:`answers` for ``question``."""
+        if question not in self._keys:
+            raise InvalidInput("question", f"no question {question!r}; {self.questions}")
+        return self._keys[question]
+
+    def answers(self, question: str) -> Mapping[Any, Answer]:
+        """The distinct answers to ``question``, by key."""
+        if question not in self._answers:
+            raise InvalidInput("question", f"no question {question!r}; {self.questions}")
+        return self._answers[question]
+
+    def _names(self) -> list[str]:
+        names = ["org_id"]
+        for question in self.questions:
+            names += [question, f"{question}_rules"]
+        return names
+
+    @property
+    def columns(self) -> dict[str, tuple[Any, ...]]:
+        """Every column, by name (built on first access)."""
+        return {name: self.column(name) for name in self._names()}
 
     def counts(self, question: str) -> Counter[str]:
         """How many organizations got each answer to ``question``."""
-        return Counter(self.column(question))
+        if question not in self._answers:
+            raise InvalidInput("question", f"no question {question!r}; {self.questions}")
+        result: Counter[str] = Counter()
+        answers = self._answers[question]
+        for key, count in Counter(self._keys[question]).items():
+            result[answers[key].value] += count
+        return result
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per organization."""
-        names = list(self.columns)
+        columns = self.columns
+        names = list(columns)
         return [dict(zip(names, values, strict=True))
-                for values in zip(*(self.columns[n] for n in names), strict=True)]
+                for values in zip(*(columns[n] for n in names), strict=True)]
 
     def to_csv(self) -> str:
         """The table as CSV text (rule IDs space-separated)."""
@@ -207,9 +268,10 @@ class Evaluation:
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        names = list(self.columns)
+        columns = self.columns
+        names = list(columns)
         writer.writerow(names)
-        for values in zip(*(self.columns[n] for n in names), strict=True):
+        for values in zip(*(columns[n] for n in names), strict=True):
             writer.writerow([" ".join(v) if isinstance(v, tuple) else v for v in values])
         return buffer.getvalue()
 
@@ -230,22 +292,21 @@ class Evaluation:
 
 
 def _answers(population: Population, policy: PolicyYear,
-             question: Question) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+             question: Question) -> tuple[list[Any], dict[Any, Answer]]:
     if question.keys is not None:
-        keys = question.keys(population, policy)
+        keys: list[Any] = question.keys(population, policy)
+        parsed: dict[Any, tuple[Any, ...]] = {key: key for key in set(keys)}
     else:
-        keys = population.keys(question.columns)
+        keys, parsed = population.encoded(question.columns)
     memo = policy.memo()
-    values: dict[tuple[Any, ...], str] = {}
-    rules: dict[tuple[Any, ...], tuple[str, ...]] = {}
-    for key in set(keys):
-        cache_key = ("analysis", question.name, key)
+    answers: dict[Any, Answer] = {}
+    for raw, facts in parsed.items():
+        cache_key = ("analysis", question.name, facts)
         answer = memo.get(cache_key)
         if answer is None:
-            answer = memo.setdefault(cache_key, question.decide(key, policy))
-        values[key] = answer.value
-        rules[key] = answer.rule_ids
-    return tuple(map(values.__getitem__, keys)), tuple(map(rules.__getitem__, keys))
+            answer = memo.setdefault(cache_key, question.decide(facts, policy))
+        answers[raw] = answer
+    return keys, answers
 
 
 def evaluate(population: Any, policy: PolicyYear,
@@ -256,12 +317,11 @@ def evaluate(population: Any, policy: PolicyYear,
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
     people = as_population(population)
-    columns: dict[str, tuple[Any, ...]] = {"org_id": people.column("org_id")}
+    keys: dict[str, list[Any]] = {}
+    answers: dict[str, dict[Any, Answer]] = {}
     for question in questions:
-        values, rules = _answers(people, policy, question)
-        columns[question.name] = values
-        columns[f"{question.name}_rules"] = rules
-    return Evaluation(policy.label, tuple(q.name for q in questions), columns)
+        keys[question.name], answers[question.name] = _answers(people, policy, question)
+    return Evaluation(policy.label, tuple(q.name for q in questions), people, keys, answers)
 
 
 @attrs.frozen(eq=False)
@@ -271,20 +331,31 @@ class Comparison:
     before: Evaluation
     after: Evaluation
 
+    def _pairs(self, question: str) -> Counter[tuple[Answer, Answer]]:
+        # counted over each organization's pair of keys (C speed), then mapped to answers
+        before, after = self.before.answers(question), self.after.answers(question)
+        pairs = Counter(zip(self.before.keys(question), self.after.keys(question),
+                            strict=True))
+        result: Counter[tuple[Answer, Answer]] = Counter()
+        for (b, a), count in pairs.items():
+            result[before[b], after[a]] += count
+        return result
+
     def changes(self, question: str) -> Counter[tuple[str, str]]:
         """Counts of (answer before, answer after) over organizations whose answer changed."""
-        return Counter(
-            (b, a) for b, a in zip(self.before.column(question), self.after.column(question),
-                                   strict=True) if b != a
-        )
+        result: Counter[tuple[str, str]] = Counter()
+        for (b, a), count in self._pairs(question).items():
+            if b.value != a.value:
+                result[b.value, a.value] += count
+        return result
 
     def rules(self, question: str) -> Counter[str]:
         """The rule IDs deciding the new answers of the organizations that changed."""
         counter: Counter[str] = Counter()
-        for b, a, why in zip(self.before.column(question), self.after.column(question),
-                             self.after.column(f"{question}_rules"), strict=True):
-            if b != a:
-                counter.update(why)
+        for (b, a), count in self._pairs(question).items():
+            if b.value != a.value:
+                for rule in a.rule_ids:
+                    counter[rule] += count
         return counter
 
     def table(self) -> list[dict[str, Any]]:

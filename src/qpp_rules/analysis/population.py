@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import operator
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -170,28 +170,62 @@ class Population:
     so a million rows with few distinct values read fast. Unknown columns are refused on
     construction; a malformed value raises ``InvalidInput`` naming its row and column."""
 
-    __slots__ = ("_columns", "_rows", "source", "start")
+    __slots__ = ("_columns", "_frame", "_length", "_raw_columns", "_rows", "source", "start")
 
     def __init__(self, rows: list[Mapping[str, Any]], source: str = "records",
                  start: int = 1) -> None:
         self._rows = rows
+        self._raw_columns: Mapping[str, list[Any]] | None = None
+        self._frame: Any = None
+        self._length = len(rows)
         self.source = source
         self.start = start
         self._columns: dict[str, tuple[Any, ...]] = {}
-        for number, record in enumerate(rows, start):
-            if not isinstance(record, Mapping):
+        # Checked per distinct shape, not per row, so that a million rows cost little:
+        # every row's type must be a mapping; the first row of each distinct length has its
+        # keys checked (rows from one source share their keys; a CSV's header is checked
+        # whole). Values are checked when their column is first read.
+        for kind in set(map(type, rows)):
+            if not issubclass(kind, Mapping):
+                number = next(i for i, r in enumerate(rows, start) if type(r) is kind)
                 raise InvalidInput(f"{source}[{number}]", "a mapping of column to value")
-        for keys in set(map(tuple, rows)):
-            unknown = [key for key in keys if key not in _PARSERS]
+        for length in set(map(len, rows)):
+            number, first = next((i, r) for i, r in enumerate(rows, start) if len(r) == length)
+            unknown = [key for key in first if key not in _PARSERS]
             if unknown:
-                number = next(i for i, r in enumerate(rows, start) if tuple(r) == keys)
                 raise InvalidInput(
                     f"{source}[{number}].{unknown[0]}",
                     f"unknown column; columns: {', '.join(COLUMNS)}",
                 )
 
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Iterable[Any]], *,
+                     source: str = "columns") -> Population:
+        """From raw columns (name to values, all of one length), e.g. a DataFrame's; the
+        column names are checked against ``COLUMNS`` and values when first read."""
+        if not isinstance(columns, Mapping):
+            raise InvalidInput(source, "a mapping of column name to values")
+        unknown = [name for name in columns if name not in _PARSERS]
+        if unknown:
+            raise InvalidInput(f"{source}.{unknown[0]}",
+                               f"unknown column; columns: {', '.join(COLUMNS)}")
+        raw = {name: list(values) for name, values in columns.items()}
+        lengths = {len(values) for values in raw.values()}
+        if len(lengths) > 1:
+            raise InvalidInput(source, f"columns of different lengths: {sorted(lengths)}")
+        population = cls([], source, 0)
+        population._raw_columns = raw
+        population._length = lengths.pop() if lengths else 0
+        return population
+
+    def _raw(self, name: str) -> list[Any]:
+        if self._raw_columns is not None:
+            values = self._raw_columns.get(name)
+            return values if values is not None else [None] * self._length
+        return list(map(operator.methodcaller("get", name), self._rows))
+
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._length
 
     def __repr__(self) -> str:
         return f"<Population of {len(self)} from {self.source}>"
@@ -202,7 +236,7 @@ class Population:
             raise InvalidInput("column", f"no column {name!r}; columns: {', '.join(COLUMNS)}")
         cached = self._columns.get(name)
         if cached is None:
-            raw = list(map(operator.methodcaller("get", name), self._rows))
+            raw = self._raw(name)
             cached = self._parse_column(name, raw, self.source, self.start)
             self._columns[name] = cached
         return cached
@@ -214,33 +248,98 @@ class Population:
         return self
 
     def keys(self, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
-        """The parsed tuple of ``names`` for every row: raw tuples are taken in one pass
-        (C speed) and each *distinct* raw tuple is parsed once."""
+        """The parsed tuple of ``names`` for every row."""
+        raw, parsed = self.encoded(names)
+        return list(map(parsed.__getitem__, raw))
+
+    def encoded(self, names: tuple[str, ...]) -> tuple[list[Any], dict[Any, tuple[Any, ...]]]:
+        """Every row's *raw* key for ``names`` and, for each distinct raw key, its parsed
+        tuple: raw keys are taken in one C-speed pass and each distinct one is parsed once.
+        Raises ``InvalidInput`` naming the row and column of the first malformed value."""
+        if self._frame is not None and len(names) > 1:
+            grouped = self._grouped(names)
+            if grouped is not None:
+                return grouped
+        getter = operator.itemgetter(*names)
         try:
-            raw = list(map(operator.itemgetter(*names), self._rows)) if len(names) > 1 \
-                else [(v,) for v in map(operator.itemgetter(names[0]), self._rows)]
+            if self._raw_columns is None:
+                raw = list(map(getter, self._rows))
+            elif len(names) == 1:
+                raw = list(self._raw_columns[names[0]])
+            else:
+                raw = list(zip(*(self._raw_columns[n] for n in names), strict=True))
             distinct = set(raw)
-            seen: list[set[type]] = [set() for _ in names]
-            for key in distinct:
-                for position, value in enumerate(key):
-                    seen[position].add(type(value))
+            if len(names) == 1:
+                seen = [set(map(type, distinct))]
+            else:
+                seen = [set(map(type, column)) for column in zip(*distinct, strict=True)]
             # plain values only, and never bool beside int in one column (True == 1)
             clean = all(kinds <= _PLAIN and not (bool in kinds and int in kinds)
                         for kinds in seen)
         except (KeyError, TypeError):  # a missing key or an unhashable value
             clean = False
-        if not clean:
-            return list(zip(*(self.column(n) for n in names), strict=True))
-        parsed: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        for key in distinct:
+        if clean:
             try:
-                parsed[key] = tuple(
-                    _parse_one(n, v) for n, v in zip(names, key, strict=True)
+                if len(names) == 1:
+                    return raw, {key: (_parse_one(names[0], key),) for key in distinct}
+                # each column's distinct values parsed once, then the tuples assembled
+                by_position = [
+                    {value: _parse_one(name, value) for value in {key[i] for key in distinct}}
+                    for i, name in enumerate(names)
+                ]
+                parsed = {
+                    key: tuple(table[value] for table, value in zip(by_position, key,
+                                                                    strict=True))
+                    for key in distinct
+                }
+            except (ValueError, TypeError, ArithmeticError):
+                clean = False  # the column-wise reader names the row and column
+            else:
+                return raw, parsed
+        columns = list(zip(*(self.column(n) for n in names), strict=True))
+        return columns, {key: key for key in set(columns)}
+
+    def _grouped(
+        self, names: tuple[str, ...]
+    ) -> tuple[list[Any], dict[Any, tuple[Any, ...]]] | None:
+        """A pandas frame's combinations, grouped in C: each row's group number, and each
+        group's parsed facts (read from its first row). None where grouping could merge
+        values the rules tell apart (an object column holding both True and 1)."""
+        frame = self._frame
+        if any(name not in frame.columns for name in names):
+            return None
+        for name in names:
+            if frame[name].dtype.kind == "O":
+                kinds = set(map(type, frame[name].tolist()))
+                if bool in kinds and (int in kinds or float in kinds):
+                    return None
+        codes = frame.groupby(list(names), dropna=False, sort=False).ngroup()
+        firsts = codes.drop_duplicates()
+        sample = frame.loc[firsts.index]
+        columns = [_from_pandas(sample[name].tolist()) for name in names]
+        parsed: dict[Any, tuple[Any, ...]] = {}
+        for group, values in zip(firsts.tolist(), zip(*columns, strict=True), strict=True):
+            try:
+                parsed[group] = tuple(
+                    _parse_one(n, v) for n, v in zip(names, values, strict=True)
                 )
             except (ValueError, TypeError, ArithmeticError):
-                # let the column-wise reader name the row and column of the bad value
-                return list(zip(*(self.column(n) for n in names), strict=True))
-        return list(map(parsed.__getitem__, raw))
+                return None  # the column-wise reader names the row and column
+        return codes.tolist(), parsed
+
+    def ids(self) -> tuple[Any, ...]:
+        """The ``org_id`` column; text ids are taken as given (no per-row parsing)."""
+        cached = self._columns.get("org_id")
+        if cached is None:
+            try:
+                raw = (tuple(self._raw_columns["org_id"]) if self._raw_columns is not None
+                       else tuple(map(operator.itemgetter("org_id"), self._rows)))
+            except KeyError:
+                return self.column("org_id")
+            if set(map(type, raw)) != {str} or "" in raw:
+                return self.column("org_id")
+            self._columns["org_id"] = cached = raw
+        return cached
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """The organizations as dicts of parsed values."""
@@ -284,17 +383,33 @@ class Population:
 
     @classmethod
     def from_dataframe(cls, frame: Any) -> Population:
-        """From a pandas or polars DataFrame with columns named as ``COLUMNS``."""
+        """From a pandas or polars DataFrame with columns named as ``COLUMNS`` (read
+        column-wise: no per-row dicts)."""
         module = type(frame).__module__.split(".")[0]
         if module == "polars":
-            rows: list[Mapping[str, Any]] = frame.to_dicts()
+            columns: dict[str, Any] = frame.to_dict(as_series=False)
         elif module == "pandas":
-            rows = frame.to_dict("records")
+            names = [str(name) for name in frame.columns]
+            unknown = [name for name in names if name not in _PARSERS]
+            if unknown:
+                raise InvalidInput(f"frame.{unknown[0]}",
+                                   f"unknown column; columns: {', '.join(COLUMNS)}")
+            population = cls([], "frame", 0)
+            def loader(name: str) -> Callable[[], list[Any]]:
+                series = frame[name]
+                if getattr(series.dtype, "kind", "O") in "iub":  # ints and bools: as they are
+                    return lambda: list(series.tolist())
+                return lambda: _from_pandas(series.tolist())
+
+            population._raw_columns = _LazyColumns({name: loader(name) for name in names})
+            population._frame = frame
+            population._length = len(frame)
+            return population
         else:
             raise InvalidInput(
                 "frame", f"a pandas or polars DataFrame; got {type(frame).__name__}"
             )
-        return cls(rows, "frame", 0)
+        return cls.from_columns(columns, source="frame")
 
     @staticmethod
     def _parse_column(name: str, raw: list[Any], source: str, start: int) -> tuple[Any, ...]:
@@ -321,6 +436,39 @@ class Population:
             except (ValueError, TypeError, ArithmeticError) as error:
                 raise InvalidInput(f"{source}[{number}].{name}", str(error)) from None
         return tuple(out)
+
+class _LazyColumns(Mapping[str, list[Any]]):
+    """Columns loaded when first read (a DataFrame's: only the columns a question reads)."""
+
+    def __init__(self, loaders: dict[str, Callable[[], list[Any]]]) -> None:
+        self._loaders = loaders
+        self._loaded: dict[str, list[Any]] = {}
+
+    def __getitem__(self, name: str) -> list[Any]:
+        values = self._loaded.get(name)
+        if values is None:
+            values = self._loaded[name] = self._loaders[name]()
+        return values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaders)
+
+    def __len__(self) -> int:
+        return len(self._loaders)
+
+
+def _from_pandas(values: list[Any]) -> list[Any]:
+    """pandas stores a whole-number column with gaps as floats with NaN: read those back as
+    ints and None (other columns are returned as they are)."""
+    kinds = set(map(type, values))
+    if kinds and kinds <= {float, type(None)}:
+        return [None if value is None or value != value
+                else int(value) if value.is_integer() else value for value in values]
+    if float in kinds:  # a text column with gaps: NaN marks the gap
+        return [None if isinstance(value, float) and value != value else value
+                for value in values]
+    return values
+
 
 def example_population() -> Population:
     """The bundled example: a few thousand synthetic organizations of every type and size

@@ -57,9 +57,9 @@ from qpp_rules.election.model import (
     OptInStatus,
     Participant,
 )
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.time import instant
 from qpp_rules.vocabulary import OrgType, Permission
 
@@ -133,7 +133,7 @@ def _common(
 
 def _status(value: object, field: str) -> OptInStatus:
     if not isinstance(value, OptInStatus):
-        raise InvalidInput(field, f"an OptInStatus; got {value!r}"[:120])
+        raise InvalidInput(field, f"an OptInStatus; got {shown(value)}")
     return value
 
 
@@ -326,7 +326,7 @@ def elect(
     if not isinstance(participant, Participant):
         raise InvalidInput("participant", f"a Participant; got {type(participant).__name__}")
     if not isinstance(choice, Choice):
-        raise InvalidInput("choice", f"a Choice; got {choice!r}"[:120])
+        raise InvalidInput("choice", f"a Choice; got {shown(choice)}")
     status = _status(status, "status")
     if not choice.is_election:
         return ElectionResult(True, ledger)
@@ -378,6 +378,9 @@ class BatchOutcome:
     left_exempt: tuple[Participant, ...] = ()
     refusal: Decision | None = None
 
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
     def __bool__(self) -> bool:
         return self.accepted
 
@@ -411,7 +414,7 @@ def _rows(choices: object) -> tuple[list[tuple[Participant, Choice]], list[Parti
                 f"choices[{index}]", f"a Participant; got {type(participant).__name__}"
             )
         if not isinstance(choice, Choice):
-            raise InvalidInput(f"choices[{participant}]", f"a Choice; got {choice!r}"[:120])
+            raise InvalidInput(f"choices[{participant}]", f"a Choice; got {shown(choice)}")
         if participant in seen:
             duplicates.append(participant)
             continue

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.identifiers import NPI, TIN
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import LowVolumeThreshold
@@ -78,9 +78,9 @@ def _money(value: Decimal | int | None) -> Decimal | None:
             f"money is a Decimal amount of dollars; got {type(value).__name__}",
         )
     if not value.is_finite():
-        raise InvalidInput("facts.allowed_charges", f"a finite amount; got {value}")
+        raise InvalidInput("facts.allowed_charges", f"a finite amount; got {shown(value)}")
     if value < 0:
-        raise InvalidInput("facts.allowed_charges", f"cannot be negative; got {value}")
+        raise InvalidInput("facts.allowed_charges", f"cannot be negative; got {shown(value)}")
     return value
 
 
@@ -93,7 +93,7 @@ def _count(name: str) -> Any:
                 f"facts.{name}", f"a whole number, 0 or more; got {type(value).__name__}"
             )
         if value < 0:
-            raise InvalidInput(f"facts.{name}", f"a whole number, 0 or more; got {value}")
+            raise InvalidInput(f"facts.{name}", f"a whole number, 0 or more; got {shown(value)}")
 
     return check
 
@@ -176,10 +176,10 @@ of dollars), never float
         """
         for name, flag in (("allowed_charges", allowed_charges), ("patients", patients)):
             if not isinstance(flag, bool):
-                raise InvalidInput(f"facts.{name}", f"True or False; got {flag!r}"[:120])
+                raise InvalidInput(f"facts.{name}", f"True or False; got {shown(flag)}")
         if covered_services is not None and not isinstance(covered_services, bool):
             raise InvalidInput(
-                "facts.covered_services", f"True, False or None; got {covered_services!r}"[:120]
+                "facts.covered_services", f"True, False or None; got {shown(covered_services)}"
             )
         return cls(exceeded=(allowed_charges, patients, covered_services))
 
@@ -198,6 +198,10 @@ of dollars), never float
         >>> LowVolumeFacts(Decimal("90000"), 201, 200).exceeds(t)
         (False, True, False)
         """
+        if not isinstance(threshold, LowVolumeThreshold):
+            raise InvalidInput(
+                "threshold", f"a LowVolumeThreshold; got {type(threshold).__name__}"
+            )
         charges, patients, services = self.allowed_charges, self.patients, self.covered_services
         if self.exceeded is None and charges is not None and patients is not None:
             # every amount known: the comparisons directly (the common, hot case)
@@ -351,7 +355,7 @@ class Participant:
 # ---------------------------------------------------------------------------------------------
 def _election_choice(_: Any, __: Any, value: Any) -> None:
     if not isinstance(value, Choice) or not value.is_election:
-        raise InvalidInput("election.choice", f"Opt-in or Report voluntarily; got {value!r}")
+        raise InvalidInput("election.choice", f"Opt-in or Report voluntarily; got {shown(value)}")
 
 
 def _participant(_: Any, __: Any, value: Any) -> None:
@@ -361,12 +365,12 @@ def _participant(_: Any, __: Any, value: Any) -> None:
 
 def _kind(_: Any, __: Any, value: Any) -> None:
     if not isinstance(value, OrgType):
-        raise InvalidInput("election.by", f"an OrgType; got {value!r}"[:120])
+        raise InvalidInput("election.by", f"an OrgType; got {shown(value)}")
 
 
 def _year(_: Any, __: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput("year", f"a performance year; got {value!r}"[:120])
+        raise InvalidInput("year", f"a performance year; got {shown(value)}")
 
 
 def _at(value: Any) -> pendulum.DateTime:
@@ -441,10 +445,14 @@ class ElectionLedger:
 
     def election_of(self, participant: Participant) -> Election | None:
         """The participant's confirmed election, or None."""
+        if not isinstance(participant, Participant):
+            raise InvalidInput("participant", f"a Participant; got {type(participant).__name__}")
         return self.elections.get(participant)
 
     def choice_of(self, participant: Participant) -> Choice | None:
         """The participant's confirmed choice, or None (not elected: still exempt)."""
+        if not isinstance(participant, Participant):
+            raise InvalidInput("participant", f"a Participant; got {type(participant).__name__}")
         election = self.elections.get(participant)
         return None if election is None else election.choice
 

@@ -30,8 +30,8 @@ import attrs
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.election.model import Choice, OptInStatus
-from qpp_rules.errors import InvalidInput
-from qpp_rules.policy.model import PolicyYear
+from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.policy.model import PolicyYear, _check_fields
 
 __all__ = [
     "ElectionOutcome",
@@ -75,6 +75,9 @@ Physician Compare. (ELECTION-GUIDE-2019, Opting-In vs. Voluntary Reporting)
     reasons: tuple[Reason, ...]
     public_reporting_preview_days: int | None = None
     payment_year: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
 
     def explain(self) -> str:
         """The outcome and its reasons, one a line."""
@@ -191,9 +194,9 @@ def outcome_of(
     2021
     """
     if not isinstance(choice, Choice):
-        raise InvalidInput("choice", f"a Choice; got {choice!r}"[:120])
+        raise InvalidInput("choice", f"a Choice; got {shown(choice)}")
     if not isinstance(group, bool):
-        raise InvalidInput("group", f"True or False; got {group!r}"[:120])
+        raise InvalidInput("group", f"True or False; got {shown(group)}")
     base = _OUTCOMES.get((choice, group))
     if base is None:
         base = _OUTCOMES.setdefault((choice, group), _build(choice, group))
@@ -296,13 +299,13 @@ def individual_election_needed(
     (False, ('ELE-WHO-2',))
     """
     if not isinstance(status, OptInStatus):
-        raise InvalidInput("status", f"an OptInStatus; got {status!r}"[:120])
+        raise InvalidInput("status", f"an OptInStatus; got {shown(status)}")
     for name, flag in (
         ("submits_individual_data", submits_individual_data),
         ("practice_reports_as_group", practice_reports_as_group),
     ):
         if not isinstance(flag, bool):
-            raise InvalidInput(name, f"True or False; got {flag!r}"[:120])
+            raise InvalidInput(name, f"True or False; got {shown(flag)}")
     key = (status, submits_individual_data, practice_reports_as_group)
     cached = _NEEDED.get(key)
     if cached is not None:

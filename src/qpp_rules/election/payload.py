@@ -43,7 +43,14 @@ import pendulum
 
 from qpp_rules.election.eligibility import opt_in_status
 from qpp_rules.election.model import Choice, LowVolumeFacts, OptInStatus, Participant
-from qpp_rules.errors import InvalidIdentifier, InvalidInput, QppRulesError, mask
+from qpp_rules.errors import (
+    InvalidIdentifier,
+    InvalidInput,
+    QppRulesError,
+    mask,
+    mask_tins,
+    shown,
+)
 from qpp_rules.identifiers import NPI, TIN
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
@@ -92,7 +99,7 @@ class EligibilityApiError(QppRulesError):
 
     def __init__(self, type: str, message: str) -> None:
         self.type = type
-        self.message = message
+        self.message = mask_tins(message)  # the API's text may quote the TIN asked about
         shown = _NINE_DIGITS.sub(lambda match: mask(match.group(0)), message)
         super().__init__(f"QPP Eligibility API error {type}: {shown}")
 
@@ -280,7 +287,7 @@ def _count(scenario: Mapping[str, object], key: str, path: str) -> int | None:
 
 
 def _tin(value: object, path: str) -> TIN | str:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**20:
         value = str(value)
     if not isinstance(value, str):
         raise InvalidInput(path, f"a TIN (string); got {_kind(value)}")
@@ -375,7 +382,7 @@ def read_eligibility_payload(obj: object, *, year: int) -> tuple[EligibilityReco
 boolean or null; got string
     """
     if isinstance(year, bool) or not isinstance(year, int):
-        raise InvalidInput("year", f"a performance year; got {year!r}"[:80])
+        raise InvalidInput("year", f"a performance year; got {shown(year)}")
     if isinstance(obj, str | bytes):
         raise InvalidInput("$", "parsed JSON (an object); parse the text with json.loads first")
     root = _object(obj, "$")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
+from qpp_rules.errors import InvalidInput
+
 __all__ = ["FrozenMap"]
 
 K = TypeVar("K")
@@ -22,6 +24,8 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
     __slots__ = ("_data", "_hash")
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        if data is not None and not isinstance(data, Mapping):
+            raise InvalidInput("data", f"a mapping; got {type(data).__name__}")
         self._data: dict[K, V] = dict(data or {})
         self._hash: int | None = None
 

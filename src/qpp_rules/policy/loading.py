@@ -36,7 +36,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from qpp_rules.errors import InvalidInput, NaiveDateTime, PolicyFileError
+from qpp_rules.errors import InvalidInput, NaiveDateTime, PolicyFileError, shown
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import Amendment, Citation, Erratum, PolicyYear, _problem
 from qpp_rules.time import EASTERN, Window
@@ -76,7 +76,7 @@ def _decimal(value: Any, _: Any = None) -> Decimal:
 
 def _describe(value: Any) -> str:
     """A value's type and (shortened) text, for messages."""
-    return f"{type(value).__name__} {value!r}"[:80]
+    return f"{type(value).__name__} {shown(value, 60)}"
 
 
 def _strict(kind: type) -> Callable[[Any, Any], Any]:
@@ -135,7 +135,7 @@ def _make_converter() -> cattrs.Converter:
                 try:
                     structured = inner(item, element)
                     if origin is frozenset and structured in items:
-                        raise ValueError(f"listed twice: {item!r}")
+                        raise ValueError(f"listed twice: {shown(item)}")
                     items.append(structured)
                 except Exception as error:
                     error.__notes__ = [
@@ -298,10 +298,12 @@ def load_policy_text(text: str, source: str = "<text>") -> PolicyYear:
         raise PolicyFileError(str(source), "", f"the text of a TOML file; got {kind}")
     try:
         raw = tomllib.loads(text)
+        raw_amendments = raw.pop("amendments", [])
+        values, citations, errata = _split(raw, source)
     except tomllib.TOMLDecodeError as error:
         raise PolicyFileError(source, "", f"not valid TOML: {error}") from None
-    raw_amendments = raw.pop("amendments", [])
-    values, citations, errata = _split(raw, source)
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise PolicyFileError(source, "", "tables or arrays nested too deeply") from None
     for key in ("year", "title"):
         if key not in values:
             raise PolicyFileError(source, key, "missing")
@@ -401,6 +403,14 @@ def apply_changes(policy: PolicyYear, changes: Mapping[str, Any], **top: Any) ->
     Raises ``InvalidInput`` naming the path when it does not exist or the result is invalid;
     the policy given is never changed.
     """
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
+    if not isinstance(changes, Mapping):
+        raise InvalidInput("changes", f"a mapping of dotted path to new value; got "
+                           f"{type(changes).__name__}")
+    for path in changes:
+        if not isinstance(path, str):
+            raise InvalidInput("changes", f"paths are text; got {type(path).__name__}")
     result = policy
     for path, value in changes.items():
         result = _set_path(result, path.split("."), value, path)
@@ -463,14 +473,18 @@ def _reform_value(path: str, value: Any) -> Any:
         raise InvalidInput(path, "no policy value at this path")
     if _problem(value, kind) is None:
         return value
-    if _has_naive(value):
-        raise NaiveDateTime(path, "a naive datetime has no time zone; give an aware one")
     try:
+        if _has_naive(value):
+            raise NaiveDateTime(path, "a naive datetime has no time zone; give an aware one")
         return CONVERTER.structure(value, kind)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError,
-            InvalidInput, TypeError, ValueError, KeyError) as error:
+            InvalidInput, TypeError, ValueError, KeyError, OverflowError) as error:
+        if isinstance(error, NaiveDateTime):
+            raise
         field, message = _report(_problems_of(error, path))
         raise InvalidInput(field, message) from None
+    except RecursionError:  # a value nested thousands deep
+        raise InvalidInput(path, "not a policy value: nested too deeply") from None
 
 
 def _has_naive(value: Any) -> bool:
@@ -485,9 +499,14 @@ def _has_naive(value: Any) -> bool:
 
 def load_policy_file(path: str | Path) -> PolicyYear:
     """A policy year from a TOML data file (published values plus known amendments)."""
+    if not isinstance(path, str | Path):
+        raise PolicyFileError(shown(path), "", "a path (text or pathlib.Path) to a TOML file")
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as error:
         raise PolicyFileError(str(file), "", f"cannot be read: {error.strerror}") from None
+    except (ValueError, UnicodeError) as error:  # a NUL or a lone surrogate in the path,
+        # or a file that is not UTF-8 text
+        raise PolicyFileError(shown(str(file)), "", f"cannot be read: {error}") from None
     return load_policy_text(text, str(file.name))

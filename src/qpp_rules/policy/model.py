@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.time import Window
 from qpp_rules.vocabulary import (
@@ -116,7 +116,7 @@ def _problem(value: Any, hint: Any) -> str | None:
             return None
     else:
         return None
-    return f"expected {_short(hint)}; got {f'{type(value).__name__} {value!r}'[:80]}"
+    return f"expected {_short(hint)}; got {type(value).__name__} {shown(value, 60)}"
 
 
 def _check_fields(instance: Any, prefix: str = "") -> None:
@@ -195,7 +195,7 @@ class LowVolumeThreshold:
             if value is None and name == "covered_services":
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise _fail(name, f"a whole number, 0 or more; got {value!r}")
+                raise _fail(name, f"a whole number, 0 or more; got {shown(value)}")
 
     @property
     def elements(self) -> tuple[str, ...]:
@@ -238,6 +238,8 @@ class RegistrationPolicy:
     other_submission_types: str
     no_registration_needed: tuple[str, ...]
     sampling: SamplingPolicy
+    cahps_required_under_app: frozenset[OrgType] = frozenset()
+    cahps_traditional_mips_credit: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self, "registration.")
@@ -248,7 +250,7 @@ class RegistrationPolicy:
             if isinstance(value, bool) or not isinstance(value, int) or value < 2:
                 raise _fail(
                     f"registration.{name}",
-                    f"a whole number of clinicians, 2 or more (a group); got {value!r}",
+                    f"a whole number of clinicians, 2 or more (a group); got {shown(value)}",
                 )
         if set(self.may_register) != set(Program):
             raise _fail("registration.may_register", "names both programs")
@@ -364,9 +366,9 @@ class PolicyYear:
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.year, bool) or not isinstance(self.year, int):
-            raise _fail("year", f"a performance year is a whole number; got {self.year!r}")
+            raise _fail("year", f"a performance year is a whole number; got {shown(self.year)}")
         if not 2017 <= self.year <= 2100:
-            raise _fail("year", f"a QPP performance year is 2017 to 2100; got {self.year}")
+            raise _fail("year", f"a QPP performance year is 2017 to 2100; got {shown(self.year)}")
         _check_fields(self)
         if not self.label:
             object.__setattr__(self, "label", f"PY{self.year}")
@@ -391,6 +393,8 @@ class PolicyYear:
     def cite(self, path: str) -> Citation:
         """The citation of the value at ``path`` (e.g. ``"registration.window"``); the nearest
         cited parent where the path itself has none."""
+        if not isinstance(path, str):
+            raise InvalidInput("path", f"a dotted path (text); got {type(path).__name__}")
         probe = path
         while probe:
             citation = self.citations.get(probe)
@@ -401,6 +405,8 @@ class PolicyYear:
 
     def value_at(self, path: str) -> Any:
         """The value at a dotted ``path`` (``"election.low_volume.patients"``)."""
+        if not isinstance(path, str):
+            raise InvalidInput("path", f"a dotted path (text); got {type(path).__name__}")
         value: Any = self
         for part in path.split("."):
             if not attrs.has(type(value)) or part not in attrs.fields_dict(type(value)):

@@ -21,6 +21,7 @@ from qpp_rules.errors import (
     PolicyError,
     PolicyFileError,
     UnknownPolicyYear,
+    shown,
 )
 from qpp_rules.policy.loading import apply_changes
 from qpp_rules.policy.model import PolicyYear
@@ -174,7 +175,7 @@ def policy_for(year: int, *, as_of: Any = None) -> PolicyYear:
     '2020-03-31T20:00:00-04:00'
     """
     if isinstance(year, bool) or not isinstance(year, int):
-        raise InvalidInput("year", f"a performance year is a whole number; got {year!r}")
+        raise InvalidInput("year", f"a performance year is a whole number; got {shown(year)}")
     published = _published(year)
     if as_of is None:
         applied = published.known_amendments

@@ -20,6 +20,7 @@ from qpp_rules.decisions import Outcome
 from qpp_rules.registration.eligibility import (
     automatic_registrations,
     band_allows,
+    cahps_required,
     minimum_clinicians,
     options,
     registration_needed,
@@ -93,6 +94,7 @@ __all__ = [
     "UpdateOrganization",
     "automatic_registrations",
     "band_allows",
+    "cahps_required",
     "carry_over",
     "decide",
     "derive_registration_id",

@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 from qpp_rules.decisions import Decision, Reason
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.registration._why import check_policy, reason, reason_at
 from qpp_rules.registration.model import Options, Organization
@@ -56,11 +56,12 @@ def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
     >>> minimum_clinicians(qr.Program.WEB_INTERFACE, qr.policy_for(2021))
     25
     """
+    policy = check_policy(policy)
     if program is Program.WEB_INTERFACE:
         return policy.registration.web_interface_min_clinicians
     if program is Program.CAHPS:
         return policy.registration.cahps_min_clinicians
-    raise InvalidInput("program", f"a Program; got {program!r}"[:200])
+    raise InvalidInput("program", f"a Program; got {shown(program)}")
 
 
 def band_allows(program: Program, size: SizeBand, policy: PolicyYear) -> bool:
@@ -75,6 +76,8 @@ def band_allows(program: Program, size: SizeBand, policy: PolicyYear) -> bool:
     >>> band_allows(qr.Program.WEB_INTERFACE, qr.SizeBand.MEDIUM, p)
     True
     """
+    if not isinstance(size, SizeBand):
+        raise InvalidInput("size", f"a SizeBand; got {type(size).__name__}")
     return size.minimum >= minimum_clinicians(program, policy)
 
 
@@ -353,4 +356,42 @@ def registration_needed(collection: Program | str, policy: PolicyYear) -> Decisi
         f"No registration is needed to report through {text}{listed}: only the CMS Web "
         "Interface and the CAHPS for MIPS Survey need it.",
         "registration.no_registration_needed",
+    ))
+
+
+def cahps_required(org: Organization, policy: PolicyYear, *, through_app: bool = False) -> Decision:
+    """REG-ELIG-5: is the CAHPS for MIPS Survey *required* of ``org``? ``allowed`` is True
+    when it is required (PY2021: groups and APM Entities reporting through the APM
+    Performance Pathway, ``through_app=True``); otherwise it is optional, and the reason says
+    what it counts for under traditional MIPS that year.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.registration import Organization
+    >>> aco = Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE)
+    >>> bool(cahps_required(aco, qr.policy_for(2021), through_app=True))
+    True
+    >>> print(cahps_required(aco, qr.policy_for(2021)).reasons[0].message)
+    Under traditional MIPS the CAHPS for MIPS Survey is optional in PY2021; it can count as 1 \
+of the 6 required quality measures and an improvement activity.
+    """
+    policy = check_policy(policy)
+    org = _check_org(org)
+    if not isinstance(through_app, bool):
+        raise InvalidInput("through_app", f"True or False; got {through_app!r}"[:120])
+    table = policy.registration
+    if through_app and org.kind in table.cahps_required_under_app:
+        return Decision.allow(reason_at(
+            policy, "REG-ELIG-5",
+            f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
+            f"{_join([_PLURAL[k] for k in OrgType if k in table.cahps_required_under_app])} "
+            "reporting through the APM Performance Pathway.",
+            "registration.cahps_required_under_app",
+        ))
+    credit = table.cahps_traditional_mips_credit
+    counts = f"; it can count as {_join(list(credit))}" if credit else ""
+    where = "Under traditional MIPS" if table.cahps_required_under_app else "In this year"
+    return Decision.refuse(reason_at(
+        policy, "REG-ELIG-5",
+        f"{where} the CAHPS for MIPS Survey is optional in PY{policy.year}{counts}.",
+        "registration.cahps_traditional_mips_credit",
     ))

@@ -41,7 +41,7 @@ import pendulum
 from qpp_rules.access.model import Actor
 from qpp_rules.access.permissions import may
 from qpp_rules.decisions import Decision, Outcome, Reason
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.registration._why import check_policy, reason, reason_at
 from qpp_rules.registration.eligibility import automatic_registrations, band_allows, options
@@ -113,8 +113,8 @@ def derive_registration_id(organization: Organization, year: int) -> str:
         raise InvalidInput(
             "organization", f"an Organization; got {type(organization).__name__}"
         )
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise InvalidInput("year", f"a performance year; got {year!r}"[:200])
+    if isinstance(year, bool) or not isinstance(year, int) or not 0 < year < 10_000:
+        raise InvalidInput("year", f"a performance year; got {shown(year)}")
     identifier = organization.identifier
     if identifier is None:
         raise InvalidInput(
@@ -430,6 +430,13 @@ def _gate(
             f"registration window is open: {window.describe()}.",
             "registration.window",
         ))
+        if state is not None and state.history and isinstance(state.history[0], CarriedOver):
+            reasons.append(reason_at(
+                policy, "REG-AUTO-3",
+                "An automatic (carried-over) registration can be edited or cancelled like any "
+                "other, but only inside the window.",
+                "registration.web_interface_carry_over",
+            ))
         if isinstance(command, Cancel) and when >= window.closes:
             reasons.append(reason_at(
                 policy, "REG-WIN-2",

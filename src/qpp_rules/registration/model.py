@@ -28,7 +28,7 @@ import attrs
 import pendulum
 
 from qpp_rules.decisions import Decision
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.identifiers import TIN, ApmEntityId, Identifier, VirtualGroupId
 from qpp_rules.time import instant
 from qpp_rules.vocabulary import (
@@ -70,6 +70,9 @@ _ZIP = re.compile(r"[0-9]{5}(?:-?[0-9]{4})?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE_CHARS = re.compile(r"[0-9\s().+\-]+")
 _REGISTRATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,39}")
+_MAX_CLINICIANS = 10**7
+"""More clinicians than any organization has (Medicare counts about a million clinicians):
+a larger count is junk, and would not even print (Python refuses 4300-digit ints)."""
 
 
 # -- small validators -------------------------------------------------------------------------
@@ -149,7 +152,10 @@ def _tuple_of(kind: type, field: str) -> Callable[[Any], tuple[Any, ...]]:
 def _programs(value: Any) -> frozenset[Program]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidInput("programs", f"a set of Program; got {type(value).__name__}")
-    items = frozenset(value)
+    try:
+        items = frozenset(value)
+    except TypeError:  # an unhashable item
+        raise InvalidInput("programs", "each a Program") from None
     for item in items:
         if not isinstance(item, Program):
             raise InvalidInput("programs", f"each a Program; got {type(item).__name__}")
@@ -338,12 +344,13 @@ use virtual_group_id
         if count is not None:
             if isinstance(count, bool) or not isinstance(count, int):
                 raise InvalidInput(
-                    "organization.clinicians", f"a whole number of clinicians; got {count!r}"[:200]
+                    "organization.clinicians", f"a whole number of clinicians; got {shown(count)}"
                 )
-            if count < 2 or SizeBand.from_clinicians(count) is not self.size:
+            if not 2 <= count <= _MAX_CLINICIANS \
+                    or SizeBand.from_clinicians(count) is not self.size:
                 raise InvalidInput(
                     "organization.clinicians",
-                    f"{count} clinicians are not in the size band {self.size.value}",
+                    f"{shown(count)} clinicians are not in the size band {self.size.value}",
                 )
         if self.tin is not None and kind is OrgType.VIRTUAL_GROUP:
             raise InvalidInput(
@@ -371,10 +378,11 @@ use virtual_group_id
             )
         split = self.split_tin_mips_clinicians
         if split is not None:
-            if isinstance(split, bool) or not isinstance(split, int) or split < 0:
+            if isinstance(split, bool) or not isinstance(split, int) \
+                    or not 0 <= split <= _MAX_CLINICIANS:
                 raise InvalidInput(
                     "organization.split_tin_mips_clinicians",
-                    f"a whole number of clinicians, 0 or more; got {split!r}"[:200],
+                    f"a whole number of clinicians, 0 to {_MAX_CLINICIANS:,}; got {shown(split)}",
                 )
             if kind is not OrgType.PRACTICE:
                 raise InvalidInput(
@@ -461,7 +469,7 @@ class Options:
             return self.web_interface
         if program is Program.CAHPS:
             return self.cahps
-        raise InvalidInput("program", f"a Program; got {program!r}"[:200])
+        raise InvalidInput("program", f"a Program; got {shown(program)}")
 
     @property
     def allowed(self) -> frozenset[Program]:
@@ -479,7 +487,7 @@ class Options:
 def _registration_id(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**40:
         value = str(value)
     if not isinstance(value, str) or not _REGISTRATION_ID.fullmatch(value.strip()):
         raise InvalidInput(
@@ -626,7 +634,7 @@ def _rid(field: str = "registration_id") -> Any:
 
 def _year(_: Any, __: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput("year", f"a performance year; got {value!r}"[:200])
+        raise InvalidInput("year", f"a performance year; got {shown(value)}")
 
 
 @attrs.frozen
@@ -834,6 +842,8 @@ class Registration:
 
     def holds(self, program: Program) -> bool:
         """Whether the organization is registered for ``program``."""
+        if not isinstance(program, Program):
+            raise InvalidInput("program", f"a Program; got {type(program).__name__}")
         return program in self.programs
 
     def summary(self) -> str:

@@ -16,7 +16,7 @@ import attrs
 
 from qpp_rules.decisions import Reason
 from qpp_rules.errors import InvalidInput
-from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.registration._why import check_policy, reason_at
 from qpp_rules.vocabulary import Program
 
@@ -59,6 +59,9 @@ Web Interface?' [REG-SAMP-1])
     may_qualify_for_denominator_reduction: bool = False
     denominator_reduction: bool = False
     reasons: tuple[Reason, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
 
     def explain(self) -> str:
         """The consequences, one reason a line."""
