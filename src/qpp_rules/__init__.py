@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.errors import (
     InvalidChecksum,
@@ -42,13 +44,23 @@ from qpp_rules.policy import (
     LowVolumeThreshold,
     PolicyYear,
     available_years,
-    load_policy_file,
     plugin_errors,
     policy_for,
-    reform,
 )
 from qpp_rules.time import EASTERN, Window, eastern, instant
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role, SizeBand
+
+if TYPE_CHECKING:  # imported on first use (they need cattrs), keeping `import qpp_rules` fast
+    from qpp_rules.policy.loading import load_policy_file, reform
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("load_policy_file", "reform"):
+        from qpp_rules.policy import loading
+
+        return getattr(loading, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 

@@ -5,8 +5,9 @@ decorator, with a second function that adds its arguments; adding a command is w
 two functions. Every command prints a readable table on a terminal and JSON with ``--json``.
 
 Exit codes: 0 done; 2 bad input or usage (an unknown year, a bad file, a wrong option);
-1 an internal error. Errors are one line on standard error, ``qpp-rules: error: ...``, never a
-traceback (``--debug`` shows it).
+1 an internal error; 3 from ``check-eligibility`` when a record of the payload disagrees with
+the library's rules. Errors are one line on standard error, ``qpp-rules: error: ...``, never a
+traceback (``--debug`` shows it). A TIN never appears unmasked in what a command prints.
 
 >>> main(["years", "--year", "2019"])  # doctest: +ELLIPSIS
 PY2019: Performance year 2019
@@ -19,23 +20,49 @@ PY2019: Performance year 2019
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import os
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NoReturn
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import attrs
 import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
 import qpp_rules as qr
+
+if TYPE_CHECKING:  # the domains load when a command runs, keeping start-up fast
+    from qpp_rules.analysis import (
+        Evaluation,
+        Population,
+    )
+    from qpp_rules.election import (
+        EligibilityRecord,
+        LowVolumeFacts,
+        OptInStatus,
+    )
+    from qpp_rules.registration import Organization
+from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, QppRulesError, mask
 from qpp_rules.policy import FrozenMap, LowVolumeThreshold, PolicyYear
-from qpp_rules.serialization import to_dict
+from qpp_rules.policy.years import BUILTIN_FILES
 
-__all__ = ["COMMANDS", "Command", "build_parser", "command", "main"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_DISAGREES",
+    "Command",
+    "build_parser",
+    "command",
+    "main",
+    "newest_builtin_year",
+]
 
 PROG = "qpp-rules"
 WIDTH = 100
@@ -112,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="The US Medicare Quality Payment Program rules for registration, "
         "elections and access, as explained decisions.",
-        epilog="Exit codes: 0 done, 2 bad input or usage, 1 internal error.",
+        epilog="Exit codes: 0 done, 2 bad input or usage, 1 internal error, "
+        "3 a record that disagrees with the rules (check-eligibility).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {qr.__version__}")
     parser.add_argument(
@@ -136,8 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.code if isinstance(done.code, int) else 0
     try:
         return COMMANDS[args.command].run(args)
+    except _UsageError as error:  # a command's own check of its arguments
+        return _fail(f"{error} (see '{PROG} {args.command} --help')", 2)
     except QppRulesError as error:
-        return _fail(str(error), 2)
+        return _fail(_scrub(str(error)), 2)
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
     except KeyboardInterrupt:
@@ -158,7 +188,7 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-_TIN_LIKE = re.compile(r"\b\d{2}-?\d{7}\b")
+_TIN_LIKE = re.compile(r"(?<![0-9])[0-9]{2}-?[0-9]{7}(?![0-9])")
 
 
 def _scrub(text: str) -> str:
@@ -242,6 +272,7 @@ def _word(value: Any) -> str:
 
 
 def _cited(policy: PolicyYear, path: str) -> dict[str, Any]:
+    from qpp_rules.serialization import to_dict
     value = policy.value_at(path)
     entry: dict[str, Any] = {
         "value": to_dict(value),
@@ -329,6 +360,7 @@ def years(args: argparse.Namespace) -> int:
 
 
 def _year_json(policy: PolicyYear) -> dict[str, Any]:
+    from qpp_rules.serialization import to_dict
     return {
         "year": policy.year,
         "label": policy.label,
@@ -444,6 +476,7 @@ def calendar(args: argparse.Namespace) -> int:
 
 
 def _calendar_json(policies: list[PolicyYear], entry: _Dated, zone: Any) -> dict[str, Any]:
+    from qpp_rules.serialization import to_dict
     policy = next(policy for policy in policies if policy.year == entry.year)
     closes = entry.closes
     return {
@@ -457,6 +490,894 @@ def _calendar_json(policies: list[PolicyYear], entry: _Dated, zone: Any) -> dict
         "closes_local": closes.in_timezone(zone).isoformat() if closes is not None else None,
         "citation": to_dict(policy.cite(entry.path)),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared by the commands that read files
+# ---------------------------------------------------------------------------------------------
+EXIT_DISAGREES = 3
+"""The exit code of ``check-eligibility`` when some record disagrees with the rules."""
+
+PROGRESS_ROWS = 50_000
+"""Populations of more rows than this show a progress indicator (on a terminal only)."""
+
+PROGRESS_BYTES = 4_000_000
+"""Population files of more bytes than this show a reading indicator (on a terminal only)."""
+
+FIRST_ROWS = 10
+"""How many organizations ``evaluate`` shows in its table by default."""
+
+_BUILTIN_YEAR = re.compile(r"(\d{4})")
+
+
+def newest_builtin_year() -> int:
+    """The newest performance year the library ships (the default of ``explain``).
+
+    >>> newest_builtin_year()
+    2021
+    """
+    years = [int(found.group(1)) for name in BUILTIN_FILES if (found := _BUILTIN_YEAR.search(name))]
+    return max(years)
+
+
+def _one_year_argument(parser: argparse.ArgumentParser, default: int | None, what: str) -> None:
+    shown = "the newest built-in year" if default is None else str(default)
+    parser.add_argument(
+        "--year", type=int, default=default, metavar="Y",
+        help=f"the performance year {what} (default {shown})",
+    )
+
+
+def _policy(year: int | None, as_of: pendulum.DateTime | None = None) -> PolicyYear:
+    return qr.policy_for(newest_builtin_year() if year is None else year, as_of=as_of)
+
+
+def _source_name(file: str) -> str:
+    return "stdin" if file == "-" else Path(file).name
+
+
+def _read_text(file: str) -> str:
+    """The text of ``file`` (``-``: standard input); a one-line InvalidInput otherwise."""
+    name = _source_name(file)
+    try:
+        if file == "-":
+            return sys.stdin.read()
+        return Path(file).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(name, "not UTF-8 text") from None
+    except OSError as error:
+        raise InvalidInput(name, error.strerror or type(error).__name__) from None
+
+
+def _read_json(file: str) -> Any:
+    text = _read_text(file)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(_source_name(file), f"not valid JSON: {error}") from None
+
+
+def _write_output(text: str, path: str | None) -> None:
+    if path is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InvalidInput("--output", f"{path}: {reason}") from None
+
+
+def _wrapped(text: str, indent: int, hanging: int = 4) -> Iterator[str]:
+    """``text`` wrapped at :data:`WIDTH`, continuation lines indented further."""
+    yield from textwrap.wrap(
+        text, WIDTH, initial_indent=" " * indent, subsequent_indent=" " * (indent + hanging),
+        break_on_hyphens=False, break_long_words=False,
+    ) or [""]
+
+
+def _reason_lines(reasons: Iterable[Reason], indent: int = 4) -> Iterator[str]:
+    for why in reasons:
+        yield from _wrapped(_scrub(str(why)), indent)
+
+
+def _grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Iterator[str]:
+    """Rows of cells in aligned columns under ``header``; the last column wraps at
+    :data:`WIDTH`."""
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
+    start = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    room = max(WIDTH - start, 20)
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
+        pieces = textwrap.wrap(row[-1], room, break_on_hyphens=False) or [""]
+        yield "  ".join([*cells, pieces[0]]).rstrip()
+        for piece in pieces[1:]:
+            yield " " * start + piece
+
+
+def _yes_no(value: bool | None) -> str:
+    return "not stated" if value is None else ("yes" if value else "no")
+
+
+# ---------------------------------------------------------------------------------------------
+# A progress indicator on standard error (a terminal only, never with --json)
+# ---------------------------------------------------------------------------------------------
+class _Progress:
+    """A one-line progress bar on standard error, redrawn in place; silent when disabled.
+    It redraws only when the shown percentage or the note changes (no clock is read)."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, total: int, *, enabled: bool) -> None:
+        self.label = label
+        self.total = max(total, 1)
+        self.enabled = enabled
+        self.done = 0
+        self._shown: tuple[int, str] | None = None
+        self._length = 0
+        self._stage = 0
+
+    def update(self, done: int, note: str = "") -> None:
+        self.done = min(max(done, 0), self.total)
+        if not self.enabled:
+            return
+        percent = self.done * 100 // self.total
+        if (percent, note) == self._shown:
+            return
+        self._shown = (percent, note)
+        filled = self.WIDTH * self.done // self.total
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        line = f"{PROG}: {self.label} [{bar}] {percent:3d}% {note}".rstrip()
+        padding = " " * max(self._length - len(line), 0)
+        self._length = len(line)
+        sys.stderr.write("\r" + line + padding)
+        sys.stderr.flush()
+
+    def stage(self, note: str) -> None:
+        """Start the next stage, named ``note`` (the stages before it are done)."""
+        self.update(self._stage, f"({self._stage + 1}/{self.total}) {note}")
+        self._stage += 1
+
+    def close(self) -> None:
+        if self.enabled and self._length:
+            sys.stderr.write("\r" + " " * self._length + "\r")
+            sys.stderr.flush()
+            self._length = 0
+
+
+def _stderr_is_terminal() -> bool:
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except (OSError, ValueError):  # a closed or odd stream
+        return False
+
+
+def _terminal_progress(machine_output: bool) -> bool:
+    """Whether to show progress: standard error is a terminal and the output is not JSON."""
+    return not machine_output and _stderr_is_terminal()
+
+
+class _CountingLines:
+    """A text file's lines, reporting the characters read so far to a progress bar."""
+
+    def __init__(self, handle: IO[str], progress: _Progress) -> None:
+        self.handle = handle
+        self.progress = progress
+        self.read = 0
+        self.lines = 0
+
+    def __iter__(self) -> _CountingLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.handle)
+        self.read += len(line)
+        self.lines += 1
+        if self.lines % 20_000 == 0:
+            self.progress.update(self.read)
+        return line
+
+
+def _read_population(file: str | None, *, progress: bool) -> tuple[Population, str]:
+    """The population in the CSV ``file`` (``-``: standard input; None: the bundled example)
+    and the words that name it."""
+    from qpp_rules.analysis import example_population
+    if file is None:
+        return example_population(), "the bundled example population"
+    name = _source_name(file)
+    try:
+        if file == "-":
+            return _read_csv(sys.stdin, name, None, progress=progress), "standard input"
+        with open(file, encoding="utf-8", newline="") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            return _read_csv(handle, name, size, progress=progress), name
+    except UnicodeDecodeError:
+        raise InvalidInput(name, "not UTF-8 text") from None
+    except OSError as error:
+        raise InvalidInput(name, error.strerror or type(error).__name__) from None
+
+
+def _read_csv(handle: IO[str], name: str, size: int | None, *, progress: bool) -> Population:
+    from qpp_rules.analysis import COLUMNS, Population
+    bar = _Progress(
+        f"reading {name}", size or 1, enabled=progress and (size or 0) > PROGRESS_BYTES
+    )
+    try:
+        lines: Iterable[str] = _CountingLines(handle, bar) if bar.enabled else handle
+        reader = csv.DictReader(lines)
+        if reader.fieldnames is None:
+            raise InvalidInput(name, "an empty file: no header")
+        unknown = [field for field in reader.fieldnames if field not in COLUMNS]
+        if unknown:
+            raise InvalidInput(
+                f"{name}[1].{unknown[0]}"[:120], f"unknown column; columns: {', '.join(COLUMNS)}"
+            )
+        rows = list(reader)
+    except csv.Error as error:
+        raise InvalidInput(name, f"not a readable CSV file: {error}") from None
+    finally:
+        bar.close()
+    return Population.from_records(rows, source=name, start=2)
+
+
+def _stages(label: str, population: Population, stages: int, *, progress: bool) -> _Progress:
+    """The progress bar of a command's stages over ``population``: shown on a terminal for
+    more than :data:`PROGRESS_ROWS` organizations."""
+    return _Progress(label, stages, enabled=progress and len(population) > PROGRESS_ROWS)
+
+
+def _evaluate(population: Population, policies: Sequence[PolicyYear],
+              bar: _Progress) -> list[Evaluation]:
+    """``analysis.evaluate`` of ``population`` under each policy, one stage of ``bar`` each."""
+    from qpp_rules.analysis import evaluate
+    results = []
+    for policy in policies:
+        bar.stage(f"deciding under {policy.label}")
+        results.append(evaluate(population, policy))
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# explain
+# ---------------------------------------------------------------------------------------------
+_ORG_FLAGS = (
+    "kind", "clinicians", "size", "name", "ssp_aco_participant", "apm_model",
+    "split_tin_mips_clinicians", "submitted_wi_prior_year",
+)
+_LOW_VOLUME_FLAGS = ("allowed_charges", "patients", "covered_services")
+
+
+_MODEL_ALIASES = {
+    "ssp": qr.ApmModel.SHARED_SAVINGS_PROGRAM,
+    "mssp": qr.ApmModel.SHARED_SAVINGS_PROGRAM,
+    "shared savings program": qr.ApmModel.SHARED_SAVINGS_PROGRAM,
+    "next generation aco": qr.ApmModel.NEXT_GENERATION_ACO,
+    "ngaco": qr.ApmModel.NEXT_GENERATION_ACO,
+    "cpc+": qr.ApmModel.CPC_PLUS,
+    "cpc plus": qr.ApmModel.CPC_PLUS,
+}
+"""Short names ``--apm-model`` also takes."""
+
+
+def _choice(enum: Any, what: str, aliases: dict[str, Any] | None = None) -> Callable[[str], Any]:
+    """An argparse type reading an enum member by its value or its name (or an alias), in
+    any case, with spaces, hyphens or underscores."""
+    def key(text: str) -> str:
+        return re.sub(r"[\s_\-]+", " ", text).strip().lower()
+
+    table = {key(member.value): member for member in enum} | {
+        key(member.name): member for member in enum
+    } | {key(alias): member for alias, member in (aliases or {}).items()}
+
+    def parse(text: str) -> Any:
+        found = table.get(key(text))
+        if found is None:
+            known = ", ".join(repr(member.value) for member in enum)
+            raise argparse.ArgumentTypeError(f"{what}: one of {known}; got {text[:40]!r}")
+        return found
+
+    return parse
+
+
+def _dollars(text: str) -> Decimal:
+    cleaned = text.strip().lstrip("$").replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise argparse.ArgumentTypeError(f"an amount of dollars, e.g. 90300; got {text[:40]!r}")
+    return amount
+
+
+def _instant(text: str | None) -> pendulum.DateTime | None:
+    """``--as-of``: an ISO 8601 instant with its UTC offset (NaiveDateTime without one)."""
+    from qpp_rules.serialization import from_dict
+    if text is None:
+        return None
+    try:
+        moment: pendulum.DateTime = from_dict(text, pendulum.DateTime)
+    except InvalidInput as error:
+        raise type(error)("--as-of", error.message) from None
+    return moment
+
+
+def _explain_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE",
+        help="a JSON file holding one Organization as the serializer writes it ('-': stdin); "
+        "or describe the organization with --kind and --clinicians",
+    )
+    _one_year_argument(parser, None, "to decide under")
+    parser.add_argument(
+        "--as-of", metavar="INSTANT",
+        help="the policy as it stood at this instant (ISO 8601 with a UTC offset, e.g. "
+        "2020-03-01T00:00:00-05:00); default every known amendment",
+    )
+    _json_argument(parser)
+    org = parser.add_argument_group("the organization, instead of FILE")
+    org.add_argument("--kind", type=_choice(qr.OrgType, "an organization type"),
+                     help="Practice, Virtual Group, APM Entity or Registry")
+    org.add_argument("--clinicians", type=int, metavar="N", help="how many clinicians")
+    org.add_argument("--size", type=_choice(qr.SizeBand, "a size band"), metavar="BAND",
+                     help="the size band (2-24, 25-99, 100 or more) where the count is unknown")
+    org.add_argument("--name", help="the organization's name")
+    org.add_argument("--ssp-aco-participant", action="store_true",
+                     help="a Practice that is a Shared Savings Program ACO participant TIN")
+    org.add_argument("--apm-model", type=_choice(qr.ApmModel, "an APM model", _MODEL_ALIASES),
+                     metavar="MODEL",
+                     help="an APM Entity's model (or a split-TIN Practice's): "
+                     + ", ".join(repr(model.value) for model in qr.ApmModel)
+                     + " (or ssp, ngaco, cpc+)")
+    org.add_argument("--split-tin-mips-clinicians", type=int, metavar="N",
+                     help="a split TIN's MIPS eligible clinicians outside the APM")
+    org.add_argument("--submitted-wi-prior-year", action="store_true",
+                     help="it submitted quality data through the CMS Web Interface last year")
+    low = parser.add_argument_group(
+        "low-volume facts (optional, with FILE or the flags above): the opt-in status"
+    )
+    low.add_argument("--allowed-charges", type=_dollars, metavar="DOLLARS",
+                     help="allowed charges for covered professional services, e.g. 90300")
+    low.add_argument("--patients", type=int, metavar="N", help="Medicare Part B patients")
+    low.add_argument("--covered-services", type=int, metavar="N",
+                     help="covered professional services (not in PY2018's threshold)")
+
+
+def _given(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
+    return [name for name in names if getattr(args, name) not in (None, False)]
+
+
+def _flag_name(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _organization(args: argparse.Namespace) -> Organization:
+    from qpp_rules.registration import Organization
+    from qpp_rules.serialization import from_json
+    flags = _given(args, _ORG_FLAGS)
+    if args.file is not None:
+        if flags:
+            raise _UsageError(
+                f"give FILE or the organization flags, not both (got FILE and "
+                f"{_flag_name(flags[0])})"
+            )
+        return from_json(_read_text(args.file), Organization)
+    if args.kind is None:
+        raise _UsageError("give FILE (a JSON Organization) or --kind with --clinicians")
+    if args.clinicians is None and args.size is None:
+        raise _UsageError("--kind needs --clinicians N (or --size BAND)")
+    size = args.size
+    if args.clinicians is not None:
+        counted = qr.SizeBand.from_clinicians(args.clinicians)
+        if size is not None and size is not counted:
+            raise InvalidInput(
+                "--size", f"{args.clinicians} clinicians are in the band {counted.value}, "
+                f"not {size.value}",
+            )
+        size = counted
+    return Organization(
+        kind=args.kind,
+        size=size,
+        name=args.name or "",
+        apm_model=args.apm_model,
+        ssp_aco_participant=args.ssp_aco_participant,
+        split_tin_mips_clinicians=args.split_tin_mips_clinicians,
+        submitted_web_interface_prior_year=args.submitted_wi_prior_year,
+        clinicians=args.clinicians,
+    )
+
+
+def _low_volume(args: argparse.Namespace) -> LowVolumeFacts | None:
+    from qpp_rules.election import LowVolumeFacts
+    given = _given(args, _LOW_VOLUME_FLAGS)
+    if not given:
+        return None
+    missing = [name for name in ("allowed_charges", "patients") if name not in given]
+    if missing:
+        raise _UsageError(
+            f"the low-volume facts need {_flag_name(missing[0])} too "
+            "(--allowed-charges and --patients, and --covered-services from PY2019)"
+        )
+    return LowVolumeFacts(args.allowed_charges, args.patients, args.covered_services)
+
+
+def _automatic_reasons(
+    org: Organization, held: frozenset[qr.Program], policy: PolicyYear
+) -> tuple[Reason, ...]:
+    """Why ``org`` holds (or holds nothing) without registering: the reasons of its options
+    that make a program automatic; where nothing is held, the year's carry-over rules."""
+    from qpp_rules.registration import options
+    if held:
+        found = options(org, policy)
+        return tuple(
+            why for program in qr.Program if program in held
+            for why in found[program].reasons if why.rule_id in ("REG-AUTO-1", "REG-ELIG-4")
+        )
+    table = policy.registration
+    carry = _show(table.web_interface_carry_over)[0]
+    ssp = _show(table.ssp_aco_automatic)[0]
+    return (
+        Reason(
+            "REG-AUTO-1",
+            f"In PY{policy.year} the CMS Web Interface carries over to these types that "
+            f"submitted quality data through it in {policy.year - 1} and may hold it: {carry}.",
+            str(policy.cite("registration.web_interface_carry_over")),
+        ),
+        Reason(
+            "REG-AUTO-2",
+            "The CAHPS for MIPS Survey never carries over: it is registered for every year.",
+            str(policy.cite("registration.web_interface_carry_over")),
+        ),
+        Reason(
+            "REG-ELIG-4",
+            f"In PY{policy.year} Shared Savings Program ACOs are registered automatically "
+            f"for: {ssp}.",
+            str(policy.cite("registration.ssp_aco_automatic")),
+        ),
+    )
+
+
+def _masked_organization(org: Organization) -> dict[str, Any]:
+    from qpp_rules.serialization import to_dict
+    data: dict[str, Any] = to_dict(org)
+    if org.tin is not None:
+        data["tin"] = org.tin.masked
+    return data
+
+
+def _decision_json(decision: Decision) -> dict[str, Any]:
+    from qpp_rules.serialization import to_dict
+    data: dict[str, Any] = to_dict(decision)
+    for why in data["reasons"]:
+        why["message"] = _scrub(why["message"])
+    return data
+
+
+@command(
+    "explain",
+    help="every decision for one organization, with reasons and citations",
+    arguments=_explain_arguments,
+)
+def explain(args: argparse.Namespace) -> int:
+    """``qpp-rules explain FILE [--year Y] [--json]`` (or the organization as flags): may it
+    register for the CMS Web Interface and for the CAHPS for MIPS Survey, what it holds
+    without registering, and, given low-volume facts, its opt-in status; every answer with
+    its reasons (rule ID, sentence, citation).
+
+    >>> main(["explain", "--kind", "Practice", "--clinicians", "30", "--year", "2019"])
+    ... # doctest: +ELLIPSIS
+    (no name) (no identifier, size 25-99), Practice, 30 clinicians, under PY2019
+    <BLANKLINE>
+    CMS Web Interface: may register
+        [REG-ELIG-3] In PY2019 practices (groups) and virtual groups may register for ...
+    0
+    """
+    from qpp_rules.election import explain_opt_in, opt_in_status
+    from qpp_rules.registration import automatic_registrations, options
+    from qpp_rules.serialization import to_dict
+    _warn_plugins()
+    org = _organization(args)
+    facts = _low_volume(args)
+    policy = _policy(args.year, _instant(args.as_of))
+    found = options(org, policy)
+    held = automatic_registrations(org, policy)
+    automatic = _automatic_reasons(org, held, policy)
+    opt_in: tuple[OptInStatus, Decision] | None = None
+    if facts is not None:
+        opt_in = (opt_in_status(facts, policy), explain_opt_in(facts, policy))
+    if args.json:
+        _emit_json({
+            "year": policy.year,
+            "policy": policy.label,
+            "organization": _masked_organization(org),
+            "options": {
+                "web_interface": _decision_json(found.web_interface),
+                "cahps": _decision_json(found.cahps),
+            },
+            "automatic_registrations": {
+                "programs": [program.value for program in qr.Program if program in held],
+                "reasons": [to_dict(why) for why in automatic],
+            },
+            "opt_in": None if opt_in is None or facts is None else {
+                "facts": to_dict(facts),
+                "status": opt_in[0].value,
+                "decision": _decision_json(opt_in[1]),
+            },
+        })
+        return 0
+    counted = f", {org.clinicians} clinicians" if org.clinicians is not None else ""
+    print(_scrub(f"{org.describe()}, {org.kind.value}{counted}, under {policy.label}"))
+    for program in qr.Program:
+        decision = found[program]
+        print()
+        verdict = "may register" if decision.allowed else "may not register"
+        if program in held:
+            verdict = "held automatically"
+        print(f"{program.value}: {verdict}")
+        for line in _reason_lines(decision.reasons):
+            print(line)
+    print()
+    names = ", ".join(program.value for program in qr.Program if program in held)
+    print(f"Held without registering: {names or 'nothing'}")
+    for line in _reason_lines(automatic):
+        print(line)
+    if opt_in is not None and facts is not None:
+        print()
+        print(f"MIPS opt-in ({_facts_text(facts)}): {opt_in[0].value}")
+        for line in _reason_lines(opt_in[1].reasons):
+            print(line)
+    return 0
+
+
+def _facts_text(facts: LowVolumeFacts) -> str:
+    parts = [f"allowed charges ${facts.allowed_charges:,}", f"{facts.patients} Part B patients"]
+    if facts.covered_services is not None:
+        parts.append(f"{facts.covered_services} covered services")
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluate
+# ---------------------------------------------------------------------------------------------
+def _population_argument(parser: argparse.ArgumentParser) -> None:
+    from qpp_rules.analysis import COLUMNS
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE",
+        help="a population CSV with a header of the columns "
+        f"{', '.join(COLUMNS)} ('-': stdin); default the bundled example population",
+    )
+
+
+def _evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    _population_argument(parser)
+    _one_year_argument(parser, None, "to decide under")
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json"), default=None,
+        help="table (default): counts per question and answer and the first rows; csv, json: "
+        "the whole table",
+    )
+    parser.add_argument("--json", action="store_true", help="the same as --format json")
+    parser.add_argument("--output", metavar="PATH",
+                        help="write the csv or json table to PATH instead of standard output")
+    parser.add_argument("--rows", type=int, default=FIRST_ROWS, metavar="N",
+                        help=f"how many organizations the table shows (default {FIRST_ROWS})")
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.json and args.format not in (None, "json"):
+        raise _UsageError(f"--json and --format {args.format} disagree")
+    chosen: str = "json" if args.json else (args.format or "table")
+    if args.output is not None and chosen == "table":
+        raise _UsageError("--output writes the whole table: add --format csv or --format json")
+    if args.rows < 0:
+        raise _UsageError(f"--rows must be 0 or more; got {args.rows}")
+    return chosen
+
+
+@command(
+    "evaluate",
+    help="a population through one year: counts per question and answer, or the whole table",
+    arguments=_evaluate_arguments,
+)
+def evaluate_command(args: argparse.Namespace) -> int:
+    """``qpp-rules evaluate [FILE] [--year Y] [--format table|csv|json] [--output PATH]``:
+    every organization of a population CSV (default the bundled example) through
+    ``qpp_rules.analysis.evaluate``.
+
+    >>> main(["evaluate", "--year", "2019", "--rows", "0"])  # doctest: +ELLIPSIS
+    PY2019: 4000 organizations (the bundled example population)
+    ...
+    0
+    """
+    _warn_plugins()
+    chosen = _format(args)
+    policy = _policy(args.year)
+    progress = _terminal_progress(chosen == "json")
+    population, source = _read_population(args.file, progress=progress)
+    bar = _stages(f"evaluate {_scrub(source)}", population, 2, progress=progress)
+    try:
+        (table,) = _evaluate(population, [policy], bar)
+        bar.stage(f"writing {chosen}" if chosen != "table" else "counting")
+        if chosen == "csv":
+            text = table.to_csv()
+        elif chosen == "json":
+            text = table.to_json()
+        else:
+            counts = _count_rows(table)
+    finally:
+        bar.close()
+    if chosen != "table":
+        _write_output(text, args.output)
+        return 0
+    print(f"{policy.label}: {len(table)} organizations ({_scrub(source)})")
+    print()
+    for line in _grid(("question", "answer", "organizations", "share", "rules"), counts):
+        print(line)
+    shown = min(args.rows, len(table))
+    if shown:
+        print()
+        print(f"The first {shown} of {len(table)} organizations (the whole table: "
+              "--format csv or --format json):")
+        names = ("org_id", *table.questions)
+        rows = [
+            tuple(_scrub(str(value)) for value in values)
+            for values in zip(*(table.column(name)[:shown] for name in names), strict=True)
+        ]
+        for line in _grid(names, rows):
+            print(line)
+    return 0
+
+
+def _count_rows(table: Evaluation) -> list[tuple[str, ...]]:
+    total = max(len(table), 1)
+    rows: list[tuple[str, ...]] = []
+    for question in table.questions:
+        rules: dict[str, set[str]] = {}
+        for answer, why in set(zip(table.column(question), table.column(f"{question}_rules"),
+                                   strict=True)):
+            rules.setdefault(answer, set()).update(why)
+        for index, (answer, count) in enumerate(sorted(table.counts(question).items())):
+            rows.append((
+                question if index == 0 else "",
+                answer,
+                str(count),
+                f"{count / total:.1%}",
+                ", ".join(sorted(rules.get(answer, ()))),
+            ))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# diff
+# ---------------------------------------------------------------------------------------------
+def _reform_change(text: str) -> tuple[str, Any]:
+    """``PATH=VALUE``: the value read as JSON where it is JSON, else as text."""
+    path, equals, raw = text.partition("=")
+    path = path.strip()
+    if not equals or not path:
+        raise InvalidInput("--reform", f"PATH=VALUE, e.g. registration.web_interface_min_"
+                           f"clinicians=15; got {text[:60]!r}")
+    try:
+        value: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return path, value
+
+
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="before", type=int, required=True, metavar="Y",
+                        help="the performance year before")
+    parser.add_argument("--to", dest="after", type=int, required=True, metavar="Y",
+                        help="the performance year after")
+    _population_argument(parser)
+    _json_argument(parser)
+    parser.add_argument(
+        "--reform", action="append", type=_reform_change, default=[], metavar="PATH=VALUE",
+        help="change a value of the --to year (repeat for several), e.g. "
+        "registration.web_interface_min_clinicians=15; VALUE is read as JSON where it is "
+        "JSON, else as text",
+    )
+
+
+def _reformed(year: int, changes: Sequence[tuple[str, Any]]) -> PolicyYear:
+    policy = _policy(year)
+    if not changes:
+        return policy
+    table: dict[str, Any] = {}
+    for path, value in changes:
+        if path in table:
+            raise InvalidInput("--reform", f"{path} is changed twice")
+        table[path] = value
+    return qr.reform(policy, table, label=f"{policy.label} + reform")
+
+
+@command(
+    "diff",
+    help="how a population's answers change from one year (or reform) to another",
+    arguments=_diff_arguments,
+)
+def diff(args: argparse.Namespace) -> int:
+    """``qpp-rules diff --from Y --to Y [FILE] [--json] [--reform PATH=VALUE ...]``: per
+    question, how many organizations change answer, in which direction and because of which
+    rules (``qpp_rules.analysis.compare``; default the bundled example population).
+
+    >>> main(["diff", "--from", "2019", "--to", "2019"])  # doctest: +ELLIPSIS
+    PY2019 -> PY2019: 4000 organizations (the bundled example population)
+    ...
+    0
+    """
+    from qpp_rules.analysis import Comparison
+    _warn_plugins()
+    before = _policy(args.before)
+    after = _reformed(args.after, args.reform)
+    progress = _terminal_progress(args.json)
+    population, source = _read_population(args.file, progress=progress)
+    bar = _stages(f"diff {_scrub(source)}", population, 3, progress=progress)
+    try:
+        first, second = _evaluate(population, [before, after], bar)
+        bar.stage("comparing")
+        comparison = Comparison(first, second)
+        summary = comparison.summary()
+    finally:
+        bar.close()
+    if args.json:
+        print(comparison.to_json())
+        return 0
+    print(f"{summary['from']} -> {summary['to']}: {summary['organizations']} organizations "
+          f"({_scrub(source)})")
+    for path, value in args.reform:
+        print(f"  reform: {path} = {json.dumps(value, ensure_ascii=False)}")
+    print()
+    rows: list[tuple[str, ...]] = []
+    notes: dict[int, str] = {}
+    for question, entry in summary["questions"].items():
+        directions = list(entry["directions"].items()) or [("", 0)]
+        for index, (direction, count) in enumerate(directions):
+            rows.append((
+                question if index == 0 else "",
+                str(entry["changed"]) if index == 0 else "",
+                direction or "no change",
+                str(count) if direction else "",
+            ))
+        if entry["rules"]:
+            notes[len(rows) - 1] = "because of " + ", ".join(
+                f"{rule} ({count})" for rule, count in entry["rules"].items()
+            )
+    lines = list(_grid(("question", "changed", "direction", "organizations"), rows))
+    print(lines[0])
+    for index, line in enumerate(lines[1:]):
+        print(line)
+        if index in notes:
+            for wrapped in _wrapped(notes[index], 2):
+                print(wrapped)
+    print()
+    print("A rule counts once per organization whose new answer it decides.")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# check-eligibility
+# ---------------------------------------------------------------------------------------------
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", metavar="FILE",
+        help="a QPP Eligibility API v6 NPI response (JSON; '-': stdin)",
+    )
+    _one_year_argument(parser, 2019, "the payload is about")
+    _json_argument(parser)
+    parser.epilog = (
+        "Exit codes: 0 every record agrees with the rules (or states nothing to compare); "
+        f"{EXIT_DISAGREES} some record disagrees; 2 bad input, or the API's error envelope "
+        "(its type and message on one line); 1 internal error."
+    )
+
+
+def _agrees(record: EligibilityRecord, status: OptInStatus) -> bool | None:
+    from qpp_rules.election import OptInStatus
+    if record.payload_opt_in_eligible is None:
+        return None
+    return record.payload_opt_in_eligible is (status is OptInStatus.OPT_IN_ELIGIBLE)
+
+
+def _elements(names: Iterable[str]) -> str:
+    from qpp_rules.election.model import ELEMENTS, element_label
+
+    chosen = set(names)
+    return ", ".join(element_label(name) for name in ELEMENTS if name in chosen) or "none"
+
+
+def _record_json(record: EligibilityRecord, status: OptInStatus,
+                 decision: Decision) -> dict[str, Any]:
+    return {
+        "organization_name": _scrub(record.organization_name or ""),
+        "tin": str(record.tin),
+        "scenario": record.scenario,
+        "payload_opt_in_eligible": record.payload_opt_in_eligible,
+        "status": status.value,
+        "agrees": _agrees(record, status),
+        "reasons": _decision_json(decision)["reasons"],
+        "reason_codes": list(record.reason_codes),
+        "fell_below": sorted(record.fell_below),
+        "election": record.election.value if record.election is not None else None,
+        "is_opted_in": record.is_opted_in,
+        "decision_date": (
+            record.decision_date.isoformat() if record.decision_date is not None else None
+        ),
+        "small_group_practitioner": record.small_group_practitioner,
+        "rural_clinician": record.rural_clinician,
+        "is_eligible": dict(record.is_eligible),
+        "low_volume_services": record.low_volume_services,
+    }
+
+
+@command(
+    "check-eligibility",
+    help="read a QPP Eligibility API v6 payload and check it against the rules",
+    arguments=_check_arguments,
+)
+def check_eligibility(args: argparse.Namespace) -> int:
+    """``qpp-rules check-eligibility FILE [--year 2019] [--json]``: for each organization and
+    scenario of the payload, what it says (opt-in eligible, election, dates, flags) and
+    whether the library's opt-in status on the facts read agrees (ELE-ELIG-1). Exit 0 when
+    every record agrees, 3 when some record disagrees, 2 for the API's error envelope.
+    """
+    from qpp_rules.election import explain_opt_in, opt_in_status, read_eligibility_payload
+    _warn_plugins()
+    policy = _policy(args.year)
+    records = read_eligibility_payload(_read_json(args.file), year=policy.year)
+    answers = [(opt_in_status(r.facts, policy), explain_opt_in(r.facts, policy)) for r in records]
+    verdicts = [_agrees(record, status) for record, (status, _) in zip(records, answers,
+                                                                       strict=True)]
+    tally = Counter("not stated" if v is None else ("agree" if v else "disagree")
+                    for v in verdicts)
+    code = EXIT_DISAGREES if tally["disagree"] else 0
+    if args.json:
+        _emit_json({
+            "year": policy.year,
+            "policy": policy.label,
+            "npi": records[0].npi.value if records else None,
+            "records": [_record_json(record, status, decision)
+                        for record, (status, decision) in zip(records, answers, strict=True)],
+            "agree": tally["agree"],
+            "disagree": tally["disagree"],
+            "not_stated": tally["not stated"],
+        })
+        return code
+    npi = f"NPI {records[0].npi.value}" if records else "no records"
+    print(f"QPP Eligibility API payload ({npi}) read under {policy.label}")
+    for record, (status, decision), verdict in zip(records, answers, verdicts, strict=True):
+        print()
+        name = _scrub(record.organization_name or "(no name)")
+        print(f"{name}, TIN {record.tin}: {record.scenario} scenario")
+        said = "no claim to compare" if verdict is None else ("agrees" if verdict else
+                                                             "DISAGREES")
+        codes = ", ".join(code or "(empty)" for code in record.reason_codes) or "none"
+        election = record.election.value if record.election is not None else "none"
+        if record.decision_date is not None:
+            election += f", decided {_when(record.decision_date)}"
+        rows: list[tuple[str, Sequence[str]]] = [
+            ("payload: opt-in eligible", [_yes_no(record.payload_opt_in_eligible)]),
+            ("our rules", [f"{status.value} ({said})"]),
+            ("fell below", [f"{_elements(record.fell_below)} (reason codes: {codes})"]),
+            ("election", [election]),
+            ("small group practitioner", [_yes_no(record.small_group_practitioner)]),
+            ("rural clinician", [_yes_no(record.rural_clinician)]),
+            ("eligible", [", ".join(f"{key} {_yes_no(v) if isinstance(v, bool) else v}"
+                                    for key, v in record.is_eligible.items()) or "not stated"]),
+        ]
+        if record.low_volume_services is not None:
+            rows.append(("low-volume claim lines",
+                         [f"{record.low_volume_services} (a count of claim lines, not used)"]))
+        for line in _table(rows):
+            print(line)
+        for line in _reason_lines(decision.reasons):
+            print(line)
+    print()
+    print(f"{len(records)} records: {tally['agree']} agree, {tally['disagree']} disagree, "
+          f"{tally['not stated']} state no opt-in eligibility to compare.")
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -733,7 +733,7 @@ class Notification:
     channel: Channel = attrs.field(validator=_enum(Channel, "notification.channel"))
     kind: NotificationKind = attrs.field(validator=_enum(NotificationKind, "notification.kind"))
     role: Role = attrs.field(validator=_enum(Role, "notification.role"))
-    rule_id: str = "ACC-SO-2"
+    rule_id: str = attrs.field(default="ACC-SO-2", validator=_user("notification.rule_id"))
 
     @property
     def message(self) -> str:

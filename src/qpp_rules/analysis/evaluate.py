@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from qpp_rules.errors import InvalidInput, QppRulesError
-from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.vocabulary import Program, SizeBand
 
 from .population import Population
@@ -48,6 +48,9 @@ class Answer:
     value: str
     rule_ids: tuple[str, ...]
 
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
 
 @attrs.frozen
 class Question:
@@ -60,6 +63,9 @@ class Question:
     columns: tuple[str, ...]
     decide: Callable[[tuple[Any, ...], PolicyYear], Answer]
     keys: Callable[[Population, PolicyYear], list[tuple[Any, ...]]] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
 
 
 _ORG_COLUMNS = (
@@ -174,6 +180,11 @@ def as_population(source: Any) -> Population:
     )
 
 
+def _name(value: object, field: str) -> None:
+    if not isinstance(value, str):
+        raise InvalidInput(field, f"a name (text); got {type(value).__name__}")
+
+
 class Evaluation:
     """A table of decisions: ``org_id`` and, per question, its answer and deciding rules.
 
@@ -186,6 +197,12 @@ class Evaluation:
     def __init__(self, policy_label: str, questions: tuple[str, ...], population: Population,
                  keys: Mapping[str, list[Any]], answers: Mapping[str, Mapping[Any, Answer]]
                  ) -> None:
+        checks = ((policy_label, str, "policy_label"), (questions, tuple, "questions"),
+                  (population, Population, "population"), (keys, Mapping, "keys"),
+                  (answers, Mapping, "answers"))
+        for value, kind, field in checks:
+            if not isinstance(value, kind):
+                raise InvalidInput(field, f"a {kind.__name__}; got {type(value).__name__}")
         self.policy_label = policy_label
         self.questions = questions
         self._population = population
@@ -201,6 +218,7 @@ class Evaluation:
 
     def column(self, name: str) -> tuple[Any, ...]:
         """One column: ``org_id``, a question's answers, or ``<question>_rules``."""
+        _name(name, "column")
         cached = self._columns.get(name)
         if cached is not None:
             return cached
@@ -223,12 +241,14 @@ class Evaluation:
 
     def keys(self, question: str) -> list[Any]:
         """Each organization's key into :meth:`answers` for ``question``."""
+        _name(question, "question")
         if question not in self._keys:
             raise InvalidInput("question", f"no question {question!r}; {self.questions}")
         return self._keys[question]
 
     def answers(self, question: str) -> Mapping[Any, Answer]:
         """The distinct answers to ``question``, by key."""
+        _name(question, "question")
         if question not in self._answers:
             raise InvalidInput("question", f"no question {question!r}; {self.questions}")
         return self._answers[question]
@@ -246,6 +266,7 @@ class Evaluation:
 
     def counts(self, question: str) -> Counter[str]:
         """How many organizations got each answer to ``question``."""
+        _name(question, "question")
         if question not in self._answers:
             raise InvalidInput("question", f"no question {question!r}; {self.questions}")
         result: Counter[str] = Counter()
@@ -309,6 +330,16 @@ def _answers(population: Population, policy: PolicyYear,
     return keys, answers
 
 
+def _check_questions(questions: object) -> None:
+    if isinstance(questions, str | bytes) or not isinstance(questions, Sequence):
+        raise InvalidInput("questions", f"a sequence of Question; got {type(questions).__name__}")
+    for index, question in enumerate(questions):
+        if not isinstance(question, Question):
+            raise InvalidInput(
+                f"questions[{index}]", f"a Question; got {type(question).__name__}"
+            )
+
+
 def evaluate(population: Any, policy: PolicyYear,
              questions: Sequence[Question] = QUESTIONS) -> Evaluation:
     """Every organization of ``population`` under ``policy`` (a year or a reform).
@@ -316,7 +347,9 @@ def evaluate(population: Any, policy: PolicyYear,
     ``population`` is a :class:`Population`, records, a CSV path or a DataFrame."""
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
+    _check_questions(questions)
     people = as_population(population)
+    people.ids()  # read now, so that a bad org_id refuses the whole population
     keys: dict[str, list[Any]] = {}
     answers: dict[str, dict[Any, Answer]] = {}
     for question in questions:
@@ -330,15 +363,27 @@ class Comparison:
 
     before: Evaluation
     after: Evaluation
+    _counted: dict[str, Counter[tuple[Answer, Answer]]] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
 
     def _pairs(self, question: str) -> Counter[tuple[Answer, Answer]]:
-        # counted over each organization's pair of keys (C speed), then mapped to answers
+        # counted once per question over each organization's pair of keys (C speed), then
+        # mapped to answers
+        _name(question, "question")
+        cached = self._counted.get(question)
+        if cached is not None:
+            return cached
         before, after = self.before.answers(question), self.after.answers(question)
         pairs = Counter(zip(self.before.keys(question), self.after.keys(question),
                             strict=True))
         result: Counter[tuple[Answer, Answer]] = Counter()
         for (b, a), count in pairs.items():
             result[before[b], after[a]] += count
+        self._counted[question] = result
         return result
 
     def changes(self, question: str) -> Counter[tuple[str, str]]:
@@ -416,5 +461,9 @@ def compare(population: Any, before: PolicyYear, after: PolicyYear,
     >>> diff.summary()["questions"]["web_interface"]["changed"] > 0
     True
     """
+    for name, policy in (("before", before), ("after", after)):
+        if not isinstance(policy, PolicyYear):
+            raise InvalidInput(name, f"a PolicyYear; got {type(policy).__name__}")
+    _check_questions(questions)
     people = as_population(population)
     return Comparison(evaluate(people, before, questions), evaluate(people, after, questions))

@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from qpp_rules.errors import InvalidInput, QppRulesError
+from qpp_rules.errors import InvalidInput, QppRulesError, shown
 from qpp_rules.vocabulary import ApmModel, OrgType
 
 __all__ = ["COLUMNS", "Population", "example_population"]
@@ -135,7 +135,7 @@ def _parse_one(name: str, value: Any) -> Any:
     try:
         return _PARSERS[name](value)
     except (ValueError, TypeError, ArithmeticError) as error:
-        raise ValueError(f"{error}; got {str(value)[:40]!r}") from None
+        raise ValueError(f"{error}; got {shown(value, 44)}") from None
 
 
 _PLAIN = frozenset({str, int, bool, type(None), Decimal, OrgType, ApmModel})
@@ -174,6 +174,12 @@ class Population:
 
     def __init__(self, rows: list[Mapping[str, Any]], source: str = "records",
                  start: int = 1) -> None:
+        if not isinstance(rows, list | tuple):
+            raise InvalidInput("rows", f"a list of mappings; got {type(rows).__name__}")
+        if not isinstance(source, str):
+            raise InvalidInput("source", f"a name (text); got {type(source).__name__}")
+        if isinstance(start, bool) or not isinstance(start, int):
+            raise InvalidInput("start", f"a whole number; got {type(start).__name__}")
         self._rows = rows
         self._raw_columns: Mapping[str, list[Any]] | None = None
         self._frame: Any = None
@@ -232,8 +238,8 @@ class Population:
 
     def column(self, name: str) -> tuple[Any, ...]:
         """One column by name, parsed (and cached)."""
-        if name not in _PARSERS:
-            raise InvalidInput("column", f"no column {name!r}; columns: {', '.join(COLUMNS)}")
+        if not isinstance(name, str) or name not in _PARSERS:
+            raise InvalidInput("column", f"no column {shown(name)}; columns: {', '.join(COLUMNS)}")
         cached = self._columns.get(name)
         if cached is None:
             raw = self._raw(name)
@@ -256,6 +262,10 @@ class Population:
         """Every row's *raw* key for ``names`` and, for each distinct raw key, its parsed
         tuple: raw keys are taken in one C-speed pass and each distinct one is parsed once.
         Raises ``InvalidInput`` naming the row and column of the first malformed value."""
+        if not isinstance(names, tuple | list) or not names \
+                or not all(isinstance(name, str) for name in names):
+            raise InvalidInput("names", "a non-empty tuple of column names")
+        names = tuple(names)
         if self._frame is not None and len(names) > 1:
             grouped = self._grouped(names)
             if grouped is not None:
@@ -367,7 +377,15 @@ class Population:
                     return cls._read_csv(handle, path.name)
             except OSError as error:
                 raise InvalidInput("file", f"{path}: {error.strerror}") from None
-        return cls._read_csv(file, "csv")
+            except (ValueError, UnicodeError, csv.Error) as error:  # a NUL in the path, a
+                # file that is not UTF-8 text or not CSV
+                raise InvalidInput("file", f"{shown(str(path))}: {error}") from None
+        if isinstance(file, str | bytes | bytearray) or not isinstance(file, Iterable):
+            raise InvalidInput("file", f"a path or an open text file; got {type(file).__name__}")
+        try:
+            return cls._read_csv(file, "csv")
+        except (csv.Error, UnicodeError) as error:  # lines that are not text, or not CSV
+            raise InvalidInput("file", f"not CSV text: {error}") from None
 
     @classmethod
     def _read_csv(cls, handle: Any, name: str) -> Population:

@@ -53,7 +53,7 @@ from qpp_rules.errors import (
 )
 from qpp_rules.identifiers import NPI, TIN
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.policy.registry import policy_for
 
 __all__ = [
@@ -147,6 +147,7 @@ class EligibilityRecord:
 
     def __attrs_post_init__(self) -> None:
         _record_check(self)
+        _check_fields(self)
 
     @property
     def tin_masked(self) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.loading import apply_changes, load_policy_file, load_policy_text, reform
 from qpp_rules.policy.model import (
     AccessPolicy,
     Amendment,
@@ -22,6 +23,25 @@ from qpp_rules.policy.registry import (
     policy_for,
     reload,
 )
+
+if TYPE_CHECKING:  # loading (and cattrs) is imported on first use, keeping imports fast
+    from qpp_rules.policy.loading import (
+        apply_changes,
+        load_policy_file,
+        load_policy_text,
+        reform,
+    )
+
+_LAZY = frozenset({"apply_changes", "load_policy_file", "load_policy_text", "reform"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from qpp_rules.policy import loading
+
+        return getattr(loading, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "GROUP",

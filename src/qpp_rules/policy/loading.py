@@ -293,9 +293,11 @@ def load_policy_text(text: str, source: str = "<text>") -> PolicyYear:
     ...
     qpp_rules.errors.PolicyFileError: mine.toml: title: missing
     """
+    if not isinstance(source, str):
+        raise PolicyFileError("<text>", "source", f"a name (text); got {type(source).__name__}")
     if not isinstance(text, str):
         kind = type(text).__name__
-        raise PolicyFileError(str(source), "", f"the text of a TOML file; got {kind}")
+        raise PolicyFileError(source, "", f"the text of a TOML file; got {kind}")
     try:
         raw = tomllib.loads(text)
         raw_amendments = raw.pop("amendments", [])

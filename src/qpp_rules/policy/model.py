@@ -100,6 +100,9 @@ def _problem(value: Any, hint: Any) -> str | None:
                 if inner is not None:
                     return f"at {getattr(key, 'value', key)!s}: {inner}"
             return None
+    elif origin is typing.Literal:
+        if any(type(value) is type(arm) and value == arm for arm in args):
+            return None
     elif origin is not None:
         return None if isinstance(value, origin) else f"expected {_short(hint)}"
     elif hint is bool:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from importlib import metadata
 import attrs
 
 from qpp_rules.errors import (
@@ -23,7 +24,6 @@ from qpp_rules.errors import (
     UnknownPolicyYear,
     shown,
 )
-from qpp_rules.policy.loading import apply_changes
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.time import instant
 
@@ -45,6 +45,8 @@ _amended: dict[tuple[int, tuple[str, ...]], PolicyYear] = {}
 
 
 def _entry_points() -> list[metadata.EntryPoint]:
+    from importlib import metadata  # imported on first discovery, keeping imports fast
+
     return list(metadata.entry_points(group=GROUP))
 
 
@@ -188,6 +190,8 @@ def policy_for(year: int, *, as_of: Any = None) -> PolicyYear:
         return cached
     policy = published
     for amendment in applied:
+        from qpp_rules.policy.loading import apply_changes
+
         policy = apply_changes(policy, amendment.changes)
     policy = attrs.evolve(policy, amendments=applied)
     with _lock:

@@ -377,7 +377,7 @@ of the 6 required quality measures and an improvement activity.
     policy = check_policy(policy)
     org = _check_org(org)
     if not isinstance(through_app, bool):
-        raise InvalidInput("through_app", f"True or False; got {through_app!r}"[:120])
+        raise InvalidInput("through_app", f"True or False; got {shown(through_app)}")
     table = policy.registration
     if through_app and org.kind in table.cahps_required_under_app:
         return Decision.allow(reason_at(
