@@ -1242,8 +1242,12 @@ def diff(args: argparse.Namespace) -> int:
                 str(count) if direction else "",
             ))
         if entry["rules"]:
-            notes[len(rows) - 1] = "because of " + ", ".join(
-                f"{rule} ({count})" for rule, count in entry["rules"].items()
+            notes[len(rows) - 1] = (
+                "decided before by " + ", ".join(
+                    f"{rule} ({count})" for rule, count in entry["rules_before"].items()
+                ) + "; now by " + ", ".join(
+                    f"{rule} ({count})" for rule, count in entry["rules"].items()
+                )
             )
     lines = list(_grid(("question", "changed", "direction", "organizations"), rows))
     print(lines[0])
@@ -1253,7 +1257,8 @@ def diff(args: argparse.Namespace) -> int:
             for wrapped in _wrapped(notes[index], 2):
                 print(wrapped)
     print()
-    print("A rule counts once per organization whose new answer it decides.")
+    print("A rule counts once per organization whose old (before) or new (now) answer it "
+          "decides.")
     return 0
 
 

@@ -23,7 +23,7 @@ import pendulum
 
 from qpp_rules.errors import InvalidInput, NaiveDateTime
 
-__all__ = ["EASTERN", "Window", "eastern", "instant"]
+__all__ = ["EASTERN", "Window", "eastern", "instant", "utc_key"]
 
 EASTERN = pendulum.timezone("America/New_York")
 """The zone every QPP deadline is written in (ET, DST-aware)."""
@@ -73,6 +73,25 @@ def instant(at: object, field: str = "at") -> pendulum.DateTime:
         raise InvalidInput(field, "an instant US Eastern time can express") from None
 
 
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_since = _dt.datetime.__sub__
+
+
+def utc_key(at: _dt.datetime) -> _dt.timedelta:
+    """An aware instant as the exact time since the epoch: what to compare instants by.
+
+    Python compares two datetimes that share a tzinfo by their wall-clock readings, ignoring
+    DST's ``fold``: in the hour repeated each November, 01:00 EST would sort before 01:22 EDT
+    though it is 38 minutes later. Keys taken here compare as the instants do.
+
+    >>> early = instant(_dt.datetime(2036, 11, 2, 5, 22, tzinfo=_dt.timezone.utc))  # 01:22 EDT
+    >>> late = early.add(minutes=38)                                # 01:00 EST, 38 min later
+    >>> late > early, utc_key(late) > utc_key(early)
+    (False, True)
+    """
+    return _since(at, _EPOCH)
+
+
 def _opens(value: object) -> pendulum.DateTime:
     return instant(value, "opens")
 
@@ -90,11 +109,15 @@ class Window:
     (True, False)
     """
 
-    opens: pendulum.DateTime = attrs.field(converter=_opens)
-    closes: pendulum.DateTime = attrs.field(converter=_closes)
+    opens: pendulum.DateTime = attrs.field(converter=_opens, eq=utc_key)
+    closes: pendulum.DateTime = attrs.field(converter=_closes, eq=utc_key)
+    _span: tuple[_dt.timedelta, _dt.timedelta] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        if not self.closes > self.opens:
+        object.__setattr__(self, "_span", (utc_key(self.opens), utc_key(self.closes)))
+        if not self._span[1] > self._span[0]:
             raise InvalidInput(
                 "closes",
                 f"a window closes after it opens; opens {self.opens.isoformat()}, "
@@ -108,7 +131,8 @@ class Window:
                 raise InvalidInput("at", f"an aware datetime; got {type(at).__name__}")
             if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
                 raise NaiveDateTime("at", "a naive datetime has no time zone; give an aware one")
-        return self.opens <= at < self.closes
+        opens, closes = self._span
+        return opens <= utc_key(at) < closes
 
     def __contains__(self, at: _dt.datetime) -> bool:
         return self.contains(at)

@@ -150,6 +150,10 @@ def test_compare_2019_with_2021_apm_entities_gain_the_web_interface() -> None:
     diff = compare(rows, qr.policy_for(2019), qr.policy_for(2021))
     assert diff.changes("web_interface") == {("no", "yes"): 1}
     assert "REG-ELIG-3" in diff.rules("web_interface")
+    assert diff.rules_before("web_interface") == {"REG-ELIG-3": 1}
+    (row,) = [r for r in diff.table() if r["question"] == "web_interface"]
+    assert row["rules_before"] == ["REG-ELIG-3"]
+    assert "REG-ELIG-3" in row["rules"]
     summary = json.loads(diff.to_json())
     assert summary["questions"]["web_interface"]["changed"] == 1
     assert summary["from"] == "PY2019"

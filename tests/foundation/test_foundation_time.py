@@ -220,3 +220,18 @@ def test_instant_converts_to_eastern() -> None:
     moment = instant(dt.datetime(2019, 7, 1, 21, tzinfo=dt.UTC))
     assert moment.isoformat() == "2019-07-01T17:00:00-04:00"
     assert isinstance(moment, pendulum.DateTime)
+
+
+def test_reg_win_1_the_repeated_november_hour_compares_as_instants() -> None:
+    """REG-WIN-1 half-open windows hold across the DST fall-back: 01:00 EST comes 38 minutes
+    after 01:22 EDT, though its wall-clock reading is earlier (Python compares two datetimes
+    of one zone by wall clock; the library compares instants)."""
+    first = qr.instant(dt.datetime(2036, 11, 2, 5, 22, tzinfo=dt.UTC))  # 01:22 EDT
+    later = first.add(minutes=38)                     # 01:00 EST, the second 01:00
+    assert later.utcoffset() != first.utcoffset()
+    window = qr.Window(first, later)
+    assert window.contains(first)
+    assert window.contains(first.add(minutes=37, seconds=59))
+    assert not window.contains(later)
+    with pytest.raises(qr.InvalidInput):
+        qr.Window(later, first)

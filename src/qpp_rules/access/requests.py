@@ -74,7 +74,7 @@ from qpp_rules.access.validation import validate_first_security_official
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.model import PolicyYear
-from qpp_rules.time import instant
+from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Role
 
 __all__ = [
@@ -139,8 +139,8 @@ def _request_role(
             "separate request for it.",
             _ONE_ORG,
         ))
-    if _is_cpc_plus(organization) and at < policy.access.cpc_plus_connections_open:
-        opens = policy.access.cpc_plus_connections_open
+    opens = policy.access.cpc_plus_connections_open
+    if _is_cpc_plus(organization) and utc_key(at) < utc_key(opens):
         return Outcome.refused(state, _policy_refusal(
             policy,
             "ACC-DATE-1",

@@ -394,23 +394,38 @@ class Comparison:
                 result[b.value, a.value] += count
         return result
 
-    def rules(self, question: str) -> Counter[str]:
-        """The rule IDs deciding the new answers of the organizations that changed."""
+    def rules(self, question: str, direction: tuple[str, str] | None = None) -> Counter[str]:
+        """The rule IDs deciding the *new* answers of the organizations that changed (or only
+        of those changing in ``direction``, a (before, after) pair of answers)."""
+        return self._rules(question, direction, after=True)
+
+    def rules_before(self, question: str,
+                     direction: tuple[str, str] | None = None) -> Counter[str]:
+        """The rule IDs that decided the *old* answers of the organizations that changed: for
+        a no that became a yes, what refused before."""
+        return self._rules(question, direction, after=False)
+
+    def _rules(self, question: str, direction: tuple[str, str] | None,
+               *, after: bool) -> Counter[str]:
         counter: Counter[str] = Counter()
         for (b, a), count in self._pairs(question).items():
-            if b.value != a.value:
-                for rule in a.rule_ids:
-                    counter[rule] += count
+            if b.value == a.value:
+                continue
+            if direction is not None and (b.value, a.value) != direction:
+                continue
+            for rule in (a if after else b).rule_ids:
+                counter[rule] += count
         return counter
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per question and direction of change: how many, and because of which rules."""
+        """One row per question and direction of change: how many, the rules that decided
+        the old answers (``rules_before``) and those deciding the new ones (``rules``)."""
         rows: list[dict[str, Any]] = []
         for question in self.before.questions:
-            rules = self.rules(question)
             for (b, a), count in sorted(self.changes(question).items()):
                 rows.append({"question": question, "before": b, "after": a, "count": count,
-                             "rules": sorted(rules)})
+                             "rules_before": sorted(self.rules_before(question, (b, a))),
+                             "rules": sorted(self.rules(question, (b, a)))})
         return rows
 
     def summary(self) -> dict[str, Any]:
@@ -425,6 +440,7 @@ class Comparison:
                     "directions": {
                         f"{b} -> {a}": n for (b, a), n in sorted(self.changes(q).items())
                     },
+                    "rules_before": dict(sorted(self.rules_before(q).items())),
                     "rules": dict(sorted(self.rules(q).items()))}
                 for q in self.before.questions
             },

@@ -60,7 +60,7 @@ from qpp_rules.election.model import (
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear, _check_fields
-from qpp_rules.time import instant
+from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import OrgType, Permission
 
 __all__ = [
@@ -146,9 +146,9 @@ def _window_state(at: pendulum.DateTime, policy: PolicyYear) -> str:
     window = policy.election.window
     if window is None:
         return "unknown"
-    if at < window.opens:
+    if utc_key(at) < utc_key(window.opens):
         return "before"
-    if at >= window.closes:
+    if utc_key(at) >= utc_key(window.closes):
         return "after"
     return "open"
 
@@ -559,7 +559,8 @@ def may_submit_data(
     elected = None if ledger is None else ledger.choice_of(participant)
     window = policy.election.submission_window
     state = "unknown" if window is None else (
-        "before" if when < window.opens else "after" if when >= window.closes else "open"
+        "before" if utc_key(when) < utc_key(window.opens)
+        else "after" if utc_key(when) >= utc_key(window.closes) else "open"
     )
 
     def build() -> Decision:

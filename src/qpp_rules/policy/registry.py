@@ -25,7 +25,7 @@ from qpp_rules.errors import (
     shown,
 )
 from qpp_rules.policy.model import PolicyYear
-from qpp_rules.time import instant
+from qpp_rules.time import instant, utc_key
 
 __all__ = ["GROUP", "available_years", "plugin_errors", "policy_for", "reload"]
 
@@ -183,7 +183,9 @@ def policy_for(year: int, *, as_of: Any = None) -> PolicyYear:
         applied = published.known_amendments
     else:
         moment = instant(as_of, "as_of")
-        applied = tuple(a for a in published.known_amendments if a.announced <= moment)
+        applied = tuple(
+            a for a in published.known_amendments if utc_key(a.announced) <= utc_key(moment)
+        )
     key = (year, tuple(a.id for a in applied))
     cached = _amended.get(key)
     if cached is not None:

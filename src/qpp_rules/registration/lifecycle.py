@@ -70,7 +70,7 @@ from qpp_rules.registration.model import (
     SizeChanged,
     UpdateOrganization,
 )
-from qpp_rules.time import instant
+from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import Permission, Program, Role
 
 __all__ = [
@@ -437,7 +437,7 @@ def _gate(
                 "other, but only inside the window.",
                 "registration.web_interface_carry_over",
             ))
-        if isinstance(command, Cancel) and when >= window.closes:
+        if isinstance(command, Cancel) and utc_key(when) >= utc_key(window.closes):
             reasons.append(reason_at(
                 policy, "REG-WIN-2",
                 "After the window closes a registration can no longer be cancelled; a "
