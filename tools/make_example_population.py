@@ -17,23 +17,12 @@ import random
 import sys
 from pathlib import Path
 
+from qpp_rules.analysis.population import COLUMNS  # the columns the library reads
+
 SEED = 20191
 COUNT = 4000
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src/qpp_rules/analysis/data/example_population.csv"
-COLUMNS = (
-    "org_id",
-    "kind",
-    "name",
-    "clinicians",
-    "apm_model",
-    "ssp_aco_participant",
-    "split_tin_mips_clinicians",
-    "submitted_web_interface_prior_year",
-    "allowed_charges",
-    "patients",
-    "covered_services",
-)
 _WORDS = ("Harbor", "Valley", "Summit", "Lakeside", "Pine", "River", "Cedar", "Meadow",
           "Granite", "Willow", "Prairie", "Bay", "Maple", "Canyon", "Orchard", "Ridge")
 _SUFFIX = {"Practice": ("Family Medicine", "Health Partners", "Clinic", "Medical Group"),

@@ -89,7 +89,12 @@ def utc_key(at: _dt.datetime) -> _dt.timedelta:
     >>> late > early, utc_key(late) > utc_key(early)
     (False, True)
     """
-    return _since(at, _EPOCH)
+    try:
+        return _since(at, _EPOCH)
+    except TypeError:  # not a datetime, or a naive one
+        if not isinstance(at, _dt.datetime):
+            raise InvalidInput("at", f"an aware datetime; got {type(at).__name__}") from None
+        raise NaiveDateTime("at", "a naive datetime has no time zone; give an aware one") from None
 
 
 def _opens(value: object) -> pendulum.DateTime:

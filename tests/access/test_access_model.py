@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 from access_support import (
     ACO_ID,
     NPI_1,
     NPI_BAD_CHECK,
     PTAN_1,
+    SITE_ID,
     TIN_A,
     TIN_B,
     assert_no_tin_shown,
@@ -42,6 +44,33 @@ def test_organization_record_accepts_text_and_identifiers_alike() -> None:
     assert from_text == from_ids
     assert hash(from_text) == hash(from_ids)
     assert OrganizationRecord(qr.OrgType.PRACTICE, tins=TIN_A).tins == {qr.TIN(TIN_A)}
+
+
+def test_acc_so_1_organization_record_positional_order_is_api_mds() -> None:
+    """ACC-SO-1's record: API.md lists kind, apm_model, apm_entity_id, practice_site_id,
+    vendor_id, tins, clinicians, tin_npis, single_tin_aco; they come first, in that order,
+    then the extras name and virtual_group_id."""
+    names = [field.name for field in attrs.fields(OrganizationRecord)]
+    assert names == ["kind", "apm_model", "apm_entity_id", "practice_site_id", "vendor_id",
+                     "tins", "clinicians", "tin_npis", "single_tin_aco", "name",
+                     "virtual_group_id"]
+    aco = OrganizationRecord(qr.OrgType.APM_ENTITY, qr.ApmModel.SHARED_SAVINGS_PROGRAM,
+                             qr.ApmEntityId("A1234"))
+    assert aco.apm_model is qr.ApmModel.SHARED_SAVINGS_PROGRAM
+    assert aco.apm_entity_id == qr.ApmEntityId("A1234")
+    assert aco.name is None
+    everything = OrganizationRecord(
+        qr.OrgType.PRACTICE, None, None, None, None, [TIN_A], [(NPI_1, PTAN_1)], (), True,
+        "Better Business Health", None,
+    )
+    assert everything == OrganizationRecord(
+        qr.OrgType.PRACTICE, tins=[TIN_A], clinicians=[(NPI_1, PTAN_1)], single_tin_aco=True,
+        name="Better Business Health",
+    )
+    site = OrganizationRecord(qr.OrgType.APM_ENTITY, qr.ApmModel.CPC_PLUS, None, SITE_ID,
+                              None, (), (), [(TIN_A, NPI_1)])
+    assert site.practice_site_id == qr.PracticeSiteId(SITE_ID)
+    assert site.tin_npis == {(qr.TIN(TIN_A), qr.NPI(NPI_1))}
 
 
 @pytest.mark.parametrize(

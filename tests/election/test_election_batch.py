@@ -3,6 +3,8 @@ steps 5-8)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from election_helpers import (
     APM_SO,
@@ -25,12 +27,15 @@ from qpp_rules.access import Actor
 from qpp_rules.election import (
     BatchOutcome,
     Choice,
+    ChoiceCounts,
     ElectionLedger,
     OptInStatus,
     Participant,
     elect,
     elect_batch,
 )
+from qpp_rules.policy import FrozenMap
+from qpp_rules.serialization import converter, from_json, to_json
 
 ND, RV, OI = Choice.NO_DECISION, Choice.VOLUNTARY, Choice.OPT_IN
 
@@ -184,9 +189,53 @@ def test_ele_batch_2_one_ineligible_row_refuses_the_whole_upload() -> None:
     assert group(3).tin.value not in text
 
 
-def test_no_decision_rows_need_no_eligibility() -> None:
-    statuses = {**STATUSES, group(1): OptInStatus.EXEMPT}  # group(1) chose No Decision
-    assert _batch(statuses=statuses).accepted
+# (replaces test_no_decision_rows_need_no_eligibility, which pinned No decision rows as
+# unchecked)
+@pytest.mark.parametrize("status", [OptInStatus.EXEMPT, OptInStatus.MIPS_ELIGIBLE])
+def test_ele_batch_2_a_no_decision_row_for_a_participant_not_opt_in_eligible_refuses(
+    status: OptInStatus,
+) -> None:
+    """ELE-BATCH-2: the upload's selection lists only opt-in eligible participants; a No
+    decision row for another has no choice to make (as elect refuses it): the whole upload
+    is refused, and the row is not left exempt."""
+    statuses = {**STATUSES, group(1): status}  # group(1) chose No Decision
+    outcome = _batch(statuses=statuses)
+    assert not outcome.accepted
+    assert outcome.state is None
+    assert outcome.refusal is not None
+    assert outcome.refusal.rule_ids == ("ELE-BATCH-2",)
+    assert str(group(1)) in outcome.refusal.explain()
+    assert group(1) not in outcome.left_exempt
+    assert set(outcome.left_exempt) == {p for p, c in UPLOAD.items() if c is ND} - {group(1)}
+
+
+def test_ele_final_1_a_no_decision_row_cannot_undo_an_election() -> None:
+    """ELE-FINAL-1: a participant already opted in, uploaded again with No decision ('will
+    remain MIPS Exempt'), is not left exempt: the selections 'are permanent and cannot be
+    changed later', so the upload is refused and the election stands."""
+    ledger = _batch({group(900): OI}, statuses={group(900): ELIGIBLE}).state
+    assert ledger is not None
+    rows = {group(900): ND, group(901): ND, group(902): RV}
+    outcome = _batch(rows, ledger=ledger, statuses=dict.fromkeys(rows, ELIGIBLE))
+    assert not outcome.accepted
+    assert outcome.state is ledger
+    assert outcome.refusal is not None
+    assert outcome.refusal.rule_ids == ("ELE-FINAL-1",)
+    assert "cannot undo" in outcome.refusal.explain()
+    assert outcome.left_exempt == (group(901),)
+    assert ledger.choice_of(group(900)) is OI
+
+
+def test_ele_choice_1_left_exempt_lists_only_opt_in_eligible_participants_not_elected() -> None:
+    """ELE-CHOICE-1 / ELE-BATCH-1: 'No Decision ... will remain MIPS Exempt' holds only for
+    opt-in eligible participants that have not elected; left_exempt lists exactly those."""
+    outcome = _batch({group(1): ND, group(2): OI, clinician(3, 3): ND},
+                     statuses={group(1): ELIGIBLE, group(2): ELIGIBLE, clinician(3, 3): ELIGIBLE})
+    assert outcome.accepted
+    assert outcome.left_exempt == (group(1), clinician(3, 3))
+    assert outcome.state is not None
+    assert group(1) not in outcome.state
+    assert clinician(3, 3) not in outcome.state
 
 
 def test_every_refused_row_is_named_masked() -> None:
@@ -257,10 +306,12 @@ def test_only_no_decision_or_empty_upload_records_nothing() -> None:
     assert only.accepted
     assert only.state is None
     assert only.left_exempt == (group(1),)
+    assert only.counts == {ND: 1}
     empty = _batch({}, statuses={})
     assert empty.accepted
     assert empty.state is None
-    assert dict(empty.counts) == {ND: 0, RV: 0, OI: 0}
+    assert empty.counts == {}  # was {ND: 0, RV: 0, OI: 0}: counts keep non-zero entries only
+    assert (empty.counts[ND], empty.counts[RV], empty.counts[OI]) == (0, 0, 0)
 
 
 def test_explain_shows_counts() -> None:
@@ -293,3 +344,79 @@ def test_missing_status_message_is_masked() -> None:
         _batch({secret: OI}, statuses={})
     assert secret.tin.value not in str(caught.value)
     assert "*****5678" in str(caught.value)
+
+
+# -- ELE-BATCH-1: the counts per choice -------------------------------------------------------
+def test_ele_batch_1_counts_hold_only_non_zero_choices() -> None:
+    """ELE-BATCH-1: the counts compare equal to a plain dict of the non-zero counts, and a
+    choice no row made answers 0."""
+    outcome = _batch({group(1): OI}, statuses={group(1): ELIGIBLE})
+    assert outcome.counts == {OI: 1}
+    assert outcome.counts != {OI: 1, RV: 0, ND: 0}
+    assert outcome.counts[ND] == 0
+    assert outcome.counts[RV] == 0
+    assert outcome.counts.get(ND) == 0
+    assert ND not in outcome.counts
+    assert list(outcome.counts) == [OI]
+    assert len(outcome.counts) == 1
+    assert isinstance(outcome.counts, ChoiceCounts)
+    assert isinstance(outcome.counts, FrozenMap)
+    with pytest.raises(KeyError):
+        outcome.counts["Opt-in"]  # type: ignore[index]  # only Choices answer 0
+
+
+def test_ele_batch_1_counts_are_immutable_and_hashable() -> None:
+    counts = _batch().counts
+    assert isinstance(counts, ChoiceCounts)
+    assert counts == {ND: 3, RV: 20, OI: 27}
+    assert counts.total() == 50
+    assert hash(counts) == hash(ChoiceCounts({OI: 27, RV: 20, ND: 3}))
+    assert hash(counts) == hash(FrozenMap({OI: 27, RV: 20, ND: 3}))
+    assert counts.set(ND, 0) == {RV: 20, OI: 27}
+    assert counts == {ND: 3, RV: 20, OI: 27}  # set made a copy
+    with pytest.raises(TypeError):
+        counts[ND] = 4  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        counts.extra = 1  # type: ignore[attr-defined]
+    assert hash(_batch()) == hash(_batch())
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({OI: -1}, r"counts\[Opt-in\]"),
+    ({OI: True}, r"counts\[Opt-in\]"),
+    ({OI: 1.0}, r"counts\[Opt-in\]"),
+    ({"Opt-in": 1}, "counts"),
+    ([(OI, 1)], "counts"),
+])
+def test_ele_batch_1_counts_refuse_junk(data: object, field: str) -> None:
+    with pytest.raises(qr.InvalidInput, match=field):
+        ChoiceCounts(data)  # type: ignore[arg-type]
+
+
+def test_ele_batch_1_counts_field_takes_a_frozen_map() -> None:
+    """BatchOutcome(counts=...) keeps counts as ChoiceCounts whatever FrozenMap it is given
+    (zeros dropped); a plain dict is refused, as before."""
+    outcome = BatchOutcome(True, None, FrozenMap({OI: 2, ND: 0}))
+    assert isinstance(outcome.counts, ChoiceCounts)
+    assert outcome.counts == {OI: 2}
+    with pytest.raises(qr.InvalidInput, match="counts"):
+        BatchOutcome(True, None, {OI: 2})
+
+
+@pytest.mark.parametrize("confirmation", ["CONFIRM", None])
+def test_ele_batch_1_outcome_round_trips_through_the_converter(
+    confirmation: str | None,
+) -> None:
+    """The counts (and the whole BatchOutcome) serialize with the library's converter."""
+    outcome = _batch(confirmation=confirmation)
+    text = to_json(outcome)
+    back = from_json(text, BatchOutcome)
+    assert back == outcome
+    assert isinstance(back.counts, ChoiceCounts)
+    assert back.counts[ND] == 3
+    assert json.loads(text)["counts"] == {"No decision": 3, "Opt-in": 27,
+                                          "Report voluntarily": 20}
+    few = _batch({group(1): OI}, statuses={group(1): ELIGIBLE})
+    plain = converter.unstructure(few)
+    assert plain["counts"] == {"Opt-in": 1}
+    assert converter.structure(plain, BatchOutcome) == few

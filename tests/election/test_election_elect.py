@@ -437,9 +437,124 @@ def test_participant_values() -> None:
     assert GREENVILLE.is_group is True
 
 
+# -- No decision is checked like any choice (ELE-CHOICE-1 with ELE-WHO-1, ELE-WIN-1,
+#    ELE-BATCH-2, ELE-FINAL-1), but needs no confirmation -----------------------------------
+# (replaces test_no_decision_never_refused, which pinned No decision as never refused)
 @pytest.mark.parametrize("actor", ALL_ACTORS)
-def test_no_decision_never_refused(actor: Actor) -> None:
-    """ELE-CHOICE-1: doing nothing needs no right and no window."""
-    outcome = _elect(Choice.NO_DECISION, actor=actor, at=utc(2030, 1, 1), confirmation=None)
-    assert outcome.accepted
+def test_ele_who_1_no_decision_only_by_who_may_elect(actor: Actor) -> None:
+    """ELE-WHO-1: No decision is a choice of the election process: only a practice
+    representative or a registry makes it; an APM Entity or virtual group actor is refused."""
+    outcome = _elect(Choice.NO_DECISION, actor=actor)
+    may = actor.kind in (qr.OrgType.PRACTICE, qr.OrgType.REGISTRY)
+    assert outcome.accepted is may
     assert not outcome.events
+    assert outcome.state is None
+    if not may:
+        assert outcome.refusal is not None
+        assert outcome.refusal.rule_ids == ("ELE-WHO-1",)
+
+
+def test_ele_choice_1_the_reviewers_no_decision_case_is_refused_for_every_rule() -> None:
+    """ELE-CHOICE-1 with ELE-WHO-1, ELE-ELIG-1: PY2018 (no opt-in, no window), an APM
+    Entity Staff User, a MIPS eligible participant: refused, naming each rule."""
+    outcome = _elect(Choice.NO_DECISION, policy=PY2018, actor=APM_STAFF,
+                     status=OptInStatus.MIPS_ELIGIBLE, at=qr.eastern(2019, 2, 1))
+    assert not outcome.accepted
+    assert outcome.state is None
+    assert outcome.refusal is not None
+    assert outcome.refusal.rule_ids == ("ELE-WHO-1", "ELE-WIN-1", "ELE-ELIG-1")
+
+
+@pytest.mark.parametrize(("at", "policy", "accepted"), [
+    (utc(2020, 1, 2, 14, 59, 59, 999999), PY2019, False),
+    (utc(2020, 1, 2, 15), PY2019, True),
+    (utc(2020, 3, 31, 23, 59, 59, 999999), PY2019_PUBLISHED, True),
+    (utc(2020, 4, 1), PY2019_PUBLISHED, False),
+    (utc(2020, 4, 30, 23, 59, 59, 999999), PY2019, True),
+    (utc(2020, 5, 1), PY2019, False),
+    (utc(2022, 2, 1), PY2021, False),  # the PY2021 window is not known
+])
+def test_ele_win_1_no_decision_only_inside_the_window(
+    at: pendulum.DateTime, policy: qr.PolicyYear, accepted: bool
+) -> None:
+    """ELE-WIN-1: No decision, like an election, only inside the election window (first and
+    last instants in UTC)."""
+    outcome = _elect(Choice.NO_DECISION, at=at, policy=policy)
+    assert outcome.accepted is accepted
+    if not accepted:
+        assert outcome.refusal is not None
+        assert outcome.refusal.rule_ids == ("ELE-WIN-1",)
+
+
+@pytest.mark.parametrize("status", [OptInStatus.EXEMPT, OptInStatus.MIPS_ELIGIBLE])
+def test_ele_batch_2_no_decision_only_for_an_opt_in_eligible_participant(
+    status: OptInStatus,
+) -> None:
+    """ELE-BATCH-2: a participant that is not opt-in eligible has no choice to make, not
+    even No decision."""
+    outcome = _elect(Choice.NO_DECISION, status=status)
+    assert not outcome.accepted
+    assert outcome.refusal is not None
+    assert outcome.refusal.rule_ids == ("ELE-BATCH-2",)
+    assert "not even No decision" in outcome.refusal.explain()
+
+
+@pytest.mark.parametrize("first", [Choice.OPT_IN, Choice.VOLUNTARY])
+def test_ele_final_1_no_decision_cannot_undo_an_election(first: Choice) -> None:
+    """ELE-FINAL-1: a participant that already elected cannot now choose No decision (it
+    would leave it MIPS exempt); the ledger is unchanged."""
+    ledger = _elect(first).state
+    assert ledger is not None
+    outcome = _elect(Choice.NO_DECISION, ledger=ledger, at=OPEN.add(days=1))
+    assert not outcome.accepted
+    assert outcome.state is ledger
+    assert outcome.refusal is not None
+    assert outcome.refusal.rule_ids == ("ELE-FINAL-1",)
+    assert "cannot undo" in outcome.refusal.explain()
+    assert ledger.choice_of(GREENVILLE) is first
+
+
+@pytest.mark.parametrize("typed", [None, "", "no", "CONFIRM"])
+def test_ele_choice_1_no_decision_needs_no_confirmation(typed: str | None) -> None:
+    """ELE-CHOICE-1 / ELE-CONF-1: No decision records nothing, so nothing is confirmed:
+    accepted whatever was typed, with no event, no notification and the ledger unchanged;
+    the participant stays exempt and may elect later."""
+    ledger = _elect(participant=group(77)).state
+    outcome = _elect(Choice.NO_DECISION, ledger=ledger, confirmation=typed)
+    assert outcome.accepted
+    assert outcome.refusal is None
+    assert outcome.state is ledger
+    assert not outcome.events
+    assert not outcome.notifications
+    later = _elect(Choice.VOLUNTARY, ledger=outcome.state, at=OPEN.add(days=2))
+    assert later.accepted
+    assert later.state is not None
+    assert later.state.choice_of(GREENVILLE) is Choice.VOLUNTARY
+
+
+def test_ele_choice_1_no_decision_refusal_names_every_failing_rule_but_confirmation() -> None:
+    ledger = _elect().state
+    outcome = _elect(Choice.NO_DECISION, ledger=ledger, at=utc(2020, 6, 1), confirmation="no",
+                     actor=APM_SO, status=OptInStatus.MIPS_ELIGIBLE)
+    assert outcome.refusal is not None
+    assert outcome.refusal.rule_ids == ("ELE-WHO-1", "ELE-WIN-1", "ELE-BATCH-2", "ELE-FINAL-1")
+    assert outcome.state is ledger
+
+
+# -- Participant: the guide's own example identifiers ----------------------------------------
+def test_ele_elig_1_guides_debara_jones_npi_is_taken_as_given() -> None:
+    """ELE-ELIG-1 participants: the guide's NPI 1234567890 fails the check digit. Text is
+    validated strictly; an NPI instance built with check_digit=False is taken as given."""
+    with pytest.raises(qr.InvalidChecksum):
+        Participant("123456789", "1234567890")
+    debara = Participant("123456789", qr.NPI("1234567890", check_digit=False))
+    assert debara == DEBARA
+    assert debara.npi is not None
+    assert debara.npi.value == "1234567890"
+    assert str(debara) == "TIN *****6789 NPI 1234567890"
+    outcome = _elect(Choice.OPT_IN, participant=debara, actor=PRACTICE_STAFF)
+    assert outcome.accepted
+    assert outcome.state is not None
+    assert outcome.state.choice_of(debara) is Choice.OPT_IN
+    with pytest.raises(qr.InvalidIdentifier):  # the guide's 10-digit TINs are not TINs
+        Participant("1234567890")

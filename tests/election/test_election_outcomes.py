@@ -138,6 +138,44 @@ def test_ele_out_3_refuses_non_scores(bad: object) -> None:
         effective_final_score(bad, 50)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("bad", [
+    -5, 200, 101, -1, 100.0000001, -0.0000001, Decimal("100.01"), Decimal("-0.001"),
+    float("-inf"), Decimal("Infinity"), False,
+])
+def test_ele_out_3_refuses_scores_outside_0_to_100(bad: object) -> None:
+    """ELE-OUT-3: a final score is 'Out of 100 Points' (Registry step 8): outside 0..100 is
+    not a final score, and the error names the argument."""
+    with pytest.raises(qr.InvalidInput) as caught:
+        effective_final_score(bad, 50)  # type: ignore[arg-type]
+    assert caught.value.field == "individual"
+    with pytest.raises(qr.InvalidInput) as caught:
+        effective_final_score(50, bad)  # type: ignore[arg-type]
+    assert caught.value.field == "group"
+
+
+def test_ele_out_3_the_reviewers_case_names_the_first_bad_argument() -> None:
+    with pytest.raises(qr.InvalidInput, match=r"^individual: .*0 to 100.*got -5$"):
+        effective_final_score(-5, 200)
+    with pytest.raises(qr.InvalidInput, match=r"^group: .*got 200$"):
+        effective_final_score(5, 200)
+
+
+@pytest.mark.parametrize(("individual", "group", "expected"), [
+    (0, 100, 100),
+    (100, 0.0, 100),
+    (Decimal("0"), Decimal("100.00"), Decimal("100.00")),
+    (0.0, 0, 0.0),
+    (68.9, None, 68.9),  # the guide's preliminary score, 68.9 out of 100
+])
+def test_ele_out_3_the_edges_0_and_100_are_scores(
+    individual: int | float | Decimal | None, group: int | float | Decimal | None,
+    expected: int | float | Decimal,
+) -> None:
+    result = effective_final_score(individual, group)
+    assert result == expected
+    assert type(result) is type(expected)
+
+
 scores = st.one_of(
     st.integers(0, 100),
     st.floats(0, 100, allow_nan=False),

@@ -140,6 +140,50 @@ def test_switch_false_with_no_reasons_and_several_codes() -> None:
     assert record.reason_codes == ("BENE", "CHRG")
 
 
+@pytest.mark.parametrize("reasons", [[], None, [{"lowVolStusRsnCd": ""}],
+                                     [{"lowVolStusRsnCd": None}]])
+def test_ele_elig_1_switch_true_without_an_element_keeps_raising(reasons: Any) -> None:
+    """ELE-ELIG-1 facts: lowVolumeSwitch true says some element fell below, but no code says
+    which. LowVolumeFacts.from_exceeded cannot express 'below on an unknown element' (only
+    covered services may be left unknown, and that would not say 'below'), so the reader
+    keeps raising, naming both fields and why."""
+    payload = scenario_with(lowVolumeSwitch=True, lowVolumeStatusReasons=reasons)
+    with pytest.raises(qr.InvalidInput) as caught:
+        read_eligibility_payload(payload, year=2019)
+    scenario = "$.data.organizations[0].individualScenario"
+    assert caught.value.field == f"{scenario}.lowVolumeStatusReasons"
+    message = str(caught.value)
+    assert f"{scenario}.lowVolumeSwitch is true" in message
+    assert "lowVolumeStatusReasons names no element" in message
+    assert "unknown element" in message
+    with pytest.raises(qr.InvalidInput):  # no LowVolumeFacts says "unknown" for charges
+        LowVolumeFacts.from_exceeded(allowed_charges=None, patients=None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("code", ["BENE", "CHRG", "SRVC", "BOTH", "ALL"])
+def test_ele_elig_1_switch_false_with_codes_below_is_a_contradiction(code: str) -> None:
+    """ELE-ELIG-1 facts: lowVolumeSwitch false (every element exceeded) with a code naming
+    an element below contradicts itself: refused, the message naming both fields."""
+    payload = scenario_with(lowVolumeSwitch=False,
+                            lowVolumeStatusReasons=[{"lowVolStusRsnCd": code}])
+    with pytest.raises(qr.InvalidInput) as caught:
+        read_eligibility_payload(payload, year=2019)
+    scenario = "$.data.organizations[0].individualScenario"
+    assert caught.value.field == f"{scenario}.lowVolumeStatusReasons"
+    message = str(caught.value)
+    assert f"{scenario}.lowVolumeSwitch is false" in message
+    assert f"lowVolumeStatusReasons has codes {code!r}" in message
+    assert "contradict" in message
+
+
+@pytest.mark.parametrize("switch", [True, False])
+def test_ele_elig_1_unknown_codes_still_raise(switch: bool) -> None:
+    payload = scenario_with(lowVolumeSwitch=switch,
+                            lowVolumeStatusReasons=[{"lowVolStusRsnCd": "LOW"}])
+    with pytest.raises(qr.InvalidInput, match="unknown reason code"):
+        read_eligibility_payload(payload, year=2019)
+
+
 def test_py2018_payload_reads_under_the_two_element_threshold() -> None:
     payload = scenario_with(lowVolumeStatusReasons=[{"lowVolStusRsnCd": "SRVC"}])
     (record,) = read_eligibility_payload(payload, year=2018)

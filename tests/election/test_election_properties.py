@@ -107,7 +107,14 @@ def test_ele_batch_1_all_or_nothing(script: list[tuple[Any, ...]],
     assert isinstance(outcome, BatchOutcome)
     rows: dict[Participant, Choice] = upload[1]
     electing = {p: c for p, c in rows.items() if c is not Choice.NO_DECISION}
-    assert dict(outcome.counts) == {c: sum(1 for v in rows.values() if v is c) for c in Choice}
+    tally = {c: sum(1 for v in rows.values() if v is c) for c in Choice}
+    assert outcome.counts == {c: n for c, n in tally.items() if n}  # only non-zero counts
+    assert all(outcome.counts[c] == n for c, n in tally.items())
+    statuses = upload[6]
+    for participant in outcome.left_exempt:  # ELE-CHOICE-1: opt-in eligible, not elected
+        assert rows[participant] is Choice.NO_DECISION
+        assert statuses[participant] is OptInStatus.OPT_IN_ELIGIBLE
+        assert ledger is None or participant not in ledger
     if outcome.accepted:
         assert {e.participant: e.choice for e in outcome.events} == electing
         before = 0 if ledger is None else len(ledger)
@@ -141,20 +148,23 @@ def test_decisions_are_deterministic(command: tuple[Any, ...]) -> None:
 
 @given(single)
 def test_single_election_accepted_only_when_every_rule_allows(command: tuple[Any, ...]) -> None:
-    """ELE-WIN-1, ELE-BATCH-2, ELE-CONF-1, ELE-WHO-1 together: accepted iff each holds."""
+    """ELE-WIN-1, ELE-BATCH-2, ELE-CONF-1, ELE-WHO-1 together: accepted iff each holds;
+    No decision (ELE-CHOICE-1) is checked the same way but needs no confirmation and
+    records nothing."""
     _, participant, choice, at, policy, confirmation, actor, status = command
     outcome = run(None, command)
     window = policy.election.window
+    confirmed = confirmation is not None and confirmation.strip().upper() == "CONFIRM"
     ok = (
-        not choice.is_election
-        or (
-            window is not None and window.contains(at)
-            and status is OptInStatus.OPT_IN_ELIGIBLE
-            and confirmation is not None and confirmation.strip().upper() == "CONFIRM"
-            and actor.kind in (qr.OrgType.PRACTICE, qr.OrgType.REGISTRY)
-        )
+        window is not None and window.contains(at)
+        and status is OptInStatus.OPT_IN_ELIGIBLE
+        and (confirmed or not choice.is_election)
+        and actor.kind in (qr.OrgType.PRACTICE, qr.OrgType.REGISTRY)
     )
     assert outcome.accepted is ok
     if outcome.accepted and choice.is_election:
         assert outcome.state is not None
         assert outcome.state.choice_of(participant) is choice
+    if not choice.is_election:
+        assert outcome.state is None
+        assert not outcome.events

@@ -407,11 +407,11 @@ def test_reg_rec_1_derived_id_is_deterministic_and_never_changes() -> None:
         if outcome.state is not None:
             state = outcome.state
         assert state.registration_id == rid
+    # An organization without an identifier is registered too (this pinned the old refusal;
+    # see test_reg_rec_1_an_organization_without_an_identifier_is_registered).
     anonymous = Organization(qr.OrgType.PRACTICE, SizeBand.MEDIUM, name="No TIN",
                              address=BBH_ADDRESS)
-    nameless = run(None, Register(CAHPS, anonymous, (JANE,)))
-    assert nameless.refusal is not None
-    assert nameless.refusal.rule_ids == ("REG-REC-1",)
+    assert run(None, Register(CAHPS, anonymous, (JANE,))).accepted
     assert run(None, Register(CAHPS, anonymous, (JANE,), 219043)).accepted
 
 
@@ -598,10 +598,11 @@ def test_reg_auto_4_carry_over_starts_from_last_year_s_record() -> None:
 
 def test_reg_auto_4_nothing_carries_over_without_a_trigger() -> None:
     """REG-AUTO-1: no WI submission last year, nothing carries over; a 2021 SSP ACO carries
-    both programs over (REG-ELIG-4)."""
+    both programs over (REG-ELIG-4). (With no previous record an automatic registration now
+    starts a record: see test_reg_elig_4_carry_over_without_a_previous_record.)"""
     last = registered(WI, year=2019)
     assert carry_over(last, bbh(), qr.policy_for(2021)) is None
-    assert carry_over(None, bbh(submitted_web_interface_prior_year=True), P2021) is None
+    assert carry_over(None, bbh(), P2021) is None
     aco = Organization(qr.OrgType.APM_ENTITY, SizeBand.LARGE, name="Sample ACO",
                        address=BBH_ADDRESS, apm_entity_id="A1234",
                        apm_model=qr.ApmModel.SHARED_SAVINGS_PROGRAM)

@@ -1,8 +1,9 @@
 """A Hypothesis state machine over random registration command sequences: whatever the
 commands, instants and actors, the registration ID never changes (REG-REC-1), a record
-always keeps a contact (REG-REC-4), a 2-24 organization never holds WI (REG-ELIG-1,
-REG-SIZE-1), nothing changes outside the window (REG-WIN-1) or for a Staff User
-(REG-ELIG-9), a refusal changes nothing, and replaying the events rebuilds the state."""
+always keeps a contact (REG-REC-4: from the first one on, for an automatic record that began
+with none, REG-AUTO-3), a 2-24 organization never holds WI (REG-ELIG-1, REG-SIZE-1),
+nothing changes outside the window (REG-WIN-1) or for a Staff User (REG-ELIG-9), a refusal
+changes nothing, and replaying the events rebuilds the state."""
 
 from __future__ import annotations
 
@@ -88,12 +89,21 @@ class RegistrationMachine(RuleBasedStateMachine):
         super().__init__()
         self.policy = qr.policy_for(2021)
         self.state: Registration | None = None
-        self.first_id: str | None = None
+        self.first_id: str | int | None = None
+        self.had_contact = True  # False only for an automatic record begun with no contact
 
-    @initialize(year=st.sampled_from(YEARS), carried=st.booleans())
-    def start(self, year: int, carried: bool) -> None:
+    @initialize(year=st.sampled_from(YEARS), carried=st.booleans(), automatic=st.booleans())
+    def start(self, year: int, carried: bool, automatic: bool) -> None:
         self.policy = qr.policy_for(year)
-        if carried and year > min(YEARS):
+        if automatic:  # REG-AUTO-1 with no previous record: no contact yet
+            self.state = carry_over(
+                None, bbh(SizeBand.LARGE, submitted_web_interface_prior_year=True), self.policy
+            )
+            assert self.state is not None
+            assert self.state.contacts == ()
+            self.first_id = self.state.registration_id
+            self.had_contact = False
+        elif carried and year > min(YEARS):
             previous = Registration(
                 "17000042", bbh(SizeBand.LARGE), (JANE,), frozenset(Program), year=year - 1
             )
@@ -174,6 +184,8 @@ class RegistrationMachine(RuleBasedStateMachine):
             assert outcome.refusal.reasons
             assert all(r.rule_id.startswith("REG-") for r in outcome.refusal.reasons)
         self.state = outcome.state
+        if self.state is not None and self.state.contacts:
+            self.had_contact = True
 
     @invariant()
     def the_registration_id_never_changes(self) -> None:
@@ -186,9 +198,14 @@ class RegistrationMachine(RuleBasedStateMachine):
 
     @invariant()
     def a_registration_keeps_a_contact(self) -> None:
-        """REG-REC-4 (and REG-REC-2: every contact is complete)."""
+        """REG-REC-4 (and REG-REC-2: every contact is complete): every record made by
+        Register has a contact; an automatic one begun with none has one from the first
+        added on."""
         if self.state is not None:
-            assert self.state.contacts
+            if self.had_contact:
+                assert self.state.contacts
+            else:
+                assert self.state.contacts == ()
             assert all(contact.is_complete for contact in self.state.contacts)
 
     @invariant()

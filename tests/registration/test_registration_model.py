@@ -37,12 +37,21 @@ def _any(value: object) -> Any:
 @pytest.mark.parametrize(
     ("build", "field"),
     [
-        (lambda: Address("1 Main St", "Towson", "Maryland", "21204"), "address.state"),
-        (lambda: Address("1 Main St", "Towson", "MD", "2120"), "address.zip"),
+        (lambda: Address("1 Main St", "Towson", _any(21), "21204"), "address.state"),
+        (lambda: Address("1 Main St", "Towson", "MD", _any(True)), "address.zip"),
+        (lambda: Address("1 Main St", "Towson", "MD", _any(-21204)), "address.zip"),
+        (lambda: Address("1 Main St", "Towson", "MD", _any(21204.0)), "address.zip"),
         (lambda: Address(_any(1), "Towson", "MD", "21204"), "address.line1"),
         (lambda: Contact("Jane", "Doe", "jdoe.betterhealth.com", "1112223344"), "contact.email"),
-        (lambda: Contact("Jane", "Doe", "jdoe@betterhealth.com", "111-2223"), "contact.phone"),
-        (lambda: Contact("Jane", "Doe", "jdoe@betterhealth.com", "1112223344", "x1"),
+        (lambda: Contact("Jane", "Doe", "jdoe@@betterhealth.com", "1112223344"),
+         "contact.email"),
+        (lambda: Contact("Jane", "Doe", "@betterhealth.com", "1112223344"), "contact.email"),
+        (lambda: Contact("Jane", "Doe", "jdoe@ ", "1112223344"), "contact.email"),
+        (lambda: Contact("Jane", "Doe", "jdoe@betterhealth.com", "call the front desk"),
+         "contact.phone"),
+        (lambda: Contact("Jane", "Doe", "jdoe@betterhealth.com", _any(1112223344)),
+         "contact.phone"),
+        (lambda: Contact("Jane", "Doe", "jdoe@betterhealth.com", "1112223344", _any(12)),
          "contact.extension"),
         (lambda: Contact(_any(None), "Doe", "", ""), "contact.first_name"),
         (lambda: Organization(_any("Practice"), SizeBand.SMALL), "organization.kind"),
@@ -102,7 +111,10 @@ def test_values_are_normalised_and_frozen() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         contact.email = "x@y.z"  # type: ignore[misc]
     assert UpdateOrganization(name="  ", address=BBH_ADDRESS).name is None
-    assert Register(Program.CAHPS, registration_id=219043).registration_id == GUIDE_ID
+    # REG-REC-1: the caller's ID is kept as given (this line pinned the old conversion of a
+    # number to text; a number now stays a number, text stays text).
+    assert Register(Program.CAHPS, registration_id=219043).registration_id == 219043
+    assert Register(Program.CAHPS, registration_id=" 219043 ").registration_id == GUIDE_ID
 
 
 def test_a_tin_is_masked_in_every_repr_and_message() -> None:

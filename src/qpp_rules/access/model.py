@@ -253,16 +253,21 @@ class OrganizationRecord:
       (ACC-TIN-ACO-1); an ACO's APM Entity then validates with one TIN.
 
     Identifiers may be given as text; they are validated strictly (``InvalidIdentifier``).
+    The positional order is API.md's: ``kind, apm_model, apm_entity_id, practice_site_id,
+    vendor_id, tins, clinicians, tin_npis, single_tin_aco``, then ``name`` and
+    ``virtual_group_id`` (best given by keyword).
 
     >>> from qpp_rules import OrgType, ApmModel
     >>> aco = OrganizationRecord(OrgType.APM_ENTITY, apm_model=ApmModel.SHARED_SAVINGS_PROGRAM,
     ...                          apm_entity_id="A1234", tins=["000765630", "001234567"])
     >>> aco.apm_entity_id, len(aco.tins)
     (ApmEntityId('A1234'), 2)
+    >>> OrganizationRecord(OrgType.APM_ENTITY, ApmModel.SHARED_SAVINGS_PROGRAM, "A1234").label
+    'Shared Savings Program ACO'
     """
 
+    # API.md's fields first, in API.md's order (they may be given positionally), then extras
     kind: OrgType = attrs.field(validator=_enum(OrgType, "organization.kind"))
-    name: str | None = attrs.field(default=None, converter=_name)
     apm_model: ApmModel | None = attrs.field(
         default=None, validator=_optional_enum(ApmModel, "organization.apm_model")
     )
@@ -271,9 +276,6 @@ class OrganizationRecord:
         default=None, converter=_practice_site_id
     )
     vendor_id: VendorId | None = attrs.field(default=None, converter=_vendor_id)
-    virtual_group_id: VirtualGroupId | None = attrs.field(
-        default=None, converter=_virtual_group_id
-    )
     tins: frozenset[TIN] = attrs.field(factory=frozenset, converter=_record_tins)
     clinicians: frozenset[tuple[NPI, PTAN]] = attrs.field(
         factory=frozenset, converter=_record_clinicians, repr=_masked_pairs
@@ -283,6 +285,10 @@ class OrganizationRecord:
     )
     single_tin_aco: bool = attrs.field(
         default=False, validator=_bool("organization.single_tin_aco")
+    )
+    name: str | None = attrs.field(default=None, converter=_name)
+    virtual_group_id: VirtualGroupId | None = attrs.field(
+        default=None, converter=_virtual_group_id
     )
 
     def __attrs_post_init__(self) -> None:

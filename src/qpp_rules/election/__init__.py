@@ -22,6 +22,7 @@ from qpp_rules.election.lifecycle import (
 )
 from qpp_rules.election.model import (
     Choice,
+    ChoiceCounts,
     Elected,
     Election,
     ElectionLedger,
@@ -44,6 +45,7 @@ from qpp_rules.election.payload import (
 __all__ = [
     "BatchOutcome",
     "Choice",
+    "ChoiceCounts",
     "Elected",
     "Election",
     "ElectionLedger",

@@ -19,6 +19,10 @@ registry) and, for the Eligibility API, that the registry's Security Official do
 API token: an :class:`~qpp_rules.access.Actor` names only a kind and a role.
 
 No decision (ELE-CHOICE-1) records nothing: the participant stays exempt and can elect later.
+It is still a choice made in the election process, so it is checked like one: by someone who
+may elect (ELE-WHO-1), inside the window (ELE-WIN-1), for an opt-in eligible participant
+(ELE-BATCH-2) that has not elected yet (ELE-FINAL-1: No decision cannot undo a confirmed
+election). It needs no confirmation (ELE-CONF-1 confirms what is recorded, and nothing is).
 
 >>> import qpp_rules as qr
 >>> from qpp_rules.access import Actor
@@ -40,7 +44,6 @@ No decision (ELE-CHOICE-1) records nothing: the participant stays exempt and can
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -52,10 +55,12 @@ from qpp_rules.access.permissions import may
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.election.model import (
     Choice,
+    ChoiceCounts,
     Elected,
     ElectionLedger,
     OptInStatus,
     Participant,
+    _choice_counts,
 )
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy.frozenmap import FrozenMap
@@ -228,41 +233,53 @@ def _window(state: str, policy: PolicyYear) -> Reason | None:
     return reason
 
 
-def _eligible(status: OptInStatus, policy: PolicyYear, who: str = "") -> Reason | None:
+def _eligible(
+    status: OptInStatus, policy: PolicyYear, who: str = "", *, no_decision: bool = False
+) -> Reason | None:
     if status is OptInStatus.OPT_IN_ELIGIBLE and policy.election.opt_in:
         return None
     if who:
-        return _eligible_text(status, policy, who)
+        return _eligible_text(status, policy, who, no_decision)
 
     def build() -> Reason:
-        return _eligible_text(status, policy, "")
+        return _eligible_text(status, policy, "", no_decision)
 
-    reason: Reason = _memo(policy, ("election.eligible", status), build)
+    reason: Reason = _memo(policy, ("election.eligible", status, no_decision), build)
     return reason
 
 
-def _eligible_text(status: OptInStatus, policy: PolicyYear, who: str) -> Reason:
+def _eligible_text(
+    status: OptInStatus, policy: PolicyYear, who: str, no_decision: bool
+) -> Reason:
     subject = f"{who} is" if who else "The participant is"
+    nothing = "no choice to make, not even No decision" if no_decision else "no election"
     if not policy.election.opt_in:
         return Reason(
             "ELE-ELIG-1",
             f"PY{policy.year} has no opt-in: {subject[0].lower() + subject[1:]} exempt or "
-            "MIPS eligible, never opt-in eligible; no election.",
+            f"MIPS eligible, never opt-in eligible; {nothing}.",
             str(policy.cite("election.opt_in")),
         )
     if status is OptInStatus.MIPS_ELIGIBLE:
-        text = f"{subject} MIPS eligible: no election, it goes straight to reporting."
+        text = f"{subject} MIPS eligible: {nothing}, it goes straight to reporting."
     else:
-        text = f"{subject} MIPS exempt and not opt-in eligible: no election."
+        text = f"{subject} MIPS exempt and not opt-in eligible: {nothing}."
     return Reason("ELE-BATCH-2", text, GUIDE_STATUS)
 
 
-def _final(existing: Choice, policy: PolicyYear, who: str = "") -> Reason:
+def _final(
+    existing: Choice, policy: PolicyYear, who: str = "", *, no_decision: bool = False
+) -> Reason:
     subject = who or "The participant"
+    undo = (
+        "; No decision would leave it MIPS exempt and cannot undo it"
+        if no_decision
+        else " and cannot be changed or reversed"
+    )
     return Reason(
         "ELE-FINAL-1",
-        f"{subject} already elected {existing.value}: a confirmed election is final and "
-        "cannot be changed or reversed (erratum E7).",
+        f"{subject} already elected {existing.value}: a confirmed election is final{undo} "
+        "(erratum E7).",
         str(policy.cite("election.confirmation_word")),
     )
 
@@ -310,8 +327,13 @@ def elect(
 ) -> ElectionResult:
     """One election for ``participant`` (a group or a clinician), whose opt-in status is
     ``status``. Accepted: the ledger after holds it (final). Refused: ``.refusal`` names every
-    failing rule and the ledger is unchanged. ``Choice.NO_DECISION`` records nothing and is
-    accepted with no event: the participant stays exempt and can elect later (ELE-CHOICE-1).
+    failing rule and the ledger is unchanged.
+
+    ``Choice.NO_DECISION`` (ELE-CHOICE-1) is checked for who may elect (ELE-WHO-1), the window
+    (ELE-WIN-1), eligibility (ELE-BATCH-2) and finality (ELE-FINAL-1: a participant that
+    already elected cannot now choose No decision), but needs no ``confirmation``: nothing is
+    recorded, so there is nothing to confirm. Accepted, it has no event and no notification,
+    the ledger is unchanged, and the participant stays exempt and may elect later.
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.access import Actor
@@ -321,6 +343,12 @@ def elect(
     ...           status=OptInStatus.OPT_IN_ELIGIBLE)
     >>> o.accepted, o.state, o.refusal.rule_ids
     (False, None, ('ELE-WHO-1', 'ELE-WIN-1'))
+    >>> nothing = elect(None, Participant("123456789"), Choice.NO_DECISION,
+    ...                 at=qr.eastern(2020, 2, 3), policy=qr.policy_for(2019), confirmation=None,
+    ...                 actor=Actor(qr.OrgType.PRACTICE, qr.Role.STAFF_USER),
+    ...                 status=OptInStatus.OPT_IN_ELIGIBLE)
+    >>> nothing.accepted, nothing.state, nothing.events
+    (True, None, ())
     """
     ledger, policy, actor, when = _common(ledger, policy, actor, at, confirmation)
     if not isinstance(participant, Participant):
@@ -328,26 +356,32 @@ def elect(
     if not isinstance(choice, Choice):
         raise InvalidInput("choice", f"a Choice; got {shown(choice)}")
     status = _status(status, "status")
-    if not choice.is_election:
-        return ElectionResult(True, ledger)
     window = _window_state(when, policy)
     existing = None if ledger is None else ledger.choice_of(participant)
-    confirmed = _confirmed(confirmation, policy)
+    no_decision = not choice.is_election
+    # No decision records nothing, so it needs no confirmation (ELE-CONF-1)
+    confirmed = no_decision or _confirmed(confirmation, policy)
     unconfirmed = None if confirmed else confirmation is None
 
     def build() -> tuple[Decision | None]:
-        reasons = [_who(actor, policy), _window(window, policy), _eligible(status, policy)]
+        reasons = [
+            _who(actor, policy),
+            _window(window, policy),
+            _eligible(status, policy, no_decision=no_decision),
+        ]
         if existing is not None:
-            reasons.append(_final(existing, policy))
+            reasons.append(_final(existing, policy, no_decision=no_decision))
         if not confirmed:
             reasons.append(_confirmation(confirmation, policy, batch=False))
         failing = tuple(reason for reason in reasons if reason is not None)
         return (Decision.refuse(*failing) if failing else None,)
 
-    key = ("election.elect", actor, window, status, existing, unconfirmed)
+    key = ("election.elect", actor, window, status, existing, unconfirmed, no_decision)
     (refusal,) = _memo(policy, key, build)
     if refusal is not None:
         return ElectionResult.refused(ledger, refusal)
+    if no_decision:
+        return ElectionResult(True, ledger)  # ELE-CHOICE-1: nothing recorded
     event = Elected(policy.year, participant, choice, when, actor.kind)
     return ElectionResult(
         True,
@@ -366,13 +400,23 @@ class BatchOutcome:
     Elections screen shows them, before confirming, whether or not the upload is accepted),
     and either every Opt-in and Report voluntarily choice recorded (``events``, the ledger
     after in ``state``) or nothing at all (``refusal``, naming the participants, masked).
-    ``left_exempt`` lists the No decision participants: not uploaded, still exempt, free to
-    elect later.
+
+    ``counts`` is a :class:`~qpp_rules.election.ChoiceCounts`: only the non-zero counts are
+    stored, so it equals a plain dict of them, and a choice no row made answers 0.
+    ``left_exempt`` lists the No decision participants that are opt-in eligible and have not
+    elected: not uploaded, still exempt, free to elect later (ELE-CHOICE-1). A No decision
+    row for a participant that is not opt-in eligible (ELE-BATCH-2) or already elected
+    (ELE-FINAL-1) is never left exempt: it refuses the upload.
+
+    >>> from qpp_rules.election import ChoiceCounts
+    >>> o = BatchOutcome(True, None, ChoiceCounts({Choice.OPT_IN: 0}))
+    >>> o.counts == {}, o.counts[Choice.OPT_IN]
+    (True, 0)
     """
 
     accepted: bool
     state: ElectionLedger | None
-    counts: FrozenMap[Choice, int]
+    counts: FrozenMap[Choice, int] = attrs.field(converter=_choice_counts)
     events: tuple[Elected, ...] = ()
     notifications: tuple[str, ...] = ()
     left_exempt: tuple[Participant, ...] = ()
@@ -439,7 +483,10 @@ def elect_batch(
     window is open (ELE-WIN-1), the upload is confirmed (ELE-CONF-1; None or anything else
     cancels it), and every Opt-in or Report voluntarily row is for an opt-in eligible
     participant (ELE-BATCH-2) that has not elected yet (ELE-FINAL-1). No decision rows record
-    nothing. ``statuses`` gives each participant's opt-in status.
+    nothing and are checked as :func:`elect` checks No decision: the participant must be opt-in
+    eligible (ELE-BATCH-2: the upload's selection lists only opt-in eligible participants) and
+    must not have elected already (ELE-FINAL-1: "will remain MIPS Exempt" cannot undo a
+    confirmed election). ``statuses`` gives each participant's opt-in status.
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.access import Actor
@@ -451,6 +498,8 @@ def elect_batch(
     ...                 statuses={a: OptInStatus.OPT_IN_ELIGIBLE, b: OptInStatus.OPT_IN_ELIGIBLE})
     >>> o.accepted, o.counts[Choice.OPT_IN], o.state.choice_of(b), o.left_exempt
     (True, 1, None, (Participant(tin=TIN('*****4321'), npi=None),))
+    >>> o.counts == {Choice.OPT_IN: 1, Choice.NO_DECISION: 1}, o.counts[Choice.VOLUNTARY]
+    (True, 0)
     """
     ledger, policy, actor, when = _common(ledger, policy, actor, at, confirmation)
     rows, duplicates = _rows(choices)
@@ -463,8 +512,7 @@ def elect_batch(
         if participant not in statuses:
             raise InvalidInput(f"statuses[{participant}]", "missing: every row needs its status")
         known[participant] = _status(statuses[participant], f"statuses[{participant}]")
-    tally = Counter(choice for _, choice in rows)
-    counts = FrozenMap({choice: tally[choice] for choice in Choice})
+    counts = ChoiceCounts.of(choice for _, choice in rows)
     failing: list[Reason] = []
     who = _who(actor, policy)
     if who is not None:
@@ -494,16 +542,17 @@ def elect_batch(
     elections: list[tuple[Participant, Choice]] = []
     exempt: list[Participant] = []
     for participant, choice in rows:
-        if not choice.is_election:
-            exempt.append(participant)
-            continue
-        elections.append((participant, choice))
-        refused = _eligible(known[participant], policy, str(participant))
+        no_decision = not choice.is_election
+        refused = _eligible(known[participant], policy, str(participant), no_decision=no_decision)
         if refused is not None:
             failing.append(refused)
         existing = None if ledger is None else ledger.choice_of(participant)
         if existing is not None:
-            failing.append(_final(existing, policy, str(participant)))
+            failing.append(_final(existing, policy, str(participant), no_decision=no_decision))
+        if not no_decision:
+            elections.append((participant, choice))
+        elif refused is None and existing is None:
+            exempt.append(participant)  # opt-in eligible, not elected: stays exempt
     if failing:
         return BatchOutcome(
             False, ledger, counts, left_exempt=tuple(exempt),

@@ -16,7 +16,7 @@ Participant(tin=TIN('*****6789'), npi=None)
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from qpp_rules.vocabulary import OrgType
 
 __all__ = [
     "Choice",
+    "ChoiceCounts",
     "Elected",
     "Election",
     "ElectionLedger",
@@ -305,6 +306,95 @@ class Choice(enum.Enum):
         return self is not Choice.NO_DECISION
 
 
+class ChoiceCounts(FrozenMap[Choice, int]):
+    """How many rows of an upload chose each :class:`Choice` (ELE-BATCH-1), read like a
+    ``collections.Counter`` that cannot change: only the non-zero counts are stored (in the
+    order of :class:`Choice`), so it compares equal to a plain ``dict`` of the non-zero counts;
+    indexing (or ``.get``) a Choice that no row chose answers 0, while ``in``, ``len`` and
+    iteration see only the stored counts, as with a Counter. Immutable and hashable, a
+    :class:`~qpp_rules.policy.FrozenMap`.
+
+    >>> counts = ChoiceCounts({Choice.OPT_IN: 1, Choice.NO_DECISION: 0})
+    >>> counts == {Choice.OPT_IN: 1}, counts[Choice.NO_DECISION], Choice.NO_DECISION in counts
+    (True, 0, False)
+    >>> counts.total()
+    1
+    >>> ChoiceCounts({Choice.OPT_IN: -1})
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidInput: counts[Opt-in]: a whole number, 0 or more; got -1
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Mapping[Choice, int] | None = None) -> None:
+        if data is not None and not isinstance(data, Mapping):
+            raise InvalidInput("counts", f"a mapping of Choice to a count; got {shown(data)}")
+        given = dict(data or {})
+        for choice, count in given.items():
+            if not isinstance(choice, Choice):
+                raise InvalidInput("counts", f"a Choice for each key; got {shown(choice)}")
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise InvalidInput(
+                    f"counts[{choice.value}]", f"a whole number, 0 or more; got {shown(count)}"
+                )
+        super().__init__({choice: given[choice] for choice in Choice if given.get(choice)})
+
+    @classmethod
+    def of(cls, choices: Iterable[Choice]) -> ChoiceCounts:
+        """The counts of ``choices`` (one per row).
+
+        >>> ChoiceCounts.of([Choice.OPT_IN, Choice.OPT_IN, Choice.VOLUNTARY])
+        ChoiceCounts({<Choice.OPT_IN: 'Opt-in'>: 2, <Choice.VOLUNTARY: 'Report voluntarily'>: 1})
+        """
+        if isinstance(choices, str | bytes | Mapping) or not isinstance(choices, Iterable):
+            raise InvalidInput("choices", f"an iterable of Choice; got {shown(choices)}")
+        tally = dict.fromkeys(Choice, 0)
+        for choice in choices:
+            if not isinstance(choice, Choice):
+                raise InvalidInput("choices", f"a Choice; got {shown(choice)}")
+            tally[choice] += 1
+        return cls(tally)
+
+    def __getitem__(self, key: Choice) -> int:
+        try:
+            return self._data[key]
+        except KeyError:
+            if isinstance(key, Choice):
+                return 0
+            raise
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._data
+        except TypeError:  # an unhashable key is not a Choice
+            return False
+
+    def total(self) -> int:
+        """The number of rows counted."""
+        return sum(self._data.values())
+
+    def set(self, key: Choice, value: int) -> ChoiceCounts:
+        """A copy with the count of ``key`` set to ``value`` (0 removes it)."""
+        if not isinstance(key, Choice):
+            raise InvalidInput("counts", f"a Choice for each key; got {shown(key)}")
+        return ChoiceCounts({**self._data, key: value})
+
+    def __repr__(self) -> str:
+        return f"ChoiceCounts({self._data!r})"
+
+
+def _choice_counts(value: object) -> ChoiceCounts:
+    """A FrozenMap of counts as :class:`ChoiceCounts` (the converter of ``counts`` fields)."""
+    if isinstance(value, ChoiceCounts):
+        return value
+    if not isinstance(value, FrozenMap):
+        raise InvalidInput(
+            "counts", f"a ChoiceCounts (a FrozenMap of Choice to a count); got {shown(value)}"
+        )
+    return ChoiceCounts(value)
+
+
 # ---------------------------------------------------------------------------------------------
 # Participants
 # ---------------------------------------------------------------------------------------------
@@ -327,13 +417,25 @@ def _npi(value: NPI | str | None) -> NPI | None:
 @attrs.frozen(cache_hash=True, order=False)
 class Participant:
     """Who an election is for: a group (its TIN) or a clinician (TIN and NPI), ELE-ELIG-1.
-    Hashable; the TIN is masked in ``repr`` and ``str``. Text is validated (``TIN("...")``,
-    strict ``NPI("...")``); pass ``NPI(text, check_digit=False)`` for CMS's sample NPIs.
+    Hashable; the TIN is masked in ``repr`` and ``str``.
+
+    Text is validated strictly: ``TIN(text)`` and ``NPI(text)`` with its check digit, so a
+    mistyped NPI raises ``InvalidChecksum``. An :class:`~qpp_rules.NPI` instance is taken as
+    given: ``NPI(text, check_digit=False)`` admits the guides' own example NPIs, which fail
+    the check digit (ELECTION-GUIDE-2019's Debara Jones, NPI 1234567890, Individual Reporting
+    step 4). The guide's 10-digit example TINs are not TINs (nine digits) and stay refused.
 
     >>> from qpp_rules import NPI
     >>> p = Participant("123456789", NPI("1234567893"))
     >>> str(p), p.is_group
     ('TIN *****6789 NPI 1234567893', False)
+    >>> Participant("123456789", "1234567890")
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidChecksum: npi: the NPI check digit does not match ('******7890')
+    >>> debara = Participant("123456789", NPI("1234567890", check_digit=False))
+    >>> debara.npi.value, debara.npi.has_valid_check_digit
+    ('1234567890', False)
     """
 
     tin: TIN = attrs.field(converter=_tin)

@@ -243,6 +243,10 @@ def outcome_of(
 Score = int | float | Decimal
 """A final score as a caller holds it."""
 
+_FINAL_SCORE_POINTS = 100
+"""A MIPS final score is "Out of 100 Points" (ELECTION-GUIDE-2019, Registry Election Process
+step 8): 0 to 100, the same every year, so a module constant rather than a policy value."""
+
 
 def _score(value: object, field: str) -> Decimal | None:
     """The score as an exact Decimal (a float's exact binary value), for comparing."""
@@ -255,7 +259,14 @@ def _score(value: object, field: str) -> Decimal | None:
         raise InvalidInput(field, f"a finite score; got {value}")
     if isinstance(value, Decimal) and not value.is_finite():
         raise InvalidInput(field, f"a finite score; got {value}")
-    return value if isinstance(value, Decimal) else Decimal(value)
+    exact = value if isinstance(value, Decimal) else Decimal(value)
+    if not 0 <= exact <= _FINAL_SCORE_POINTS:
+        raise InvalidInput(
+            field,
+            f"a final score from 0 to {_FINAL_SCORE_POINTS} (out of {_FINAL_SCORE_POINTS} "
+            f"points); got {shown(value, 40)}",
+        )
+    return exact
 
 
 def effective_final_score(individual: Score | None, group: Score | None) -> Score | None:
@@ -263,13 +274,20 @@ def effective_final_score(individual: Score | None, group: Score | None) -> Scor
     individual, the clinician gets the higher of the two final scores (and the payment
     adjustment that goes with it). Returns the higher score as given (int, float or
     Decimal, compared exactly); None stands for a score the clinician does not have, so
-    the other one counts; a tie returns the individual score.
+    the other one counts; a tie returns the individual score. A final score is out of 100
+    points: a score below 0 or above 100 (or NaN, infinite, a bool) raises ``InvalidInput``
+    naming the argument (``individual`` or ``group``).
 
     >>> from decimal import Decimal
     >>> effective_final_score(68.9, Decimal("70"))
     Decimal('70')
     >>> effective_final_score(None, 55)
     55
+    >>> effective_final_score(-5, 200)
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidInput: individual: a final score from 0 to 100 (out of 100 points); \
+got -5
     """
     mine = _score(individual, "individual")
     theirs = _score(group, "group")

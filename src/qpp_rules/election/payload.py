@@ -9,7 +9,10 @@
   ``lowVolumeStatusReasons[].lowVolStusRsnCd`` name the elements that fell below (``BENE`` =
   patients, ``CHRG`` = allowed charges, ``SRVC`` = covered services, ``BOTH`` = patients and
   charges, ``BENE/SRVC``, ``CHRG/SRVC``, ``ALL``; empty only with the switch false), and the
-  others were exceeded. ``lowVolumeServices`` is a count of claim lines, not the services
+  others were exceeded. A switch true with no code naming an element raises ``InvalidInput``
+  (:class:`LowVolumeFacts` cannot say "below on an element not known"; guessing one would
+  invent a fact), and so does a switch false with codes naming elements (a contradiction);
+  an unknown code raises too. ``lowVolumeServices`` is a count of claim lines, not the services
   element: it is kept (``low_volume_services``) and never used to decide;
 - ``isOptedIn`` true is ``Choice.OPT_IN``; false *with* an ``optInDecisionDate`` is read as
   ``Choice.VOLUNTARY`` (API users read it so; CMS has not confirmed this reading in anything
@@ -233,15 +236,23 @@ def _fell_below(
         codes.append(cleaned)
         below |= REASON_CODES[cleaned]
     if switch and not below:
+        # "below on some element, not known which": LowVolumeFacts.from_exceeded can leave
+        # only covered services unknown (charges and patients are True or False), so it cannot
+        # say this; guessing either element would invent a fact.
         raise InvalidInput(
             where,
-            "lowVolumeSwitch is true (fell below the threshold) but no reason code names an "
-            "element",
+            f"{path}.lowVolumeSwitch is true (fell below the low-volume threshold) but "
+            "lowVolumeStatusReasons names no element that fell below (no reason code, or only "
+            "blank codes); the facts cannot be read: LowVolumeFacts cannot express 'below on "
+            "an unknown element'",
         )
     if not switch and below:
+        named = ", ".join(repr(code) for code in codes if REASON_CODES[code])
         raise InvalidInput(
-            where, f"lowVolumeSwitch is false (every element exceeded) but codes {codes} "
-            "name elements that fell below",
+            where,
+            f"{path}.lowVolumeSwitch is false (every element exceeded) but "
+            f"lowVolumeStatusReasons has codes {named} naming elements that fell below: the two "
+            "fields contradict each other",
         )
     return frozenset(below), tuple(codes)
 

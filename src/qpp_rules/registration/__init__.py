@@ -36,6 +36,7 @@ from qpp_rules.registration.lifecycle import (
 from qpp_rules.registration.model import (
     AddContact,
     Address,
+    AutomaticallyRegistered,
     Cancel,
     Cancelled,
     CarriedOver,
@@ -55,6 +56,7 @@ from qpp_rules.registration.model import (
     Registered,
     Registration,
     RegistrationEvent,
+    RegistrationId,
     SizeChanged,
     UpdateOrganization,
 )
@@ -65,6 +67,7 @@ from qpp_rules.vocabulary import Program, RegistrationEventKind, SizeBand
 __all__ = [
     "AddContact",
     "Address",
+    "AutomaticallyRegistered",
     "Cancel",
     "Cancelled",
     "CarriedOver",
@@ -87,6 +90,7 @@ __all__ = [
     "Registration",
     "RegistrationEvent",
     "RegistrationEventKind",
+    "RegistrationId",
     "RegistrationOutcome",
     "SamplingConsequences",
     "SizeBand",

@@ -30,6 +30,7 @@ from qpp_rules.vocabulary import OrgType, Program, SizeBand
 __all__ = [
     "automatic_registrations",
     "band_allows",
+    "cahps_required",
     "minimum_clinicians",
     "options",
     "registration_needed",
@@ -235,13 +236,16 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
         return Decision.refuse(*no)
 
     # Notes that go with a yes.
-    if participant:
-        yes.append(reason_at(
+    if participant and not table.ssp_aco_automatic:
+        # REG-ELIG-6 holds where SSP ACOs report through WI for their participants (2018,
+        # 2019). Where the year registers SSP ACOs automatically (PY2021) they "aren't
+        # required to report quality data through the CMS Web Interface", so the note's
+        # premise fails and it is not given.
+        yes.append(reason(
             policy, "REG-ELIG-6",
             "A Shared Savings Program ACO participant TIN need not register (the ACO reports "
             "through the CMS Web Interface for it) but may register at group level, e.g. when "
             "ending its participation agreement or doubting the ACO will report.",
-            "registration.ssp_aco_automatic",
         ))
     if program is Program.WEB_INTERFACE and submitted and kind in table.web_interface_carry_over:
         yes.append(reason_at(
@@ -361,9 +365,13 @@ def registration_needed(collection: Program | str, policy: PolicyYear) -> Decisi
 
 def cahps_required(org: Organization, policy: PolicyYear, *, through_app: bool = False) -> Decision:
     """REG-ELIG-5: is the CAHPS for MIPS Survey *required* of ``org``? ``allowed`` is True
-    when it is required (PY2021: groups and APM Entities reporting through the APM
-    Performance Pathway, ``through_app=True``); otherwise it is optional, and the reason says
-    what it counts for under traditional MIPS that year.
+    when it is required: for the year's kinds that report through the APM Performance
+    Pathway (PY2021: groups and APM Entities, ``through_app=True``), and for a Shared Savings
+    Program ACO where the year registers SSP ACOs for CAHPS automatically because they are
+    required to report through the APP (PY2021, REG-ELIG-4), with or without
+    ``through_app``. Otherwise it is optional, and the reason says what it counts for under
+    traditional MIPS that year. Computed once per kind, SSP ACO flag, ``through_app`` and
+    policy.
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.registration import Organization
@@ -373,23 +381,56 @@ def cahps_required(org: Organization, policy: PolicyYear, *, through_app: bool =
     >>> print(cahps_required(aco, qr.policy_for(2021)).reasons[0].message)
     Under traditional MIPS the CAHPS for MIPS Survey is optional in PY2021; it can count as 1 \
 of the 6 required quality measures and an improvement activity.
+    >>> ssp = Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE,
+    ...                    apm_model=qr.ApmModel.SHARED_SAVINGS_PROGRAM)
+    >>> cahps_required(ssp, qr.policy_for(2021)).rule_ids
+    ('REG-ELIG-5', 'REG-ELIG-4')
     """
     policy = check_policy(policy)
     org = _check_org(org)
     if not isinstance(through_app, bool):
         raise InvalidInput("through_app", f"True or False; got {shown(through_app)}")
+    memo = policy.memo()
+    key = ("registration.cahps_required", org.kind, org.is_ssp_aco, through_app)
+    found: Decision | None = memo.get(key)
+    if found is None:
+        found = _cahps_required(org.kind, org.is_ssp_aco, through_app, policy)
+        memo[key] = found
+    return found
+
+
+def _cahps_required(
+    kind: OrgType, ssp_aco: bool, through_app: bool, policy: PolicyYear
+) -> Decision:
     table = policy.registration
-    if through_app and org.kind in table.cahps_required_under_app:
+    under_app = table.cahps_required_under_app
+    required_kinds = _join([_PLURAL[k] for k in OrgType if k in under_app])
+    if ssp_aco and kind in under_app and Program.CAHPS in table.ssp_aco_automatic:
+        return Decision.allow(
+            reason_at(
+                policy, "REG-ELIG-5",
+                f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
+                f"{required_kinds} reporting through the APM Performance Pathway.",
+                "registration.cahps_required_under_app",
+            ),
+            reason_at(
+                policy, "REG-ELIG-4",
+                "Shared Savings Program ACOs are required to report through the APM "
+                "Performance Pathway, so they are automatically registered for the CAHPS for "
+                "MIPS Survey: it is required of them.",
+                "registration.ssp_aco_automatic",
+            ),
+        )
+    if through_app and kind in under_app:
         return Decision.allow(reason_at(
             policy, "REG-ELIG-5",
             f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
-            f"{_join([_PLURAL[k] for k in OrgType if k in table.cahps_required_under_app])} "
-            "reporting through the APM Performance Pathway.",
+            f"{required_kinds} reporting through the APM Performance Pathway.",
             "registration.cahps_required_under_app",
         ))
     credit = table.cahps_traditional_mips_credit
     counts = f"; it can count as {_join(list(credit))}" if credit else ""
-    where = "Under traditional MIPS" if table.cahps_required_under_app else "In this year"
+    where = "Under traditional MIPS" if under_app else "In this year"
     return Decision.refuse(reason_at(
         policy, "REG-ELIG-5",
         f"{where} the CAHPS for MIPS Survey is optional in PY{policy.year}{counts}.",

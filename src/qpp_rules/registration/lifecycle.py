@@ -49,6 +49,7 @@ from qpp_rules.registration.model import (
     COMMANDS,
     EVENTS,
     AddContact,
+    AutomaticallyRegistered,
     Cancel,
     Cancelled,
     CarriedOver,
@@ -67,9 +68,12 @@ from qpp_rules.registration.model import (
     Registered,
     Registration,
     RegistrationEvent,
+    RegistrationId,
     SizeChanged,
     UpdateOrganization,
+    _registration_id,
 )
+from qpp_rules.registration.model import _contacts as _contact_list
 from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import Permission, Program, Role
 
@@ -94,20 +98,30 @@ _PERMISSION = {
 def derive_registration_id(organization: Organization, year: int) -> str:
     """The registration ID derived for ``organization`` in performance year ``year`` when
     the caller's system issued none (REG-REC-1): the year's last two digits and six digits
-    of a SHA-256 digest of the organization type and its own identifier. The same for every
-    call, and the record keeps it for ever (modify, cancel, re-register, a second program,
-    carry-over).
+    of a SHA-256 digest of the organization type and what identifies it, in this order:
 
-    Two caveats, both reasons to pass the ID the caller's system issued for real records:
-    a six-digit digest is not unique across many organizations, and it is deliberately
-    short so that it cannot single out the TIN it came from (about a thousand TINs share
-    each value).
+    1. its own identifier (a Practice's or Registry's TIN, a Virtual Group's ID, an APM
+       Entity's ID);
+    2. else any other identifier it has (an APM Entity's primary TIN), with its kind;
+    3. else its name, compared without case and with runs of spaces read as one.
+
+    Every organization gets one (an identifier is optional); the same for every call, and
+    the record keeps it for ever (modify, cancel, re-register, a second program,
+    carry-over). Two organizations of one type and name and no identifier get the same ID:
+    a reason, with the two caveats below, to pass the ID the caller's system issued for
+    real records. A six-digit digest is not unique across many organizations, and it is
+    deliberately short so that it cannot single out the TIN it came from (about a thousand
+    TINs share each value).
 
     >>> import qpp_rules as qr
     >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, tin="00-0765630")
     >>> rid = derive_registration_id(org, 2021)
     >>> rid == derive_registration_id(org, 2021), len(rid), rid[:2]
     (True, 8, '21')
+    >>> named = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, name="Better  Health")
+    >>> derive_registration_id(named, 2021) == derive_registration_id(
+    ...     attrs.evolve(named, name="better health"), 2021)
+    True
     """
     if not isinstance(organization, Organization):
         raise InvalidInput(
@@ -115,20 +129,25 @@ def derive_registration_id(organization: Organization, year: int) -> str:
         )
     if isinstance(year, bool) or not isinstance(year, int) or not 0 < year < 10_000:
         raise InvalidInput("year", f"a performance year; got {shown(year)}")
-    identifier = organization.identifier
-    if identifier is None:
-        raise InvalidInput(
-            "organization", "its own identifier is needed to derive a registration ID"
-        )
-    text = f"qpp_rules.registration|{year}|{organization.kind.name}|{identifier.value}"
+    kind = organization.kind.name
+    own = organization.identifier
+    other = organization.any_identifier
+    if own is not None:  # the derivation every earlier version used: IDs stay as they were
+        text = f"qpp_rules.registration|{year}|{kind}|{own.value}"
+    elif other is not None:
+        text = f"qpp_rules.registration|{year}|{kind}|{type(other).__name__}|{other.value}"
+    else:
+        name = " ".join(organization.name.split()).casefold()
+        text = f"qpp_rules.registration|{year}|{kind}|name|{name}"
     number = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") % 10**6
     return f"{year % 100:02d}{number:06d}"
 
 
 # -- evolve -----------------------------------------------------------------------------------
 def evolve(state: Registration | None, event: RegistrationEvent) -> Registration:
-    """The record after ``event``. A record begins with :class:`Registered` or
-    :class:`CarriedOver`; every event is appended to its ``history``. An event that does
+    """The record after ``event``. A record begins with :class:`Registered`,
+    :class:`CarriedOver` or :class:`AutomaticallyRegistered`; every event is appended to its
+    ``history``. An event that does
     not fit the record (another registration ID, a contact it does not hold) raises
     InvalidInput naming ``event``.
 
@@ -153,7 +172,7 @@ def evolve(state: Registration | None, event: RegistrationEvent) -> Registration
                 (event,),
                 year=event.year,
             )
-        if isinstance(event, CarriedOver):
+        if isinstance(event, CarriedOver | AutomaticallyRegistered):
             return Registration(
                 event.registration_id,
                 event.organization,
@@ -163,7 +182,9 @@ def evolve(state: Registration | None, event: RegistrationEvent) -> Registration
                 year=event.year,
             )
         raise InvalidInput(
-            "event", f"a record begins with Registered or CarriedOver; got {type(event).__name__}"
+            "event",
+            "a record begins with Registered, CarriedOver or AutomaticallyRegistered; got "
+            f"{type(event).__name__}",
         )
     if not isinstance(state, Registration):
         raise InvalidInput("state", f"a Registration or None; got {type(state).__name__}")
@@ -176,10 +197,14 @@ def evolve(state: Registration | None, event: RegistrationEvent) -> Registration
     org = state.organization
     if isinstance(event, Registered):
         if event.year != state.year:
-            raise InvalidInput("event.year", f"the record is for PY{state.year}")
+            raise InvalidInput(
+                "event.year",
+                f"the record is for PY{state.year}" if state.year is not None
+                else "the record is tied to no year",
+            )
         return attrs.evolve(state, programs=state.programs | {event.program}, history=history)
-    if isinstance(event, CarriedOver):
-        raise InvalidInput("event", "a carry-over begins a record; this one exists")
+    if isinstance(event, CarriedOver | AutomaticallyRegistered):
+        raise InvalidInput("event", "an automatic registration begins a record; this one exists")
     if isinstance(event, Cancelled):
         if event.program not in state.programs:
             raise InvalidInput("event.program", f"not registered for {event.program.value}")
@@ -231,7 +256,10 @@ def _same_organization(record: Organization, org: Organization, field: str) -> N
             field, f"the record is a {record.kind.value}'s; this organization is a {org.kind.value}"
         )
     mine, theirs = record.identifier, org.identifier
-    if mine is not None and theirs is not None and mine != theirs:
+    if mine is None and theirs is None:  # e.g. two APM Entities known by their TINs only
+        mine, theirs = record.any_identifier, org.any_identifier
+    if mine is not None and theirs is not None and type(mine) is type(theirs) \
+            and mine != theirs:
         raise InvalidInput(
             field,
             f"the record belongs to {record.identifier_label}, not {org.identifier_label}",
@@ -239,15 +267,32 @@ def _same_organization(record: Organization, org: Organization, field: str) -> N
 
 
 def carry_over(
-    previous: Registration | None, org: Organization, policy: PolicyYear
+    previous: Registration | None,
+    org: Organization,
+    policy: PolicyYear,
+    *,
+    contacts: Iterable[Contact] = (),
+    registration_id: RegistrationId | None = None,
 ) -> Registration | None:
-    """This year's record for an organization with automatic registrations, started from
-    last year's record ``previous`` (REG-AUTO-4): the same registration ID (REG-REC-1), last
-    year's size, name, address and contacts (to be checked and corrected inside the
-    window), and this year's facts from ``org`` (its flags and model). The programs held are
-    :func:`~qpp_rules.registration.automatic_registrations` of that organization (WI carries
-    over, CAHPS never, REG-AUTO-1/2; PY2021 SSP ACOs both, REG-ELIG-4). None when nothing
-    carries over, or when there is no previous record to start from.
+    """This year's record for an organization with automatic registrations; None when it
+    holds none (:func:`~qpp_rules.registration.automatic_registrations` of it: WI carries
+    over, CAHPS never, REG-AUTO-1/2; PY2021 SSP ACOs both, REG-ELIG-4).
+
+    With last year's record ``previous`` (REG-AUTO-4): the same registration ID (REG-REC-1),
+    last year's size, name, address and contacts (to be checked and corrected inside the
+    window), and this year's facts from ``org`` (its flags and model); a record with no
+    ``year`` is read as last year's. The record begins with a :class:`CarriedOver` event.
+
+    With no previous record (``previous`` None: a PY2021 SSP ACO, or a group whose last WI
+    record the caller does not hold), the record starts from ``org`` as given, with
+    ``registration_id`` (the ID the caller's system issued, kept as given) or one derived
+    from the year and the organization, and ``contacts`` (complete ones), which may be none:
+    an automatic registration exists whether or not anyone is named. REG-REC-4 ("at least
+    one contact") then applies from the first contact added: until then the record has none;
+    once one is added the last can no longer be deleted. It begins with an
+    :class:`AutomaticallyRegistered` event, and can then be viewed, edited or cancelled
+    inside the window like any other (REG-AUTO-3). ``contacts`` is also used when the
+    previous record has none.
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.registration import Contact, Organization, Registration
@@ -260,18 +305,43 @@ def carry_over(
     ('181234', ['WEB_INTERFACE'], 2019)
     >>> carry_over(last, org, qr.policy_for(2019)) is None
     True
+    >>> aco = Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE, name="Sample ACO",
+    ...                    apm_model=qr.ApmModel.SHARED_SAVINGS_PROGRAM)
+    >>> fresh = carry_over(None, aco, qr.policy_for(2021))
+    >>> sorted(p.name for p in fresh.programs), fresh.contacts, type(fresh.history[0]).__name__
+    (['CAHPS', 'WEB_INTERFACE'], (), 'AutomaticallyRegistered')
     """
     policy = check_policy(policy)
     if not isinstance(org, Organization):
         raise InvalidInput("organization", f"an Organization; got {type(org).__name__}")
+    given = _contact_list(contacts)
+    for index, contact in enumerate(given):
+        if not contact.is_complete:
+            raise InvalidInput(
+                f"contacts[{index}]",
+                f"a complete contact (REG-REC-2); missing: {', '.join(contact.missing)}",
+            )
+    issued = _registration_id(registration_id)
     if previous is None:
-        return None
+        programs = automatic_registrations(org, policy)
+        if not programs:
+            return None
+        rid = issued if issued is not None else derive_registration_id(org, policy.year)
+        return evolve(
+            None, AutomaticallyRegistered(rid, policy.year, org, given, programs)
+        )
     if not isinstance(previous, Registration):
         raise InvalidInput("previous", f"a Registration or None; got {type(previous).__name__}")
-    if previous.year >= policy.year:
+    if previous.year is not None and previous.year >= policy.year:
         raise InvalidInput(
             "previous",
             f"last year's record: PY{previous.year} is not before PY{policy.year}",
+        )
+    if issued is not None and str(issued) != str(previous.registration_id):
+        raise InvalidInput(
+            "registration_id",
+            f"the record keeps last year's ID {previous.registration_id} (REG-REC-1); got "
+            f"{issued}",
         )
     _same_organization(previous.organization, org, "organization")
     last = previous.organization
@@ -290,14 +360,15 @@ def carry_over(
     programs = automatic_registrations(carried, policy)
     if not programs:
         return None
+    from_year = previous.year if previous.year is not None else policy.year - 1
     return evolve(
         None,
         CarriedOver(
             previous.registration_id,
             policy.year,
-            previous.year,
+            from_year,
             carried,
-            previous.contacts,
+            previous.contacts or given,
             programs,
         ),
     )
@@ -325,7 +396,9 @@ def decide(
 
     Malformed input (a naive ``at``, a state, command, actor or policy of the wrong type, a
     state of another year, a Register for another organization than the record's) raises
-    InvalidInput naming the field.
+    InvalidInput naming the field. A record with no ``year`` is tied to no year and is
+    accepted under any year's policy. A registration ID given as a number and the same ID
+    given as text are one ID (REG-REC-1).
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.access import Actor, Role
@@ -344,7 +417,7 @@ def decide(
         raise InvalidInput("state", f"a Registration or None; got {type(state).__name__}")
     if not isinstance(command, COMMANDS):
         raise InvalidInput("command", f"a registration command; got {type(command).__name__}")
-    if state is not None and state.year != policy.year:
+    if state is not None and state.year is not None and state.year != policy.year:
         raise InvalidInput(
             "state",
             f"a PY{state.year} record under the PY{policy.year} policy; carry it over first "
@@ -430,12 +503,11 @@ def _gate(
             f"registration window is open: {window.describe()}.",
             "registration.window",
         ))
-        if state is not None and state.history and isinstance(state.history[0], CarriedOver):
-            reasons.append(reason_at(
+        if state is not None and _automatic(state):
+            reasons.append(reason(
                 policy, "REG-AUTO-3",
                 "An automatic (carried-over) registration can be edited or cancelled like any "
                 "other, but only inside the window.",
-                "registration.web_interface_carry_over",
             ))
         if isinstance(command, Cancel) and utc_key(when) >= utc_key(window.closes):
             reasons.append(reason_at(
@@ -449,6 +521,13 @@ def _gate(
 
 
 _Result: TypeAlias = Decision | list[RegistrationEvent]
+
+
+def _automatic(state: Registration) -> bool:
+    """Whether the record began as an automatic registration (REG-AUTO-3)."""
+    return bool(state.history) and isinstance(
+        state.history[0], CarriedOver | AutomaticallyRegistered
+    )
 
 
 def _no_record(policy: PolicyYear, what: str) -> Decision:
@@ -504,7 +583,9 @@ def _register(
                 f"The organization is already registered for the {program.value} "
                 f"(Registration ID {state.registration_id}): registrations are per program.",
             ))
-        if command.registration_id not in (None, state.registration_id):
+        if command.registration_id is not None and str(command.registration_id) != str(
+            state.registration_id
+        ):
             return Decision.refuse(reason(
                 policy, "REG-REC-1",
                 f"The organization's registration ID is {state.registration_id} and never "
@@ -515,6 +596,14 @@ def _register(
     if not decision.allowed:
         no.extend(decision.reasons)
     if state is not None:
+        if not contacts:
+            # An automatic registration that began without a contact (carry_over): the
+            # submission needs one (REG-REC-2), added with AddContact (REG-REC-4).
+            no.append(reason(
+                policy, "REG-REC-2",
+                "Submitting needs at least one contact: this automatic registration has none "
+                "yet, so add one first (AddContact).",
+            ))
         if no:
             return Decision.refuse(*no)
         # REG-REC-6 (a second program) and REG-REC-8 (re-registering after a cancel): the
@@ -540,18 +629,14 @@ def _register(
                 f"Contact {contact.full_name or '(no name)'} is incomplete; missing: "
                 f"{', '.join(contact.missing)} (each contact's form marks them required).",
             ))
+    if no:
+        return Decision.refuse(*no)
+    # REG-REC-1: the ID the caller's system issued, else one derived from the year and the
+    # organization (its identifier, any identifier, or its name): never refused for lack of
+    # an identifier.
     registration_id = command.registration_id
     if registration_id is None:
-        if org.identifier is None:
-            no.append(reason(
-                policy, "REG-REC-1",
-                f"A {org.kind.value} needs its own identifier to be given a registration ID "
-                "(or pass the ID the caller's system issued).",
-            ))
-        else:
-            registration_id = derive_registration_id(org, policy.year)
-    if no or registration_id is None:
-        return Decision.refuse(*no)
+        registration_id = derive_registration_id(org, policy.year)
     return [Registered(registration_id, policy.year, program, org, contacts, when)]
 
 
@@ -611,8 +696,13 @@ def _update(
     editable = policy.registration.editable_fields.get(org.kind, frozenset())
     no: list[Reason] = []
     can = ", ".join(sorted(editable)) or "nothing"
-    for field, value in (("name", command.name), ("address", command.address)):
-        if value is not None and field not in editable:
+    for field, value, current in (
+        ("name", command.name, org.name),
+        ("address", command.address, org.address),
+    ):
+        # Only a change is refused: giving the unchanged name (or address) along with an
+        # editable field, as the form does, is not an edit of it.
+        if value is not None and value != current and field not in editable:
             no.append(reason_at(
                 policy, "REG-REC-3",
                 f"In PY{policy.year} a {org.kind.value} cannot edit its organization {field} "

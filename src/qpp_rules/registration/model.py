@@ -42,6 +42,7 @@ from qpp_rules.vocabulary import (
 __all__ = [
     "AddContact",
     "Address",
+    "AutomaticallyRegistered",
     "Cancel",
     "Cancelled",
     "CarriedOver",
@@ -61,15 +62,19 @@ __all__ = [
     "Registered",
     "Registration",
     "RegistrationEvent",
+    "RegistrationId",
     "SizeChanged",
     "UpdateOrganization",
 ]
 
-_STATE = re.compile(r"[A-Z]{2}")
-_ZIP = re.compile(r"[0-9]{5}(?:-?[0-9]{4})?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE_CHARS = re.compile(r"[0-9\s().+\-]+")
 _REGISTRATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,39}")
+_MAX_NUMBER = 10**40
+"""Above any registration ID or ZIP code given as a number (and far below the 4300 digits
+Python refuses to print)."""
+
+RegistrationId: TypeAlias = str | int
+"""A registration ID as the caller's system issued it (text or a whole number, kept as given)
+or as :func:`~qpp_rules.registration.derive_registration_id` derived it (text)."""
 _MAX_CLINICIANS = 10**7
 """More clinicians than any organization has (Medicare counts about a million clinicians):
 a larger count is junk, and would not even print (Python refuses 4300-digit ints)."""
@@ -167,36 +172,49 @@ def _at(value: Any) -> pendulum.DateTime:
 
 
 # -- addresses and contacts -------------------------------------------------------------------
+def _zip(value: Any) -> Any:
+    """A ZIP code as text: text as given; a whole number as its digits, zero-padded to 5
+    (``2139`` is ``'02139'``: a ZIP code written as a number loses its leading zeros)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 <= value < _MAX_NUMBER:
+            raise InvalidInput("address.zip", f"a ZIP code; got the number {shown(value)}")
+        return f"{value:05d}"
+    return value
+
+
 @attrs.frozen(cache_hash=True)
 class Address:
     """An organization's mailing address. Fields may be empty while the form is being
-    filled; :attr:`missing` names what a submission still needs (REG-REC-2). A state, when
-    given, is a two-letter code; a ZIP code five digits (or ZIP+4).
+    filled; :attr:`missing` names what a submission still needs (REG-REC-2).
+
+    The guides' forms ask only that each required field be filled in, so the checks are
+    lenient: every field is text; a two-letter state is upper-cased and any other state text
+    kept as given (``"Maryland"``, a territory); any ZIP text is kept (the 2021 guide's own
+    screen shows a 15-digit one), and a ZIP given as a whole number becomes its digits,
+    zero-padded to 5.
 
     >>> a = Address("123 Better Health Way", "Baltimore", "md", "21239")
     >>> a.state, a.is_complete, a.one_line()
     ('MD', True, '123 Better Health Way, Baltimore, MD 21239')
     >>> Address("", "Baltimore", "MD", "21239").missing
     ('line1',)
+    >>> Address("1 Harvard Yard", "Cambridge", "Massachusetts", 2138).zip
+    '02138'
     """
 
     line1: str = attrs.field(validator=_instance(str, "address.line1"))
     city: str = attrs.field(validator=_instance(str, "address.city"))
     state: str = attrs.field(validator=_instance(str, "address.state"))
-    zip: str = attrs.field(validator=_instance(str, "address.zip"))
+    zip: str = attrs.field(converter=_zip, validator=_instance(str, "address.zip"))
     line2: str | None = attrs.field(
         default=None, validator=_instance(str, "address.line2", optional=True)
     )
 
     def __attrs_post_init__(self) -> None:
         _tidy(self, ("line1", "city", "state", "zip"), ("line2",))
-        if self.state:
-            upper = self.state.upper()
-            if not _STATE.fullmatch(upper):
-                raise InvalidInput("address.state", f"a two-letter code; got {self.state!r}")
-            object.__setattr__(self, "state", upper)
-        if self.zip and not _ZIP.fullmatch(self.zip):
-            raise InvalidInput("address.zip", f"5 digits or ZIP+4; got {self.zip!r}")
+        state = self.state
+        if len(state) == 2 and state.isascii() and state.isalpha():
+            object.__setattr__(self, "state", state.upper())
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -219,15 +237,20 @@ class Address:
 @attrs.frozen(cache_hash=True)
 class Contact:
     """A registration contact. Fields may be empty (the form starts with the registrant's
-    own first and last name, REG-REC-2); :attr:`missing` names what is still needed. An
-    email, when given, looks like an address; a phone number has 10 digits (11 with a
-    leading 1) and may be written with separators.
+    own first and last name, REG-REC-2); :attr:`missing` names what is still needed.
+
+    The checks are lenient, as the guides' forms are: every field is text; an email, when
+    given, has one ``@`` with text on both sides; a phone number, when given, has at least one
+    digit (any format: ``111-222-3344``, ``+44 20 7946 0958``); an extension is any text
+    (``x12``).
 
     >>> jane = Contact("Jane", "Doe", "jdoe@betterhealth.com", "111-222-3344")
     >>> jane.is_complete, jane.full_name
     (True, 'Jane Doe')
     >>> Contact("Jane", "Doe", "", "").missing
     ('email', 'phone')
+    >>> Contact("Ann", "Lee", "ann@nhs.example", "+44 20 7946 0958", "x12").extension
+    'x12'
     """
 
     first_name: str = attrs.field(validator=_instance(str, "contact.first_name"))
@@ -240,19 +263,17 @@ class Contact:
 
     def __attrs_post_init__(self) -> None:
         _tidy(self, ("first_name", "last_name", "email", "phone"), ("extension",))
-        if self.email and not _EMAIL.fullmatch(self.email):
-            raise InvalidInput("contact.email", f"an email address; got {self.email[:80]!r}")
-        if self.phone:
-            digits = re.sub(r"[^0-9]", "", self.phone)
-            if not _PHONE_CHARS.fullmatch(self.phone) or not (
-                len(digits) == 10 or (len(digits) == 11 and digits[0] == "1")
-            ):
+        if self.email:
+            local, _, domain = self.email.partition("@")
+            if self.email.count("@") != 1 or not local.strip() or not domain.strip():
                 raise InvalidInput(
-                    "contact.phone", f"a 10-digit phone number; got {self.phone[:40]!r}"
+                    "contact.email",
+                    f"an email address: one '@' with text on both sides; got "
+                    f"{self.email[:80]!r}",
                 )
-        if self.extension is not None and not self.extension.isdigit():
+        if self.phone and not any(char.isdigit() for char in self.phone):
             raise InvalidInput(
-                "contact.extension", f"digits only; got {self.extension[:20]!r}"
+                "contact.phone", f"a phone number has digits; got {self.phone[:40]!r}"
             )
 
     @property
@@ -276,6 +297,14 @@ class Contact:
 
 
 # -- the organization -------------------------------------------------------------------------
+def _band_maximum(size: SizeBand) -> int | None:
+    """The most clinicians in the band: one fewer than the next band's fewest; None for the
+    largest band (``100 or more`` has no maximum)."""
+    bands = list(SizeBand)
+    index = bands.index(size)
+    return bands[index + 1].minimum - 1 if index + 1 < len(bands) else None
+
+
 _OWN_IDENTIFIER: dict[OrgType, str] = {
     OrgType.PRACTICE: "tin",
     OrgType.REGISTRY: "tin",
@@ -295,7 +324,8 @@ class Organization:
     for a split-TIN Practice, the model part of its clinicians join). ``ssp_aco_participant``
     marks a Practice that is a Shared Savings Program ACO participant TIN (REG-ELIG-6).
     ``split_tin_mips_clinicians`` is set only for a split-TIN Practice: the MIPS eligible
-    clinicians outside the APM (REG-ELIG-7). ``submitted_web_interface_prior_year`` is the
+    clinicians outside the APM (REG-ELIG-7), never more than the group (its ``clinicians``
+    where given, else its band's largest count). ``submitted_web_interface_prior_year`` is the
     carry-over trigger (REG-AUTO-1). ``clinicians`` is the exact count where it is known
     (it must fall in ``size``): the size rules then compare the count itself, so a reform
     that puts a minimum inside a band (e.g. the Web Interface at 15) decides per count; with
@@ -395,6 +425,19 @@ use virtual_group_id
                     "split TINs are for a Next Generation ACO or other non-SSP Advanced APM "
                     "(REG-ELIG-7); an SSP ACO participant is not one",
                 )
+            # REG-ELIG-7: the clinicians outside the APM are part of the group, so never more
+            # than the group: its exact count where known, else its band's largest count.
+            most = count if count is not None else _band_maximum(self.size)
+            if most is not None and split > most:
+                group = (
+                    f"its {count} clinicians" if count is not None
+                    else f"the size band {self.size.value} (at most {most})"
+                )
+                raise InvalidInput(
+                    "organization.split_tin_mips_clinicians",
+                    f"the MIPS eligible clinicians outside the APM are part of the group, so "
+                    f"cannot outnumber {group}; got {split} (REG-ELIG-7)",
+                )
         # The facts the eligibility rules read, as a small tuple of cheaply hashed values
         # (text, not enums), computed once: the key of the explained answers' cache.
         object.__setattr__(self, "_facts", (
@@ -421,9 +464,28 @@ use virtual_group_id
         return value
 
     @property
+    def any_identifier(self) -> Identifier | None:
+        """Its own identifier where given, else any other it has (an APM Entity's primary
+        TIN); None where it has none.
+
+        >>> from qpp_rules import OrgType, SizeBand
+        >>> Organization(OrgType.APM_ENTITY, SizeBand.LARGE, tin="000765630").any_identifier
+        TIN('*****5630')
+        """
+        own = self.identifier
+        if own is not None:
+            return own
+        for name in ("tin", "apm_entity_id", "virtual_group_id"):
+            value: Identifier | None = getattr(self, name)
+            if value is not None:
+                return value
+        return None
+
+    @property
     def identifier_label(self) -> str:
-        """The identifier as a person reads it, a TIN masked; ``"no identifier"`` if none."""
-        identifier = self.identifier
+        """The identifier as a person reads it (its own, else any other it has, a TIN
+        masked); ``"no identifier"`` if none."""
+        identifier = self.any_identifier
         if identifier is None:
             return "no identifier"
         return f"{type(identifier).label} {identifier.masked}"
@@ -484,15 +546,22 @@ class Options:
 
 
 # -- commands ---------------------------------------------------------------------------------
-def _registration_id(value: Any) -> str | None:
+def _registration_id(value: Any) -> RegistrationId | None:
+    """The ID as the caller gave it: a whole number stays a number, text stays text
+    (stripped)."""
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**40:
-        value = str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 <= value < _MAX_NUMBER:
+            raise InvalidInput(
+                "registration_id", f"a whole number from 0, up to 40 digits; got {shown(value)}"
+            )
+        return value
     if not isinstance(value, str) or not _REGISTRATION_ID.fullmatch(value.strip()):
         raise InvalidInput(
             "registration_id",
-            "letters, digits and hyphens, 1 to 40 characters (e.g. '219043')",
+            "a whole number, or letters, digits and hyphens, 1 to 40 characters "
+            "(e.g. '219043')",
         )
     return value.strip()
 
@@ -509,12 +578,15 @@ class Register:
     """Register ``program``. For an organization's first registration ``organization`` and
     ``contacts`` are what is submitted; later registrations (the second program,
     re-registering after a cancel) carry the record's over (REG-REC-6), so both may be left
-    out. ``registration_id`` is the ID the caller's system issued; when None one is derived
-    from the year and the organization's identifier (REG-REC-1).
+    out. ``registration_id`` is the ID the caller's system issued, kept as given (a whole
+    number stays a number, text stays text); when None one is derived from the year and the
+    organization (REG-REC-1, :func:`~qpp_rules.registration.derive_registration_id`).
 
     >>> import qpp_rules as qr
     >>> Register(qr.Program.CAHPS).organization is None
     True
+    >>> Register(qr.Program.CAHPS, registration_id=219043).registration_id
+    219043
     """
 
     program: Program = attrs.field(validator=_instance(Program, "program"))
@@ -522,7 +594,9 @@ class Register:
         default=None, validator=_instance(Organization, "organization", optional=True)
     )
     contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
-    registration_id: str | None = attrs.field(default=None, converter=_registration_id)
+    registration_id: RegistrationId | None = attrs.field(
+        default=None, converter=_registration_id
+    )
 
 
 @attrs.frozen
@@ -626,8 +700,12 @@ COMMANDS: tuple[type, ...] = (
 # -- events -----------------------------------------------------------------------------------
 def _rid(field: str = "registration_id") -> Any:
     def check(_: Any, __: Any, value: Any) -> None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not 0 <= value < _MAX_NUMBER:
+                raise InvalidInput(field, f"a registration ID; got the number {shown(value)}")
+            return
         if not isinstance(value, str) or not value:
-            raise InvalidInput(field, "a non-empty registration ID")
+            raise InvalidInput(field, "a non-empty registration ID (text or a whole number)")
 
     return check
 
@@ -637,10 +715,16 @@ def _year(_: Any, __: Any, value: Any) -> None:
         raise InvalidInput("year", f"a performance year; got {shown(value)}")
 
 
+def _optional_year(_: Any, __: Any, value: Any) -> None:
+    if value is not None:
+        _year(_, __, value)
+
+
 @attrs.frozen
 class Registered:
     """A program was registered: the first registration (the record begins), the second
     program, or a re-registration (the record's organization and contacts, REG-REC-6/8).
+    ``year`` is the record's (None for a record not tied to a year).
 
     >>> Registered.kind
     <RegistrationEventKind.SUBMITTED: 'submitted'>
@@ -648,8 +732,8 @@ class Registered:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
 
-    registration_id: str = attrs.field(validator=_rid())
-    year: int = attrs.field(validator=_year)
+    registration_id: RegistrationId = attrs.field(validator=_rid())
+    year: int | None = attrs.field(validator=_optional_year)
     program: Program = attrs.field(validator=_instance(Program, "program"))
     organization: Organization = attrs.field(validator=_instance(Organization, "organization"))
     contacts: tuple[Contact, ...] = attrs.field(converter=_contacts)
@@ -668,9 +752,32 @@ class CarriedOver:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
 
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     year: int = attrs.field(validator=_year)
     from_year: int = attrs.field(validator=_year)
+    organization: Organization = attrs.field(validator=_instance(Organization, "organization"))
+    contacts: tuple[Contact, ...] = attrs.field(converter=_contacts)
+    programs: frozenset[Program] = attrs.field(converter=_programs)
+
+
+@attrs.frozen
+class AutomaticallyRegistered:
+    """CMS registered the organization automatically for the year and there is no record of
+    last year's to start from (REG-ELIG-4: a PY2021 Shared Savings Program ACO; REG-AUTO-1:
+    a group whose last WI record the caller does not have). The record begins with the
+    organization as given, a derived or given registration ID, and the contacts given, which
+    may be none: a contact is then added inside the window (REG-AUTO-3), and from the first
+    one on the record keeps at least one (REG-REC-4). Made by
+    :func:`~qpp_rules.registration.carry_over`, not by a command, so it notifies nobody.
+
+    >>> AutomaticallyRegistered.kind
+    <RegistrationEventKind.SUBMITTED: 'submitted'>
+    """
+
+    kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
+
+    registration_id: RegistrationId = attrs.field(validator=_rid())
+    year: int = attrs.field(validator=_year)
     organization: Organization = attrs.field(validator=_instance(Organization, "organization"))
     contacts: tuple[Contact, ...] = attrs.field(converter=_contacts)
     programs: frozenset[Program] = attrs.field(converter=_programs)
@@ -687,7 +794,7 @@ class Cancelled:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.CANCELLED
 
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     program: Program = attrs.field(validator=_instance(Program, "program"))
     at: pendulum.DateTime = attrs.field(converter=_at)
     cause: str = attrs.field(default="REG-REC-9", validator=_instance(str, "cause"))
@@ -703,7 +810,7 @@ class SizeChanged:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     size: SizeBand = attrs.field(validator=_instance(SizeBand, "size"))
     previous: SizeBand = attrs.field(validator=_instance(SizeBand, "previous"))
     at: pendulum.DateTime = attrs.field(converter=_at)
@@ -719,7 +826,7 @@ class OrganizationUpdated:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     name: str = attrs.field(validator=_instance(str, "name"))
     address: Address | None = attrs.field(
         validator=_instance(Address, "address", optional=True)
@@ -737,7 +844,7 @@ class ContactAdded:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
     at: pendulum.DateTime = attrs.field(converter=_at)
 
@@ -752,7 +859,7 @@ class ContactEdited:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
     new: Contact = attrs.field(validator=_instance(Contact, "new"))
     at: pendulum.DateTime = attrs.field(converter=_at)
@@ -768,7 +875,7 @@ class ContactDeleted:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
     at: pendulum.DateTime = attrs.field(converter=_at)
 
@@ -776,6 +883,7 @@ class ContactDeleted:
 RegistrationEvent: TypeAlias = (
     Registered
     | CarriedOver
+    | AutomaticallyRegistered
     | Cancelled
     | SizeChanged
     | OrganizationUpdated
@@ -786,6 +894,7 @@ RegistrationEvent: TypeAlias = (
 EVENTS: tuple[type, ...] = (
     Registered,
     CarriedOver,
+    AutomaticallyRegistered,
     Cancelled,
     SizeChanged,
     OrganizationUpdated,
@@ -805,11 +914,17 @@ def _history(value: Any) -> tuple[RegistrationEvent, ...]:
     return events
 
 
-def _record_contacts(value: Any) -> tuple[Contact, ...]:
-    contacts = _contacts(value)
-    if not contacts:
-        raise InvalidInput("contacts", "a registration keeps at least one contact (REG-REC-4)")
-    return contacts
+def _may_have_no_contact(history: tuple[RegistrationEvent, ...]) -> bool:
+    """Whether a record with this history may have no contact: only an automatic one that
+    began with none and has never had one (REG-REC-4 applies from the first contact on)."""
+    if not history:
+        return False
+    first = history[0]
+    return (
+        isinstance(first, AutomaticallyRegistered | CarriedOver)
+        and not first.contacts
+        and not any(isinstance(event, ContactAdded) for event in history)
+    )
 
 
 # -- the record -------------------------------------------------------------------------------
@@ -819,6 +934,13 @@ class Registration:
     registration ID (REG-REC-1), the organization, the contacts in order, the programs held
     (empty after cancelling everything: the record and its ID remain) and the history of
     events that built it (replaying them with ``evolve`` from None rebuilds the record).
+
+    ``year`` is the performance year the record is for; None (the default) ties it to no
+    year: :func:`~qpp_rules.registration.decide` then accepts it under any year's policy and
+    :func:`~qpp_rules.registration.carry_over` reads it as last year's. A record keeps at
+    least one contact (REG-REC-4); only an automatic registration that began without one (an
+    SSP ACO's or a carried-over group's with no contacts given) has none until the first is
+    added.
 
     >>> import qpp_rules as qr
     >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, name="Better Business Health",
@@ -831,14 +953,24 @@ class Registration:
       CAHPS for MIPS Survey: not registered
       Address: 123 Better Health Way, Baltimore, MD 21239
       Contact: Jane Doe / jdoe@betterhealth.com 111-222-3344
+    >>> Registration("201234", org, (jane,), frozenset({qr.Program.WEB_INTERFACE})).year is None
+    True
     """
 
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     organization: Organization = attrs.field(validator=_instance(Organization, "organization"))
-    contacts: tuple[Contact, ...] = attrs.field(converter=_record_contacts)
+    contacts: tuple[Contact, ...] = attrs.field(converter=_contacts)
     programs: frozenset[Program] = attrs.field(default=frozenset(), converter=_programs)
     history: tuple[RegistrationEvent, ...] = attrs.field(default=(), converter=_history)
-    year: int = attrs.field(kw_only=True, validator=_year)
+    year: int | None = attrs.field(default=None, kw_only=True, validator=_optional_year)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.contacts and not _may_have_no_contact(self.history):
+            raise InvalidInput(
+                "contacts",
+                "a registration keeps at least one contact (REG-REC-4); only an automatic "
+                "registration that began without one has none until the first is added",
+            )
 
     def holds(self, program: Program) -> bool:
         """Whether the organization is registered for ``program``."""
@@ -848,7 +980,8 @@ class Registration:
 
     def summary(self) -> str:
         """The registration summary as the guides' section VI shows it (TIN masked)."""
-        lines = [f"{self.organization.describe()}, PY{self.year}"]
+        year = f", PY{self.year}" if self.year is not None else ""
+        lines = [f"{self.organization.describe()}{year}"]
         for program in Program:
             status = (
                 f"registered (Registration ID: {self.registration_id})"
@@ -878,7 +1011,7 @@ class Notification:
     kind: RegistrationEventKind = attrs.field(
         validator=_instance(RegistrationEventKind, "kind")
     )
-    registration_id: str = attrs.field(validator=_rid())
+    registration_id: RegistrationId = attrs.field(validator=_rid())
     program: Program | None = attrs.field(
         default=None, validator=_instance(Program, "program", optional=True)
     )

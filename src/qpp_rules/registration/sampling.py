@@ -17,7 +17,7 @@ import attrs
 from qpp_rules.decisions import Reason
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.model import PolicyYear, _check_fields
-from qpp_rules.registration._why import check_policy, reason_at
+from qpp_rules.registration._why import check_policy, reason, reason_at
 from qpp_rules.vocabulary import Program
 
 __all__ = ["SamplingConsequences", "sampling_consequences"]
@@ -133,14 +133,19 @@ def _consequences(program: Program, policy: PolicyYear, ssp_aco: bool) -> Sampli
                 ),
             ),
         )
+    # The CAHPS question of the guide, not the CMS Web Interface's where the notice's value
+    # is cited (the guides say it in both).
     reasons = [
-        reason_at(
+        reason(
             policy, "REG-SAMP-2",
             "Without the minimum patient sample the organization cannot administer the CAHPS "
             "for MIPS Survey.",
-            f"{base}.notice",
+            topic="cahps-sampling",
         ),
-        reason_at(policy, "REG-SAMP-2", f"CMS expects to notify it in {notice}.", f"{base}.notice"),
+        reason(
+            policy, "REG-SAMP-2", f"CMS expects to notify it in {notice}.",
+            topic="cahps-sampling",
+        ),
     ]
     activity = table.cahps_unattestable_activity
     if table.cahps_other_improvement_activity:

@@ -151,6 +151,8 @@ def organizations(
             fields["tin"] = tin
         if kind is OrgType.PRACTICE:
             fields["ssp_aco_participant"] = ssp
+            if split is not None and size is not SizeBand.LARGE:  # never more than the band
+                split = min(split, {SizeBand.SMALL: 24, SizeBand.MEDIUM: 99}[size])
             fields["split_tin_mips_clinicians"] = None if ssp else split
         if kind is OrgType.VIRTUAL_GROUP:
             fields["virtual_group_id"] = vg

@@ -1,0 +1,215 @@
+"""Issue 7: one pinned example of each robustness bug the suite found and that was fixed, so
+that each fix has its own named test (the tables of test_robustness_junk and
+test_robustness_fields cover them too, among everything else)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+from robustness_support import (
+    ACCESS_AT,
+    EVIDENCE,
+    FACTS,
+    ORGANIZATION,
+    PY2019,
+    PY2021,
+    RECORD,
+    REGISTRATION,
+    ROWS,
+    TIN_TEXT,
+    deep_list,
+)
+from robustness_table import RESULTS
+
+import qpp_rules as qr
+from qpp_rules import access, analysis, election, errors, identifiers, policy, registration
+
+HUGE: Any = 10**5_000  # str() refuses it: more than 4300 digits
+DEEP: Any = deep_list()  # repr() and == recurse past the limit
+NONE: Any = None
+AWARE_MIN = _dt.datetime.min.replace(tzinfo=_dt.UTC)  # before year 1 in US Eastern time
+
+FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
+    # messages built with repr() of the junk: RecursionError / ValueError before the fix
+    "policy_for(deep list)": (lambda: qr.policy_for(DEEP), qr.InvalidInput),
+    "policy_for(huge year)": (lambda: qr.policy_for(HUGE), qr.UnknownPolicyYear),
+    "Reason(deep list)": (lambda: qr.Reason(DEEP, "m", "c"), qr.InvalidInput),
+    "Citation(huge)": (lambda: qr.Citation(HUGE, "s"), qr.InvalidInput),
+    "from_exceeded(huge)": (lambda: election.LowVolumeFacts.from_exceeded(
+        allowed_charges=HUGE, patients=True), qr.InvalidInput),
+    "outcome_of(deep list)": (lambda: election.outcome_of(DEEP), qr.InvalidInput),
+    "elect(status=deep list)": (lambda: election.elect(
+        None, election.Participant(TIN_TEXT), election.Choice.OPT_IN, at=ACCESS_AT,
+        policy=PY2019, confirmation="CONFIRM",
+        actor=access.Actor(qr.OrgType.PRACTICE, qr.Role.SECURITY_OFFICIAL), status=DEEP),
+        qr.InvalidInput),
+    "Registration(year=deep list)": (lambda: attrs.evolve(REGISTRATION, year=DEEP),
+                                     qr.InvalidInput),
+    "Options[huge]": (lambda: RESULTS["options"][HUGE], qr.InvalidInput),
+    "cahps_required(through_app=deep list)": (lambda: registration.cahps_required(
+        ORGANIZATION, PY2021, through_app=DEEP), qr.InvalidInput),
+    "read_eligibility_payload(year=deep list)": (lambda: election.read_eligibility_payload(
+        {}, year=DEEP), qr.InvalidInput),
+    # numbers too long to print
+    "Organization(clinicians=huge)": (lambda: registration.Organization(
+        qr.OrgType.PRACTICE, qr.SizeBand.LARGE, clinicians=HUGE), qr.InvalidInput),
+    "Organization(split_tin_mips_clinicians=huge)": (lambda: registration.Organization(
+        qr.OrgType.PRACTICE, qr.SizeBand.LARGE, split_tin_mips_clinicians=HUGE),
+        qr.InvalidInput),
+    "derive_registration_id(year=huge)": (lambda: registration.derive_registration_id(
+        ORGANIZATION, HUGE), qr.InvalidInput),
+    "Register(registration_id=huge)": (lambda: registration.Register(
+        qr.Program.CAHPS, registration_id=HUGE), qr.InvalidInput),
+    # an aware instant US Eastern time cannot express: OverflowError before the fix
+    "instant(datetime.min UTC)": (lambda: qr.instant(AWARE_MIN), qr.InvalidInput),
+    "utc_key(None)": (lambda: qr.time.utc_key(NONE), qr.InvalidInput),
+    "utc_key(a naive datetime)": (lambda: qr.time.utc_key(_dt.datetime(2019, 1, 1)),
+                                  qr.NaiveDateTime),
+    "Window(datetime.min UTC)": (lambda: qr.Window(AWARE_MIN, qr.eastern(2019, 1, 1)),
+                                 qr.InvalidInput),
+    "reform(a datetime.min instant)": (lambda: qr.reform(
+        PY2019, {"access.cpc_plus_connections_open": AWARE_MIN}, label="x"), qr.InvalidInput),
+    # bare Python errors from wrong types
+    "Identifier(text) (the abstract base)": (lambda: identifiers.Identifier("A1"),
+                                             qr.InvalidIdentifier),
+    "npi_check_digit(None)": (lambda: identifiers.npi_check_digit(None), qr.InvalidFormat),  # type: ignore[arg-type]
+    "npi_check_digit('12345678x')": (lambda: identifiers.npi_check_digit("12345678x"),
+                                     qr.InvalidFormat),
+    "TIN.compact(None)": (lambda: qr.TIN.compact(None), qr.InvalidFormat),  # type: ignore[arg-type]
+    "PTAN.compact(1)": (lambda: qr.PTAN.compact(1), qr.InvalidFormat),  # type: ignore[arg-type]
+    "load_policy_file(None)": (lambda: qr.load_policy_file(None), qr.PolicyFileError),  # type: ignore[arg-type]
+    "load_policy_file(NUL)": (lambda: qr.load_policy_file("\x00"), qr.PolicyFileError),
+    "load_policy_text(arrays nested 5000 deep)": (lambda: policy.load_policy_text(
+        "a = " + "[" * 5000 + "]" * 5000), qr.PolicyFileError),
+    "load_policy_text(keys dotted 3000 deep)": (lambda: policy.load_policy_text(
+        "x" + ".x" * 3000 + " = 1"), qr.PolicyFileError),
+    "load_policy_text(source=deep list)": (lambda: policy.load_policy_text(
+        "][", DEEP), qr.PolicyFileError),
+    "apply_changes(changes=None)": (lambda: policy.apply_changes(PY2019, None),  # type: ignore[arg-type]
+                                    qr.InvalidInput),
+    "reform(a value nested 5000 deep)": (lambda: qr.reform(
+        PY2019, {"registration.may_register": DEEP}, label="x"), qr.InvalidInput),
+    "FrozenMap(5)": (lambda: policy.FrozenMap(5), qr.InvalidInput),  # type: ignore[arg-type]
+    "Registration(programs=[[]])": (lambda: attrs.evolve(REGISTRATION, programs=[[]]),
+                                    qr.InvalidInput),
+    "band_allows(size=None)": (lambda: registration.band_allows(
+        qr.Program.CAHPS, None, PY2019), qr.InvalidInput),  # type: ignore[arg-type]
+    "minimum_clinicians(policy=None)": (lambda: registration.minimum_clinicians(
+        qr.Program.CAHPS, None), qr.InvalidInput),  # type: ignore[arg-type]
+    "Registration.holds([])": (lambda: REGISTRATION.holds([]), qr.InvalidInput),  # type: ignore[arg-type]
+    "LowVolumeFacts.exceeds(None)": (lambda: FACTS.exceeds(None), qr.InvalidInput),  # type: ignore[arg-type]
+    "ElectionLedger.choice_of([])": (lambda: election.ElectionLedger(2019).choice_of([]),  # type: ignore[arg-type]
+                                     qr.InvalidInput),
+    "access.Notification(rule_id=None)": (lambda: access.Notification(
+        "ann", access.Channel.EMAIL, access.NotificationKind.APPROVED, qr.Role.STAFF_USER,
+        None), qr.InvalidInput),  # type: ignore[arg-type]
+    # result types built with junk that then could not be read (explain() raised)
+    "SamplingConsequences(program=None)": (lambda: attrs.evolve(
+        RESULTS["sampling"], program=None), qr.InvalidInput),
+    "ElectionOutcome(reasons=None)": (lambda: attrs.evolve(RESULTS["outcome"], reasons=None),
+                                      qr.InvalidInput),
+    "BatchOutcome(counts={})": (lambda: attrs.evolve(RESULTS["batch"], counts={}),
+                                qr.InvalidInput),
+    "Connection(kind=None)": (lambda: access.Connection(None), qr.InvalidInput),  # type: ignore[arg-type]
+    "TypeAdvice(connections=None)": (lambda: attrs.evolve(RESULTS["advice"], connections=None),
+                                     qr.InvalidInput),
+    "EligibilityRecord(decision_date='x')": (lambda: attrs.evolve(
+        RESULTS["record"], decision_date="x"), qr.InvalidInput),
+    "EligibilityRecord(scenario='both')": (lambda: attrs.evolve(
+        RESULTS["record"], scenario="both"), qr.InvalidInput),
+    "Answer(value=None)": (lambda: analysis.Answer(None, ()), qr.InvalidInput),  # type: ignore[arg-type]
+    "Question(decide=None)": (lambda: analysis.Question("q", ("kind",), None),  # type: ignore[arg-type]
+                              qr.InvalidInput),
+    "Comparison(before=None)": (lambda: analysis.Comparison(None, RESULTS["evaluation"]),  # type: ignore[arg-type]
+                                qr.InvalidInput),
+    "Evaluation(population=5)": (lambda: analysis.Evaluation("x", (), 5, {}, {}),  # type: ignore[arg-type]
+                                 qr.InvalidInput),
+    # analysis readers
+    "Population(rows=5)": (lambda: analysis.Population(5), qr.InvalidInput),  # type: ignore[arg-type]
+    "Population(start='1')": (lambda: analysis.Population([], start="1"), qr.InvalidInput),  # type: ignore[arg-type]
+    "Population.column([])": (lambda: analysis.Population([]).column([]), qr.InvalidInput),  # type: ignore[arg-type]
+    "Population.keys(())": (lambda: analysis.Population([]).keys(()), qr.InvalidInput),
+    "Population.from_csv(5)": (lambda: analysis.Population.from_csv(5), qr.InvalidInput),  # type: ignore[arg-type]
+    "Population.from_csv(NUL)": (lambda: analysis.Population.from_csv("\x00"),
+                                 qr.InvalidInput),
+    "Population.from_csv(bytes lines)": (lambda: analysis.Population.from_csv(
+        io.BytesIO(b"org_id,kind,clinicians\n")), qr.InvalidInput),  # type: ignore[arg-type]
+    "evaluate(questions='x')": (lambda: analysis.evaluate(ROWS, PY2019, "x"),  # type: ignore[arg-type]
+                                qr.InvalidInput),
+    "evaluate(rows[0].org_id=None)": (lambda: analysis.evaluate(
+        [{**ROWS[0], "org_id": None}], PY2019), qr.InvalidInput),
+    "compare(after=None)": (lambda: analysis.compare(ROWS, PY2019, None),  # type: ignore[arg-type]
+                            qr.InvalidInput),
+    "Evaluation.column([])": (lambda: RESULTS["evaluation"].column([]), qr.InvalidInput),
+    "Comparison.changes([])": (lambda: RESULTS["comparison"].changes([]), qr.InvalidInput),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXED))
+def test_the_fixed_bug_raises_a_qpp_rules_error(name: str) -> None:
+    call, expected = FIXED[name]
+    with pytest.raises(expected) as raised:
+        call()
+    str(raised.value)  # the message reads
+
+
+def test_evidence_with_a_number_too_long_to_print_is_answered() -> None:
+    """ACC-SO-1: evidence never fails on what was given; a number too long for any
+    identifier is kept (masked) and validation names the TIN as malformed."""
+    evidence = access.Evidence(tin=HUGE)
+    assert "0000" not in repr(evidence)
+    decision = access.validate_first_security_official(RECORD, evidence)
+    assert not decision.allowed
+    assert "TIN: not a valid TIN" in decision.explain()
+
+
+def test_every_error_message_masks_what_may_be_a_tin() -> None:
+    """A TIN typed in the wrong place is masked in the message (``errors.mask_tins``): here an
+    NPI field, a Vendor ID, an email address, a year, a policy file's name and the Eligibility
+    API's own message. Before the fix each showed the nine digits."""
+    calls: list[Callable[[], Any]] = [
+        lambda: qr.NPI(TIN_TEXT),
+        lambda: qr.VendorId(TIN_TEXT),
+        lambda: registration.Contact("A", "B", TIN_TEXT, ""),
+        lambda: qr.policy_for(int(TIN_TEXT) + 100_000_000),
+        lambda: qr.load_policy_file(f"/nowhere/{TIN_TEXT}.toml"),
+        lambda: election.read_eligibility_payload(
+            {"error": {"type": "T", "message": f"TIN 00-0765630 / {TIN_TEXT}"}}, year=2019),
+    ]
+    for call in calls:
+        with pytest.raises(qr.QppRulesError) as raised:
+            call()
+        error = raised.value
+        for text in (str(error), repr(error), *(str(getattr(error, name, "")) for name in
+                                                ("message", "source", "field"))):
+            assert "0765630" not in text, text
+
+
+def test_mask_tins_masks_lookalike_digits_and_leaves_other_numbers() -> None:
+    assert errors.mask_tins("٠٠٠٧٦٥٦٣٠") == "*****٥٦٣٠"
+    assert errors.mask_tins("１２-３４５６７８９") == "******６７８９"
+    assert errors.mask_tins("NPI 1234567893, ZIP 21239, 2019-07-01") == (
+        "NPI 1234567893, ZIP 21239, 2019-07-01"
+    )
+    assert errors.shown(DEEP) == "<list>"
+    assert errors.shown(HUGE) == "<int>"
+
+
+def test_a_population_validates_its_org_ids_before_answering() -> None:
+    """Nothing half-read: a blank org_id refuses the population when evaluated, naming the
+    row, rather than later when the table's org_id column is read."""
+    rows = [dict(row) for row in ROWS]
+    rows[2]["org_id"] = ""
+    with pytest.raises(qr.InvalidInput) as raised:
+        analysis.evaluate(rows, PY2019)
+    assert raised.value.field == "records[3].org_id"
+
+
+def test_evidence_row_is_valid() -> None:
+    """The fixtures above are valid: the refusals come from the junk alone."""
+    assert access.validate_first_security_official(RECORD, EVIDENCE).allowed
