@@ -154,7 +154,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code.
+
+    >>> argv = ["explain", "--kind", "Practice", "--clinicians", "10", "--year", "2019"]
+    >>> main(argv)  # doctest: +ELLIPSIS
+    (no name) (no identifier, size 2-24), Practice, 10 clinicians, under PY2019
+    <BLANKLINE>
+    CMS Web Interface: may not register
+        [REG-ELIG-1] ...
+    0
+    >>> main(["no-such-command"])  # a usage error: one line on standard error, exit code 2
+    2
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -92,7 +92,13 @@ def shown(value: object, limit: int = 80) -> str:
 
 class QppRulesError(Exception):
     """The root of every error this library raises on purpose. Its text never shows a TIN
-    unmasked (:func:`mask_tins`)."""
+    unmasked (:func:`mask_tins`).
+
+    >>> str(QppRulesError("TIN 000765630 refused"))
+    'TIN *****5630 refused'
+    >>> issubclass(InvalidInput, QppRulesError), issubclass(PolicyError, QppRulesError)
+    (True, True)
+    """
 
     def __init__(self, *args: object) -> None:
         super().__init__(*(mask_tins(arg) if isinstance(arg, str) else arg for arg in args))
@@ -103,6 +109,14 @@ class InvalidInput(QppRulesError, ValueError):
 
     ``field`` is the path of the offending field (``"organization.tin"``, ``"$.data.npi"``).
     ``problems`` lists every failing ``(path, message)`` when several fields failed at once.
+
+    >>> error = InvalidInput("organization.tin", "not a TIN: 000765630")
+    >>> error.field, str(error)
+    ('organization.tin', 'organization.tin: not a TIN: *****5630')
+    >>> error.problems
+    (('organization.tin', 'not a TIN: *****5630'),)
+    >>> isinstance(error, ValueError)
+    True
     """
 
     def __init__(
@@ -130,32 +144,89 @@ class InvalidInput(QppRulesError, ValueError):
 
 
 class InvalidIdentifier(InvalidInput):
-    """An identifier (TIN, NPI, PTAN, ...) that is not valid."""
+    """An identifier (TIN, NPI, PTAN, ...) that is not valid.
+
+    >>> from qpp_rules import NPI
+    >>> try:
+    ...     NPI("123")
+    ... except InvalidIdentifier as error:
+    ...     print(type(error).__name__, error.field)
+    InvalidLength npi
+    """
 
 
 class InvalidFormat(InvalidIdentifier):
-    """The identifier holds characters it may not hold."""
+    """The identifier holds characters it may not hold.
+
+    >>> from qpp_rules import TIN
+    >>> try:
+    ...     TIN("12-34a6789")
+    ... except InvalidFormat as error:
+    ...     print(error)
+    tin: a TIN has digits only ('*****6789')
+    """
 
 
 class InvalidLength(InvalidIdentifier):
-    """The identifier has the wrong number of characters."""
+    """The identifier has the wrong number of characters.
+
+    >>> from qpp_rules import TIN
+    >>> try:
+    ...     TIN("12345")
+    ... except InvalidLength as error:
+    ...     print(error)
+    tin: a TIN has exactly 9 digits; got 5 ('*2345')
+    """
 
 
 class InvalidChecksum(InvalidIdentifier):
-    """The identifier's check digit does not match (an NPI's Luhn digit)."""
+    """The identifier's check digit does not match (an NPI's Luhn digit).
+
+    >>> from qpp_rules import NPI
+    >>> try:
+    ...     NPI("1234567890")
+    ... except InvalidChecksum as error:
+    ...     print(error)
+    npi: the NPI check digit does not match ('******7890')
+    """
 
 
 class NaiveDateTime(InvalidInput):
     """A datetime without a time zone: the rules decide on instants, never on wall-clock
-    readings whose zone is unknown."""
+    readings whose zone is unknown.
+
+    >>> import datetime
+    >>> from qpp_rules.time import instant
+    >>> try:
+    ...     instant(datetime.datetime(2019, 4, 1), "opens")
+    ... except NaiveDateTime as error:
+    ...     print(error.field)
+    opens
+    """
 
 
 class PolicyError(QppRulesError):
-    """A policy year that cannot be had: unknown, provided twice, or not loadable."""
+    """A policy year that cannot be had: unknown, provided twice, or not loadable.
+
+    >>> from qpp_rules import policy_for
+    >>> try:
+    ...     policy_for(1999)
+    ... except PolicyError as error:
+    ...     print(type(error).__name__)
+    UnknownPolicyYear
+    """
 
 
 class UnknownPolicyYear(PolicyError, LookupError):
-    """No installed provider knows this performance year."""
+    """No installed provider knows this performance year.
+
+    >>> from qpp_rules import policy_for
+    >>> try:
+    ...     policy_for(1999)
+    ... except UnknownPolicyYear as error:
+    ...     print(error.year, isinstance(error, LookupError))
+    1999 True
+    """
 
     def __init__(self, year: object, known: tuple[int, ...], detail: str = "") -> None:
         self.year = year
@@ -171,7 +242,11 @@ class UnknownPolicyYear(PolicyError, LookupError):
 
 
 class PolicyConflict(PolicyError):
-    """Two providers offer the same performance year: an error, never a silent override."""
+    """Two providers offer the same performance year: an error, never a silent override.
+
+    >>> print(PolicyConflict(2019, ("builtin", "acme")))
+    performance year 2019 is provided by more than one plug-in: builtin and acme
+    """
 
     def __init__(self, year: int, providers: tuple[str, ...]) -> None:
         self.year = year
@@ -186,7 +261,14 @@ class PolicyConflict(PolicyError):
 
 
 class PolicyFileError(PolicyError):
-    """A policy data file (or plug-in) that does not load: names the file and the field."""
+    """A policy data file (or plug-in) that does not load: names the file and the field.
+
+    >>> error = PolicyFileError("py2019.toml", "registration.cahps_min_clinicians", "expected int")
+    >>> error.source, error.field
+    ('py2019.toml', 'registration.cahps_min_clinicians')
+    >>> print(error)
+    py2019.toml: registration.cahps_min_clinicians: expected int
+    """
 
     def __init__(self, source: str, field: str, message: str) -> None:
         source, field, message = (

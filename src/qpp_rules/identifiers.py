@@ -57,6 +57,14 @@ class Identifier:
     Subclasses set ``label`` (the usual short name, used in messages), ``field`` (the
     attribute name used as the error's field) and override :meth:`compact` and
     :meth:`_check`.
+
+    >>> npi = NPI("1234567893")
+    >>> isinstance(npi, Identifier), npi.value, npi == NPI("1234567893")
+    (True, '1234567893', True)
+    >>> npi.value = "1234567890"
+    Traceback (most recent call last):
+      ...
+    AttributeError: NPI is immutable
     """
 
     __slots__ = ("value",)

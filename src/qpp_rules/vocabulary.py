@@ -33,7 +33,13 @@ __all__ = [
 
 class OrgType(enum.Enum):
     """The organization types of QPP access (ACCESS-GUIDE "Which Organization Type Do I
-    Choose?", ACC-TYPE-1)."""
+    Choose?", ACC-TYPE-1).
+
+    >>> OrgType("Virtual Group")
+    <OrgType.VIRTUAL_GROUP: 'Virtual Group'>
+    >>> [org_type.value for org_type in OrgType]
+    ['Practice', 'Virtual Group', 'APM Entity', 'Registry']
+    """
 
     PRACTICE = "Practice"
     VIRTUAL_GROUP = "Virtual Group"
@@ -42,7 +48,13 @@ class OrgType(enum.Enum):
 
 
 class ApmModel(enum.Enum):
-    """The APM models an APM Entity belongs to (ACC-TYPE-1)."""
+    """The APM models an APM Entity belongs to (ACC-TYPE-1).
+
+    >>> ApmModel.CPC_PLUS.value
+    'Comprehensive Primary Care Plus'
+    >>> ApmModel("Next Generation ACO Model")
+    <ApmModel.NEXT_GENERATION_ACO: 'Next Generation ACO Model'>
+    """
 
     SHARED_SAVINGS_PROGRAM = "Medicare Shared Savings Program"
     NEXT_GENERATION_ACO = "Next Generation ACO Model"
@@ -50,14 +62,26 @@ class ApmModel(enum.Enum):
 
 
 class Program(enum.Enum):
-    """What an organization registers for (RULES.md 0, Vocabulary)."""
+    """What an organization registers for (RULES.md 0, Vocabulary).
+
+    >>> Program.WEB_INTERFACE.value
+    'CMS Web Interface'
+    >>> Program("CAHPS for MIPS Survey")
+    <Program.CAHPS: 'CAHPS for MIPS Survey'>
+    """
 
     WEB_INTERFACE = "CMS Web Interface"
     CAHPS = "CAHPS for MIPS Survey"
 
 
 class SizeBand(enum.Enum):
-    """The registration size bands (all registration guides, IV step 1)."""
+    """The registration size bands (all registration guides, IV step 1).
+
+    >>> SizeBand.from_clinicians(2), SizeBand.parse("25-99")
+    (<SizeBand.SMALL: '2-24'>, <SizeBand.MEDIUM: '25-99'>)
+    >>> SizeBand.LARGE.minimum
+    100
+    """
 
     SMALL = "2-24"
     MEDIUM = "25-99"
@@ -115,14 +139,24 @@ class SizeBand(enum.Enum):
 
 
 class Role(enum.Enum):
-    """The two roles a user can hold in an organization (ACC-ROLE-1)."""
+    """The two roles a user can hold in an organization (ACC-ROLE-1).
+
+    >>> [role.value for role in Role]
+    ['Security Official', 'Staff User']
+    """
 
     SECURITY_OFFICIAL = "Security Official"
     STAFF_USER = "Staff User"
 
 
 class Permission(enum.Enum):
-    """The permissions of ACC-PERM-1. Names with ``REGISTER`` are the registration rights."""
+    """The permissions of ACC-PERM-1. Names with ``REGISTER`` are the registration rights.
+
+    >>> Permission("submit data")
+    <Permission.SUBMIT_DATA: 'submit data'>
+    >>> [p.name for p in Permission if p.is_registration_right]
+    ['REGISTER_WEB_INTERFACE', 'REGISTER_CAHPS']
+    """
 
     VIEW_ELIGIBILITY = "view eligibility"
     VIEW_CLAIMS_MEASURE_DATA = "view claims measure data"
@@ -150,7 +184,11 @@ class Permission(enum.Enum):
 
 class RegistrationEventKind(enum.Enum):
     """What happened to a registration, as the guides name what triggers an email
-    (REG-REC-5)."""
+    (REG-REC-5).
+
+    >>> [kind.value for kind in RegistrationEventKind]
+    ['submitted', 'modified', 'cancelled']
+    """
 
     SUBMITTED = "submitted"
     MODIFIED = "modified"

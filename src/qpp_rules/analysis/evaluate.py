@@ -43,7 +43,14 @@ __all__ = [
 
 @attrs.frozen
 class Answer:
-    """One question's answer for one combination of facts, with the deciding rule IDs."""
+    """One question's answer for one combination of facts, with the deciding rule IDs.
+
+    >>> import qpp_rules as qr
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 10}]
+    >>> (answer,) = evaluate(records, qr.policy_for(2019)).answers("web_interface").values()
+    >>> answer
+    Answer(value='no', rule_ids=('REG-ELIG-1',))
+    """
 
     value: str
     rule_ids: tuple[str, ...]
@@ -57,7 +64,17 @@ class Question:
     """A question asked of every organization: its ``name``, the ``columns`` it reads, and
     ``decide(facts, policy) -> Answer`` over the tuple of those columns' values. ``keys``
     optionally turns the columns into the facts tuple per policy (e.g. a threshold's
-    comparisons), so that equal facts share one decision."""
+    comparisons), so that equal facts share one decision.
+
+    >>> import qpp_rules as qr
+    >>> def decide(facts, policy):
+    ...     return Answer("yes" if facts[0] >= 25 else "no", ("REG-ELIG-1",))
+    >>> large = Question("large", ("clinicians",), decide)
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 30},
+    ...            {"org_id": "B", "kind": "Practice", "clinicians": 10}]
+    >>> evaluate(records, qr.policy_for(2019), [large]).column("large")
+    ('yes', 'no')
+    """
 
     name: str
     columns: tuple[str, ...]
@@ -165,7 +182,16 @@ holds automatically; its opt-in status."""
 
 
 def as_population(source: Any) -> Population:
-    """A Population from a Population, a CSV path, records, or a pandas/polars DataFrame."""
+    """A Population from a Population, a CSV path, records, or a pandas/polars DataFrame.
+
+    >>> people = as_population([{"org_id": "A", "kind": "Practice", "clinicians": 30}])
+    >>> people, as_population(people) is people
+    (<Population of 1 from records>, True)
+    >>> as_population(42)
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: population: records, a CSV path or a DataFrame; got int
+    """
     if isinstance(source, Population):
         return source
     if isinstance(source, str | Path):
@@ -190,7 +216,19 @@ class Evaluation:
 
     The table is held as each organization's key into the distinct answers; a column is
     built when first read (``column``, ``columns``, ``rows``) and counts come straight from
-    the keys, so evaluating a million organizations does not build a million answers."""
+    the keys, so evaluating a million organizations does not build a million answers.
+
+    >>> import qpp_rules as qr
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 30},
+    ...            {"org_id": "B", "kind": "Practice", "clinicians": 10}]
+    >>> table = evaluate(records, qr.policy_for(2019))
+    >>> table
+    <Evaluation of 2 organizations under PY2019>
+    >>> table.column("web_interface"), table.column("web_interface_rules")[1]
+    (('yes', 'no'), ('REG-ELIG-1',))
+    >>> table.counts("cahps")
+    Counter({'yes': 2})
+    """
 
     __slots__ = ("_answers", "_columns", "_keys", "_population", "policy_label", "questions")
 
@@ -344,7 +382,16 @@ def evaluate(population: Any, policy: PolicyYear,
              questions: Sequence[Question] = QUESTIONS) -> Evaluation:
     """Every organization of ``population`` under ``policy`` (a year or a reform).
 
-    ``population`` is a :class:`Population`, records, a CSV path or a DataFrame."""
+    ``population`` is a :class:`Population`, records, a CSV path or a DataFrame.
+
+    >>> import qpp_rules as qr
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 30}]
+    >>> table = evaluate(records, qr.policy_for(2019))
+    >>> table.questions
+    ('web_interface', 'cahps', 'automatic', 'opt_in_status')
+    >>> table.rows()[0]["web_interface"], table.rows()[0]["web_interface_rules"]
+    ('yes', ('REG-ELIG-3', 'REG-ELIG-1'))
+    """
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
     _check_questions(questions)
@@ -359,7 +406,19 @@ def evaluate(population: Any, policy: PolicyYear,
 
 @attrs.frozen(eq=False)
 class Comparison:
-    """How a population's answers change from one policy to another."""
+    """How a population's answers change from one policy to another.
+
+    >>> import qpp_rules as qr
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 30},
+    ...            {"org_id": "B", "kind": "Practice", "clinicians": 10}]
+    >>> py2019 = qr.policy_for(2019)
+    >>> lower = qr.reform(py2019, {"registration.web_interface_min_clinicians": 10}, label="WI10")
+    >>> diff = compare(records, py2019, lower)
+    >>> diff.before.policy_label, diff.after.policy_label
+    ('PY2019', 'WI10')
+    >>> diff.changes("web_interface"), diff.rules_before("web_interface")
+    (Counter({('no', 'yes'): 1}), Counter({'REG-ELIG-1': 1}))
+    """
 
     before: Evaluation
     after: Evaluation

@@ -168,7 +168,15 @@ class Population:
     """Organizations as rows of facts (keyed by ``COLUMNS``), decoded lazily and
     column-wise: each column is parsed when first asked for, each distinct raw value once,
     so a million rows with few distinct values read fast. Unknown columns are refused on
-    construction; a malformed value raises ``InvalidInput`` naming its row and column."""
+    construction; a malformed value raises ``InvalidInput`` naming its row and column.
+
+    >>> pop = Population.from_records([
+    ...     {"org_id": "A", "kind": "Practice", "clinicians": "30"},
+    ...     {"org_id": "B", "kind": "Virtual Group", "clinicians": 12},
+    ... ])
+    >>> pop, pop.ids(), pop.column("clinicians")
+    (<Population of 2 from records>, ('A', 'B'), (30, 12))
+    """
 
     __slots__ = ("_columns", "_frame", "_length", "_raw_columns", "_rows", "source", "start")
 

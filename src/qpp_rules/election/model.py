@@ -506,7 +506,16 @@ class Elected:
 
 @attrs.frozen(cache_hash=True)
 class Election:
-    """A confirmed election as the ledger keeps it."""
+    """A confirmed election as the ledger keeps it.
+
+    >>> import qpp_rules as qr
+    >>> p = Participant("123456789")
+    >>> ledger = ElectionLedger(2019).add(
+    ...     Elected(2019, p, Choice.OPT_IN, qr.eastern(2020, 1, 2, 10), qr.OrgType.PRACTICE))
+    >>> election = ledger.election_of(p)
+    >>> election.choice, election.at.isoformat(), election.by
+    (<Choice.OPT_IN: 'Opt-in'>, '2020-01-02T10:00:00-05:00', <OrgType.PRACTICE: 'Practice'>)
+    """
 
     choice: Choice = attrs.field(validator=_election_choice)
     at: pendulum.DateTime = attrs.field(converter=_at)

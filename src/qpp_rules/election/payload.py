@@ -129,6 +129,16 @@ class EligibilityRecord:
     ``payload_opt_in_eligible`` is the payload's own ``isOptInEligible``; :meth:`status`
     is the library's answer on ``facts``, which agrees with it on CMS's sample. ``tin`` is a
     :class:`~qpp_rules.TIN`, or the masked text CMS sent (``"XXXXXXXXXX"``).
+
+    >>> payload = {"data": {"npi": "1234567890", "organizations": [{
+    ...     "TIN": "000765630", "individualScenario": {"lowVolumeSwitch": True,
+    ...         "isOptInEligible": True, "lowVolumeStatusReasons": [{"lowVolStusRsnCd": "BOTH"}],
+    ...         "isOptedIn": None}}]}}
+    >>> (record,) = read_eligibility_payload(payload, year=2019)
+    >>> record.tin, record.tin_masked, sorted(record.fell_below)
+    (TIN('*****5630'), False, ['allowed_charges', 'patients'])
+    >>> record.status(), record.payload_opt_in_eligible
+    (<OptInStatus.OPT_IN_ELIGIBLE: 'Opt-in eligible'>, True)
     """
 
     year: int

@@ -404,6 +404,16 @@ def apply_changes(policy: PolicyYear, changes: Mapping[str, Any], **top: Any) ->
 
     Raises ``InvalidInput`` naming the path when it does not exist or the result is invalid;
     the policy given is never changed.
+
+    >>> import qpp_rules as qr
+    >>> policy = qr.policy_for(2019)
+    >>> changed = apply_changes(policy, {"registration.cahps_min_clinicians": 3})
+    >>> changed.registration.cahps_min_clinicians, policy.registration.cahps_min_clinicians
+    (3, 2)
+    >>> apply_changes(policy, {"registration.no_such": 3})
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: registration.no_such: no policy value at this path
     """
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
@@ -500,7 +510,18 @@ def _has_naive(value: Any) -> bool:
 
 
 def load_policy_file(path: str | Path) -> PolicyYear:
-    """A policy year from a TOML data file (published values plus known amendments)."""
+    """A policy year from a TOML data file (published values plus known amendments).
+
+    >>> from pathlib import Path
+    >>> import qpp_rules.policy.years
+    >>> data = Path(qpp_rules.policy.years.__file__).with_name("py2019.toml")
+    >>> load_policy_file(data).label
+    'PY2019'
+    >>> load_policy_file("missing.toml")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.PolicyFileError: missing.toml: cannot be read: No such file or directory
+    """
     if not isinstance(path, str | Path):
         raise PolicyFileError(shown(path), "", "a path (text or pathlib.Path) to a TOML file")
     file = Path(path)

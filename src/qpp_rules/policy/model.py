@@ -163,7 +163,15 @@ class Citation:
 @attrs.frozen
 class Erratum:
     """Where a guide contradicts itself: the erratum ID of RULES.md, the reading the library
-    takes, and the reading it did not take."""
+    takes, and the reading it did not take.
+
+    >>> import qpp_rules as qr
+    >>> erratum = qr.policy_for(2019).errata["registration.editable_fields"]
+    >>> erratum.id, erratum.reading
+    ('E4', "IV's table: a group may edit its organization name")
+    >>> Erratum("E99", "the reading taken").alternative is None
+    True
+    """
 
     id: str
     reading: str
@@ -210,7 +218,13 @@ class LowVolumeThreshold:
 
 @attrs.frozen
 class SamplingPolicy:
-    """What a sampling notice means in the year (REG-SAMP-1..3)."""
+    """What a sampling notice means in the year (REG-SAMP-1..3).
+
+    >>> import qpp_rules as qr
+    >>> sampling = qr.policy_for(2019).registration.sampling
+    >>> sampling.web_interface_alternatives, sampling.cahps_vendor_required
+    (('eCQMs', 'MIPS CQMs'), False)
+    """
 
     notice: str
     web_interface_alternatives: tuple[str, ...]
@@ -227,7 +241,22 @@ class SamplingPolicy:
 
 @attrs.frozen
 class RegistrationPolicy:
-    """The registration table of a year (RULES.md section 1)."""
+    """The registration table of a year (RULES.md section 1).
+
+    >>> import attrs
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.vocabulary import Program
+    >>> table = qr.policy_for(2019).registration
+    >>> table.web_interface_min_clinicians, table.cahps_min_clinicians
+    (25, 2)
+    >>> sorted(org_type.value for org_type in table.may_register[Program.CAHPS])
+    ['Practice', 'Virtual Group']
+    >>> attrs.evolve(table, cahps_min_clinicians=1)
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: registration.cahps_min_clinicians: a whole number of \
+clinicians, 2 or more (a group); got 1
+    """
 
     window: Window
     web_interface_min_clinicians: int
@@ -277,7 +306,16 @@ class RegistrationPolicy:
 
 @attrs.frozen
 class ElectionPolicy:
-    """The election table of a year (RULES.md section 2)."""
+    """The election table of a year (RULES.md section 2).
+
+    >>> import qpp_rules as qr
+    >>> qr.policy_for(2018).election.opt_in, qr.policy_for(2019).election.opt_in
+    (False, True)
+    >>> qr.policy_for(2019).election.low_volume.elements
+    ('allowed_charges', 'patients', 'covered_services')
+    >>> qr.policy_for(2019).election.confirmation_word
+    'CONFIRM'
+    """
 
     opt_in: bool
     window: Window | None
@@ -306,7 +344,17 @@ class ElectionPolicy:
 @attrs.frozen
 class AccessPolicy:
     """The access table (RULES.md section 3). ``permissions`` holds ACC-PERM-1 without the
-    registration rights, which follow the year's registration table (REG-ELIG-3, E8)."""
+    registration rights, which follow the year's registration table (REG-ELIG-3, E8).
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.vocabulary import OrgType, Permission, Role
+    >>> table = qr.policy_for(2019).access
+    >>> staff = table.permissions[OrgType.PRACTICE][Role.STAFF_USER]
+    >>> Permission.SUBMIT_DATA in staff, Permission.APPROVE_ACCESS_REQUESTS in staff
+    (True, False)
+    >>> table.cpc_plus_connections_open.isoformat()
+    '2019-01-02T00:00:00-05:00'
+    """
 
     permissions: FrozenMap[OrgType, FrozenMap[Role, frozenset[Permission]]]
     apm_feedback_models: frozenset[ApmModel]
@@ -335,7 +383,15 @@ class AccessPolicy:
 @attrs.frozen
 class Amendment:
     """A change announced after a guide was published: dated data applied on top of the
-    published table. ``changes`` maps a value's path to its new value."""
+    published table. ``changes`` maps a value's path to its new value.
+
+    >>> import qpp_rules as qr
+    >>> (amendment,) = qr.policy_for(2019).amendments
+    >>> amendment.id, amendment.announced.date().isoformat()
+    ('A1', '2020-03-22')
+    >>> sorted(amendment.changes)
+    ['election.submission_window', 'election.window']
+    """
 
     id: str
     announced: pendulum.DateTime
@@ -351,7 +407,21 @@ class Amendment:
 class PolicyYear:
     """The policy of one performance year. Build one from a data file
     (:func:`qpp_rules.policy.load_policy_file`), get one with :func:`qpp_rules.policy_for`,
-    and change one with :func:`qpp_rules.reform` or ``attrs.evolve`` (re-validated whole)."""
+    and change one with :func:`qpp_rules.reform` or ``attrs.evolve`` (re-validated whole).
+
+    >>> import attrs
+    >>> import qpp_rules as qr
+    >>> policy = qr.policy_for(2019)
+    >>> policy.label, policy.payment_year
+    ('PY2019', 2021)
+    >>> policy.value_at("election.low_volume.patients")
+    200
+    >>> attrs.evolve(policy, year=2020)
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: registration.window.opens: the PY2020 registration window \
+opens in 2020; got 2019
+    """
 
     year: int
     title: str

@@ -130,7 +130,13 @@ def _get_catalogue() -> _Catalogue:
 
 
 def reload() -> None:
-    """Forget what was discovered, so that newly installed plug-ins are found."""
+    """Forget what was discovered, so that newly installed plug-ins are found.
+
+    >>> import qpp_rules as qr
+    >>> reload()
+    >>> {2018, 2019, 2021} <= set(qr.available_years())
+    True
+    """
     global _catalogue
     with _lock:
         _catalogue = None
@@ -148,7 +154,12 @@ def available_years() -> tuple[int, ...]:
 
 
 def plugin_errors() -> tuple[PolicyError, ...]:
-    """The providers that failed to load, each error naming its distribution."""
+    """The providers that failed to load, each error naming its distribution.
+
+    >>> from qpp_rules.errors import PolicyError
+    >>> all(isinstance(error, PolicyError) for error in plugin_errors())
+    True
+    """
     return _get_catalogue().errors
 
 
