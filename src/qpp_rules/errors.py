@@ -53,24 +53,60 @@ def mask(text: object, *, keep: int = 4) -> str:
     return "*" * (len(shown) - keep) + shown[-keep:]
 
 
-# Nine digits (any script's digits, each perhaps with combining marks), alone or written
-# NN-NNNNNNN, not part of a longer number: what may be a TIN in a message.
-_DIGIT = r"\d[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff]*"
-_TIN_SHAPED = re.compile(
-    rf"(?<!\d)(?:(?:{_DIGIT}){{9}}|(?:{_DIGIT}){{2}}[\s\-\u2010-\u2015\u2212\uff0d]"
-    rf"(?:{_DIGIT}){{7}})(?!\d)"
-)
+# Nine digits (any script's digits, each perhaps with combining marks), written in any layout
+# the TIN type accepts (NNNNNNNNN, NN-NNNNNNN, the Social Security layout NNN-NN-NNNN or
+# NNN NN NNNN, or any other grouping by spaces and hyphens), not part of a longer number: what
+# may be a TIN in a message. A run of digits groups joined by separators is a *chain*; any
+# consecutive groups of a chain holding nine digits in all may be a TIN (a year written
+# before a TIN, "2019 000765630", does not hide it), while one group of ten or more digits (an
+# NPI) is a longer number.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff"
+_SEPARATOR = r"[\s\-\u2010-\u2015\u2212\ufe63\uff0d]"
+_DIGIT = rf"\d[{_MARKS}]*"
+_CHAIN = re.compile(rf"{_DIGIT}(?:{_SEPARATOR}*{_DIGIT}){{8,}}")
+_GROUP = re.compile(rf"(?:{_DIGIT})+")
+_MARK = re.compile(rf"[{_MARKS}]")
+
+
+def _mask_chain(match: re.Match[str]) -> str:
+    chain = match.group(0)
+    groups = [(found.start(), found.end(), len(_MARK.sub("", found.group(0))))
+              for found in _GROUP.finditer(chain)]
+    spans: list[list[int]] = []
+    for first in range(len(groups)):
+        digits = 0
+        for last in range(first, len(groups)):
+            digits += groups[last][2]
+            if digits >= 9:
+                break
+        if digits == 9:
+            start, end = groups[first][0], groups[last][1]
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = max(end, spans[-1][1])
+            else:
+                spans.append([start, end])
+    if not spans:
+        return chain
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [chain[done:start], mask(chain[start:end])]
+        done = end
+    return "".join(parts) + chain[done:]
 
 
 def mask_tins(text: str) -> str:
-    """``text`` with everything shaped like a TIN (nine digits, or ``NN-NNNNNNN``, in any
-    script's digits) masked to its last four characters. Every error message goes through
-    it, so that a TIN typed in the wrong place never shows in one.
+    """``text`` with everything shaped like a TIN masked to its last four characters: nine
+    digits in any layout the :class:`~qpp_rules.TIN` type accepts (``000765630``,
+    ``00-0765630``, the Social Security layouts ``123-45-6789`` and ``123 45 6789``), in any
+    script's digits. Every error message, ``Reason`` and free-text repr goes through it, so
+    that a TIN typed in the wrong place never shows in one.
 
     >>> mask_tins("got '00-0765630' and 000765630; NPI 1234567893 stays")
     "got '******5630' and *****5630; NPI 1234567893 stays"
+    >>> mask_tins("SSN 123-45-6789, or 123 45 6789; PY 2019 000765630")
+    'SSN *******6789, or *******6789; PY 2019 *****5630'
     """
-    return _TIN_SHAPED.sub(lambda match: mask(match.group(0)), text)
+    return _CHAIN.sub(_mask_chain, text)
 
 
 def shown(value: object, limit: int = 80) -> str:

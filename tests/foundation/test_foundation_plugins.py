@@ -245,3 +245,129 @@ def test_the_first_call_racing_from_many_threads_gives_one_answer(
     assert len({id(result[1]) for result in results}) == 1
     assert len({result[2] for result in results}) == 1
     assert len({id(result[0].memo()) for result in results}) == 1
+
+
+# -- plug-in code that misbehaves while it loads ----------------------------------------------
+ASKS = [
+    ("policy_for", lambda: qr.policy_for(2019)),
+    ("available_years", qr.available_years),
+    ("plugin_errors", qr.plugin_errors),
+    ("reload", registry.reload),
+]
+
+
+@pytest.mark.parametrize(("asks", "ask"), ASKS, ids=[row[0] for row in ASKS])
+@pytest.mark.parametrize("when", ["on import", "in its callable"])
+def test_a_plug_in_asking_for_a_policy_while_it_loads_is_refused_not_hung(
+    plugins: Callable[..., None], asks: str, ask: Callable[[], Any], when: str
+) -> None:
+    """Discovery runs plug-in code under the registry's lock: a lookup from that code answers
+    with a PolicyError naming the plug-in (recorded as its error), never a deadlock."""
+    if when == "on import":
+        def load() -> Any:
+            ask()
+            return extra_year
+    else:
+        def load() -> Any:
+            return lambda: (ask(), extra_year())[1]
+
+    plugins(entry("qpp-rules-reentrant", load),
+            entry("qpp-rules-extra-year", lambda: extra_year(2098)))
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(qr.plugin_errors()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "discovery deadlocked"
+    (errors,) = done
+    assert len(errors) == 1, errors
+    assert "qpp-rules-reentrant" in str(errors[0])
+    assert "while it loads" in str(errors[0])
+    assert {2018, 2019, 2021, 2098} <= set(qr.available_years())
+    assert qr.policy_for(2019).year == 2019
+
+
+def test_a_plug_in_waiting_on_a_thread_that_asks_for_a_policy_is_refused_not_hung(
+    plugins: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another thread's lookup waits for discovery a bounded time, then names the plug-in."""
+    monkeypatch.setattr(registry, "DISCOVERY_WAIT", 0.2)
+    seen: list[BaseException] = []
+
+    def load() -> Any:
+        def ask() -> None:
+            try:
+                qr.available_years()
+            except PolicyError as error:
+                seen.append(error)
+
+        helper = threading.Thread(target=ask)
+        helper.start()
+        helper.join()
+        return extra_year
+
+    plugins(entry("qpp-rules-waits", load))
+    assert 2099 in qr.available_years()
+    (error,) = seen
+    assert "qpp-rules-waits" in str(error)
+
+
+@pytest.mark.parametrize("where", ["on import", "in its callable"])
+@pytest.mark.parametrize("code", [0, 1, "bye"])
+def test_a_plug_in_raising_system_exit_is_a_broken_plug_in_not_an_exit(
+    plugins: Callable[..., None], where: str, code: object
+) -> None:
+    def leave() -> Any:
+        raise SystemExit(code)
+
+    plugins(entry("qpp-rules-exits", leave if where == "on import" else lambda: leave),
+            entry("qpp-rules-extra-year", lambda: extra_year(2098)))
+    (error,) = qr.plugin_errors()
+    assert isinstance(error, PolicyError)
+    assert "qpp-rules-exits" in str(error)
+    assert "SystemExit" in str(error) or str(code) in str(error)
+    assert {2018, 2019, 2021, 2098} <= set(qr.available_years())
+    assert qr.policy_for(2019).year == 2019
+
+
+def test_a_keyboard_interrupt_while_a_plug_in_loads_still_stops_the_program(
+    plugins: Callable[..., None]
+) -> None:
+    """Ctrl-C is the user's, not the plug-in's failure: it propagates, and nothing is cached,
+    so the next call discovers again."""
+    presses: list[int] = []
+
+    def interrupted() -> Any:
+        presses.append(1)
+        if len(presses) == 1:
+            raise KeyboardInterrupt
+        return extra_year
+
+    plugins(entry("qpp-rules-slow", interrupted))
+    with pytest.raises(KeyboardInterrupt):
+        qr.available_years()
+    assert 2099 in qr.available_years()
+    assert qr.plugin_errors() == ()
+
+
+def test_a_broken_plug_in_is_reported_once_through_the_qpp_rules_logger(
+    plugins: Callable[..., None], caplog: pytest.LogCaptureFixture
+) -> None:
+    plugins(entry("qpp-rules-broken", _raise(ImportError("No module named 'x'"))),
+            entry("qpp-rules-extra-year", lambda: extra_year(2098)))
+    with caplog.at_level("WARNING", logger="qpp_rules"):
+        qr.available_years()
+        qr.policy_for(2019)
+        qr.plugin_errors()
+    warnings = [record for record in caplog.records if record.name == "qpp_rules"]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].levelname == "WARNING"
+    assert "qpp-rules-broken" in warnings[0].getMessage()
+
+
+def test_working_plug_ins_log_nothing(
+    plugins: Callable[..., None], caplog: pytest.LogCaptureFixture
+) -> None:
+    plugins(entry("qpp-rules-extra-year", lambda: extra_year))
+    with caplog.at_level("DEBUG", logger="qpp_rules"):
+        assert 2099 in qr.available_years()
+    assert [record for record in caplog.records if record.name == "qpp_rules"] == []

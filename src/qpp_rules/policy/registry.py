@@ -3,11 +3,22 @@
 Built-in years and third-party years are found the same way. An entry point loads to a
 :class:`PolicyYear`, an iterable of them, or a callable returning either. Two providers of
 one year is an error (:class:`~qpp_rules.errors.PolicyConflict`), never a silent override;
-a broken provider is reported by name and the other years still load.
+a broken provider is reported by name (:func:`plugin_errors`, and once through the
+``qpp_rules`` logger) and the other years still load.
+
+Plug-in code runs during discovery. A provider that raises ``SystemExit`` while loading is a
+broken provider like any other; ``KeyboardInterrupt`` still propagates (it is the user
+stopping the program, not the plug-in failing: swallowing it would leave the process
+uninterruptible, and blame the plug-in for it), and discovery runs again on the next call. A
+provider that asks for a policy (``policy_for``, ``available_years``, ``plugin_errors``,
+``reload``) while it loads gets a :class:`~qpp_rules.errors.PolicyError` naming it, never a
+hang; a thread that waits on another thread's discovery gives up after
+:data:`DISCOVERY_WAIT` seconds with a ``PolicyError`` naming the provider being loaded.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -30,6 +41,9 @@ from qpp_rules.time import instant, utc_key
 __all__ = ["GROUP", "available_years", "plugin_errors", "policy_for", "reload"]
 
 GROUP = "qpp_rules.policy_years"
+DISCOVERY_WAIT = 120.0
+"""Seconds a thread waits for another thread's discovery before giving up with an error."""
+_log = logging.getLogger("qpp_rules")
 _BUILTIN_VALUE = "qpp_rules.policy.years:builtin_years"
 
 
@@ -41,6 +55,8 @@ class _Catalogue:
 
 _lock = threading.Lock()
 _catalogue: _Catalogue | None = None
+_discovering: int | None = None  # the thread running discovery, while it runs
+_loading = ""  # the provider whose code runs now, during discovery
 _amended: dict[tuple[int, tuple[str, ...]], PolicyYear] = {}
 
 
@@ -73,7 +89,7 @@ def _years_of(loaded: Any, provider: str) -> list[PolicyYear]:
         else:
             given = ""
             items = list(loaded)
-    except Exception as error:  # the plug-in's own failure, e.g. its data file does not load
+    except (Exception, SystemExit) as error:  # the plug-in's own failure, e.g. its data file
         raise PolicyFileError(provider, "", f"failed to give its years: {error}") from error
     if given:
         raise PolicyFileError(
@@ -88,7 +104,16 @@ def _years_of(loaded: Any, provider: str) -> list[PolicyYear]:
     return items
 
 
+def _failed(name: str, what: str, error: BaseException) -> PolicyError:
+    """A provider's failure as the PolicyError naming it (SystemExit too: its code)."""
+    if isinstance(error, PolicyFileError) and error.source == name:
+        return error
+    shown_error = str(error) if isinstance(error, PolicyError) else repr(error)
+    return PolicyFileError(name, "", f"{what}: {shown_error}")
+
+
 def _discover() -> _Catalogue:
+    global _loading
     found: dict[int, list[tuple[str, PolicyYear]]] = {}
     errors: list[PolicyError] = []
     entries = _entry_points()
@@ -98,19 +123,17 @@ def _discover() -> _Catalogue:
 
         sources.append(("qpp-rules (built-in years)", builtin_years))
     for entry in entries:
-        name = _provider_name(entry)
+        name = _loading = _provider_name(entry)
         try:
             sources.append((name, entry.load()))
-        except Exception as error:  # a broken plug-in must not break the others
-            errors.append(PolicyFileError(name, "", f"failed to load: {error!r}"))
+        except (Exception, SystemExit) as error:  # a broken plug-in must not break the others
+            errors.append(_failed(name, "failed to load", error))
     for name, loaded in sources:
+        _loading = name
         try:
             years = _years_of(loaded, name)
-        except PolicyError as error:
-            errors.append(error)
-            continue
-        except Exception as error:
-            errors.append(PolicyFileError(name, "", f"failed to give its years: {error!r}"))
+        except (Exception, SystemExit) as error:
+            errors.append(_failed(name, "failed to give its years", error))
             continue
         for policy in years:
             found.setdefault(policy.year, []).append((name, policy))
@@ -118,14 +141,41 @@ def _discover() -> _Catalogue:
     return _Catalogue(providers, tuple(errors))
 
 
+def _acquire() -> None:
+    """Take the lock, or raise PolicyError where waiting would hang: plug-in code asking
+    for a policy while discovery (in this thread) runs it, or a discovery that never ends."""
+    if _discovering == threading.get_ident():
+        raise PolicyError(
+            f"{_loading}: a policy-year plug-in may not ask for policy years while it loads "
+            f"(they are being discovered); ask when a policy is needed, after loading"
+        )
+    if not _lock.acquire(timeout=DISCOVERY_WAIT):
+        raise PolicyError(
+            f"{_loading or '?'}: the policy years were still being discovered after "
+            f"{DISCOVERY_WAIT:g} s (does this plug-in wait on a thread that asks for a policy?)"
+        )
+
+
 def _get_catalogue() -> _Catalogue:
-    global _catalogue
+    global _catalogue, _discovering, _loading
     catalogue = _catalogue
-    if catalogue is None:
-        with _lock:
-            if _catalogue is None:
-                _catalogue = _discover()
-            catalogue = _catalogue
+    if catalogue is not None:
+        return catalogue
+    _acquire()
+    try:
+        catalogue = _catalogue
+        if catalogue is None:
+            _discovering = threading.get_ident()
+            try:
+                catalogue = _catalogue = _discover()
+            finally:
+                _discovering, _loading = None, ""
+        else:
+            return catalogue
+    finally:
+        _lock.release()
+    for error in catalogue.errors:  # once per discovery, outside the lock
+        _log.warning("a policy-year plug-in is broken and was skipped: %s", error)
     return catalogue
 
 
@@ -138,9 +188,12 @@ def reload() -> None:
     True
     """
     global _catalogue
-    with _lock:
+    _acquire()
+    try:
         _catalogue = None
         _amended.clear()
+    finally:
+        _lock.release()
 
 
 def available_years() -> tuple[int, ...]:
@@ -207,5 +260,8 @@ def policy_for(year: int, *, as_of: Any = None) -> PolicyYear:
 
         policy = apply_changes(policy, amendment.changes)
     policy = attrs.evolve(policy, amendments=applied)
-    with _lock:
+    _acquire()
+    try:
         return _amended.setdefault(key, policy)
+    finally:
+        _lock.release()
