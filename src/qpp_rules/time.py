@@ -52,23 +52,22 @@ def eastern(
 
 
 def instant(at: object, field: str = "at") -> pendulum.DateTime:
-    """An aware datetime as a pendulum DateTime in US Eastern time.
+    """An aware datetime as a pendulum DateTime in US Eastern time: the same instant, read
+    through the caller's own time zone (``fold`` included) and never shifted.
 
     Raises ``NaiveDateTime`` for a naive datetime and ``InvalidInput`` for anything that is
-    not a datetime, naming ``field``.
+    not a datetime or whose time zone gives no valid UTC offset (an offset of 24 hours or
+    more, an offset that is not a ``timedelta``, a broken ``tzinfo``), naming ``field``.
 
     >>> import datetime
     >>> instant(datetime.datetime(2019, 7, 1, 21, tzinfo=datetime.timezone.utc)).isoformat()
     '2019-07-01T17:00:00-04:00'
     """
-    if not isinstance(at, _dt.datetime):
-        raise InvalidInput(field, f"an aware datetime; got {type(at).__name__}")
-    if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
-        raise NaiveDateTime(
-            field, "a naive datetime has no time zone; give an aware one (e.g. in UTC or ET)"
-        )
+    if type(at) is pendulum.DateTime and isinstance(at.tzinfo, pendulum.Timezone):
+        return at if at.tzinfo is EASTERN else at.in_timezone(EASTERN)  # pendulum's own
+    since = utc_key(at, field)  # the caller's tzinfo reads its own fold
     try:
-        return pendulum.instance(at).in_timezone(EASTERN)
+        return pendulum.instance(_EPOCH + since).in_timezone(EASTERN)
     except (OverflowError, ValueError):  # e.g. datetime.min in UTC is before year 1 in ET
         raise InvalidInput(field, "an instant US Eastern time can express") from None
 
@@ -77,12 +76,33 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _since = _dt.datetime.__sub__
 
 
-def utc_key(at: _dt.datetime) -> _dt.timedelta:
+def _not_an_instant(at: object, field: str) -> InvalidInput:
+    """Why ``at`` has no UTC reading: not a datetime, naive, or a time zone that fails."""
+    if not isinstance(at, _dt.datetime):
+        return InvalidInput(field, f"an aware datetime; got {type(at).__name__}")
+    try:
+        offset = at.utcoffset()  # the datetime checks what its tzinfo answers
+    except Exception as error:  # the caller's tzinfo may fail in any way
+        problem = f"{type(error).__name__}: {error}"[:200]
+        return InvalidInput(
+            field, f"an aware datetime whose time zone gives a UTC offset (a timedelta "
+            f"strictly between -24 and 24 hours); its tzinfo failed: {problem}"
+        )
+    if offset is None:
+        return NaiveDateTime(
+            field, "a naive datetime has no time zone; give an aware one (e.g. in UTC or ET)"
+        )
+    return InvalidInput(field, "an instant that can be expressed in UTC")
+
+
+def utc_key(at: _dt.datetime, field: str = "at") -> _dt.timedelta:
     """An aware instant as the exact time since the epoch: what to compare instants by.
 
     Python compares two datetimes that share a tzinfo by their wall-clock readings, ignoring
     DST's ``fold``: in the hour repeated each November, 01:00 EST would sort before 01:22 EDT
-    though it is 38 minutes later. Keys taken here compare as the instants do.
+    though it is 38 minutes later. Keys taken here compare as the instants do. Anything that
+    is not an aware datetime with a valid UTC offset raises ``InvalidInput`` (``NaiveDateTime``
+    for a naive one) naming ``field``.
 
     >>> early = instant(_dt.datetime(2036, 11, 2, 5, 22, tzinfo=_dt.timezone.utc))  # 01:22 EDT
     >>> late = early.add(minutes=38)                                # 01:00 EST, 38 min later
@@ -91,10 +111,9 @@ def utc_key(at: _dt.datetime) -> _dt.timedelta:
     """
     try:
         return _since(at, _EPOCH)
-    except TypeError:  # not a datetime, or a naive one
-        if not isinstance(at, _dt.datetime):
-            raise InvalidInput("at", f"an aware datetime; got {type(at).__name__}") from None
-        raise NaiveDateTime("at", "a naive datetime has no time zone; give an aware one") from None
+    except Exception:  # not a datetime, naive, or a tzinfo that fails
+        error = _not_an_instant(at, field)
+    raise error  # outside the handler: the caller's failure is not kept as __context__
 
 
 def _opens(value: object) -> pendulum.DateTime:
@@ -131,11 +150,6 @@ class Window:
 
     def contains(self, at: _dt.datetime) -> bool:
         """Whether the aware instant ``at`` (any zone) falls inside the window."""
-        if type(at) is not pendulum.DateTime or at.tzinfo is None:
-            if not isinstance(at, _dt.datetime):
-                raise InvalidInput("at", f"an aware datetime; got {type(at).__name__}")
-            if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
-                raise NaiveDateTime("at", "a naive datetime has no time zone; give an aware one")
         opens, closes = self._span
         return opens <= utc_key(at) < closes
 
