@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.errors import InvalidInput, mask_tins, shown
 
 __all__ = ["Decision", "Outcome", "Reason"]
 
@@ -34,16 +34,25 @@ def _text(field: str) -> Callable[[Any, Any, Any], None]:
     return check
 
 
+def _masked(value: Any) -> Any:
+    return mask_tins(value) if isinstance(value, str) else value
+
+
 @attrs.frozen(cache_hash=True)
 class Reason:
     """Why: the rule ID, a sentence, and where the rule is written.
 
+    The message is rendered text: free text a caller typed that it quotes (an organization
+    or contact name) shows with anything shaped like a TIN masked, as in error messages.
+
     >>> Reason("ELE-CONF-1", "Confirmation is typing CONFIRM.", "ELECTION-GUIDE-2019").rule_id
     'ELE-CONF-1'
+    >>> Reason("REG-REC-3", "Renamed to 'Clinic 123-45-6789'.", "REG-GUIDE-2019").message
+    "Renamed to 'Clinic *******6789'."
     """
 
     rule_id: str = attrs.field(validator=_text("rule_id"))
-    message: str = attrs.field(validator=_text("message"))
+    message: str = attrs.field(converter=_masked, validator=_text("message"))
     citation: str = attrs.field(validator=_text("citation"))
 
     def __str__(self) -> str:

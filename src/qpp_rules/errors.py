@@ -18,7 +18,9 @@ tin: a TIN has exactly 9 digits; got 12 ('********9012')
 from __future__ import annotations
 
 import re
-from typing import Any
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 __all__ = [
     "InvalidChecksum",
@@ -34,8 +36,11 @@ __all__ = [
     "UnknownPolicyYear",
     "mask",
     "mask_tins",
+    "masked_repr",
     "shown",
 ]
+
+_T = TypeVar("_T")
 
 
 def mask(text: object, *, keep: int = 4) -> str:
@@ -126,18 +131,81 @@ def shown(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: max(limit - 3, 1)] + "..."
 
 
+def masked_repr(cls: type[_T]) -> type[_T]:
+    """Class decorator: the ``repr`` (and the ``str``, when the class writes its own) of a
+    value holding free text a caller typed (an organization or contact name, an address, a
+    user) with everything shaped like a TIN masked (:func:`mask_tins`). The value keeps the
+    caller's text; only its rendering is masked. With :func:`mask_tins` in the library's
+    other renderings (``Reason`` messages, summaries, errors), the one way free text shows.
+
+    >>> import attrs
+    >>> @masked_repr
+    ... @attrs.frozen
+    ... class Clinic:
+    ...     name: str
+    >>> clinic = Clinic("Dr Lee 123-45-6789")
+    >>> clinic, str(clinic), clinic.name
+    (Clinic(name='Dr Lee *******6789'), "Clinic(name='Dr Lee *******6789')", 'Dr Lee 123-45-6789')
+    """
+    for name in ("__repr__", "__str__"):
+        if name == "__repr__" or name in vars(cls):
+            setattr(cls, name, _masking(getattr(cls, name), f"{cls.__qualname__}.{name}"))
+    return cls
+
+
+def _masking(render: Callable[[Any], str], qualname: str) -> Callable[[Any], str]:
+    def masked(self: Any) -> str:
+        return mask_tins(render(self))
+
+    masked.__qualname__ = masked.__name__ = qualname
+    return masked
+
+
+_CONTEXT: Any = vars(BaseException)["__context__"]  # the slot Python fills on raise
+
+
 class QppRulesError(Exception):
     """The root of every error this library raises on purpose. Its text never shows a TIN
     unmasked (:func:`mask_tins`).
+
+    Nor does its chain: raised while another exception was being handled (a ``ValueError``
+    whose text quotes the caller's value), it does not keep that exception as its
+    ``__context__`` (only another ``QppRulesError``, whose text is masked too), and the
+    traceback printer never shows it.
 
     >>> str(QppRulesError("TIN 000765630 refused"))
     'TIN *****5630 refused'
     >>> issubclass(InvalidInput, QppRulesError), issubclass(PolicyError, QppRulesError)
     (True, True)
+    >>> try:
+    ...     try:
+    ...         int("123-45-6789")
+    ...     except ValueError:
+    ...         raise QppRulesError("not a number")
+    ... except QppRulesError as error:
+    ...     print(error.__context__)
+    None
     """
 
     def __init__(self, *args: object) -> None:
         super().__init__(*(mask_tins(arg) if isinstance(arg, str) else arg for arg in args))
+        handled = sys.exc_info()[1]
+        if handled is not None and not isinstance(handled, QppRulesError):
+            self.__suppress_context__ = True  # what Python's own printer honours
+
+    @property
+    def __context__(self) -> BaseException | None:
+        """The exception being handled when this one was raised, if it is a QppRulesError;
+        any other is dropped (its text may hold the caller's raw value)."""
+        context = _CONTEXT.__get__(self)
+        if context is None or isinstance(context, QppRulesError):
+            return context
+        _CONTEXT.__set__(self, None)
+        return None
+
+    @__context__.setter
+    def __context__(self, value: BaseException | None) -> None:
+        _CONTEXT.__set__(self, value)
 
 
 class InvalidInput(QppRulesError, ValueError):

@@ -823,4 +823,15 @@ double quotes: line 1 column 2 (char 1)
         raise InvalidInput("$", f"not valid JSON: {error}") from None
     except UnicodeDecodeError:
         raise InvalidInput("$", "not valid JSON: the bytes are not UTF-8") from None
-    return from_dict(data, kind)
+    except RecursionError:
+        data = _TOO_DEEP
+    if data is not _TOO_DEEP:
+        try:
+            return from_dict(data, kind)
+        except RecursionError:
+            pass
+    raise InvalidInput("$", "JSON nested deeper than this library reads (arrays or objects "
+                       "inside one another hundreds of levels deep)")
+
+
+_TOO_DEEP = object()

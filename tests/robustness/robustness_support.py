@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import enum
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -57,17 +59,39 @@ FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def tin_forms(digits: str) -> tuple[str, ...]:
-    """The ways a TIN is written: compact and formatted."""
-    return (digits, f"{digits[:2]}-{digits[2:]}")
+    """Every layout the TIN type accepts that a person writes: compact, ``NN-NNNNNNN``, the
+    Social Security layouts ``NNN-NN-NNNN`` and ``NNN NN NNNN``, and ``NN NNNNNNN``."""
+    return (digits, f"{digits[:2]}-{digits[2:]}", f"{digits[:3]}-{digits[3:5]}-{digits[5:]}",
+            f"{digits[:3]} {digits[3:5]} {digits[5:]}", f"{digits[:2]} {digits[2:]}")
 
 
 def leaked(text: str, digits: str) -> bool:
-    """Whether ``text`` shows the TIN ``digits`` unmasked: compact or formatted, in ASCII
-    digits or in the lookalike digits a person may type (Arabic-Indic, fullwidth)."""
-    forms = set(tin_forms(digits))
-    forms |= {form.translate(ARABIC_INDIC) for form in tin_forms(digits)}
-    forms |= {form.translate(FULLWIDTH) for form in tin_forms(digits)}
-    return any(form in text for form in forms)
+    """Whether ``text`` shows the TIN ``digits`` unmasked, in any layout of
+    :func:`tin_forms`, in ASCII digits or in the lookalike digits a person may type
+    (Arabic-Indic, fullwidth), not as part of a longer number."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text)
+                    if unicodedata.category(c) != "Mn")  # a TIN written with accents
+    for form in tin_forms(digits):
+        for shown in (form, form.translate(ARABIC_INDIC), form.translate(FULLWIDTH)):
+            if re.search(rf"(?<!\d){re.escape(shown)}(?!\d)", plain):
+                return True
+    return False
+
+
+class _OddZone(_dt.tzinfo):
+    """A caller's own tzinfo answering a UTC offset no datetime may have."""
+
+    def __init__(self, offset: Any) -> None:
+        self.offset = offset
+
+    def utcoffset(self, _: _dt.datetime | None) -> Any:
+        return self.offset
+
+    def dst(self, _: _dt.datetime | None) -> Any:
+        return None
+
+    def tzname(self, _: _dt.datetime | None) -> str:
+        return "odd"
 
 
 # -- junk -------------------------------------------------------------------------------------
@@ -128,6 +152,8 @@ JUNK: dict[str, Any] = {
     "tin_arabic_indic": TIN_TEXT.translate(ARABIC_INDIC),
     "tin_fullwidth": TIN_FORMATTED.translate(FULLWIDTH),
     "tin_combining": "".join(digit + "\u0301" for digit in TIN_TEXT),
+    "tin_ssn": "000-76-5630",
+    "tin_ssn_spaced": "000 76 5630",
     "superscript_digits": "²³¹",
     "dotless_i": "ı",
     "lone_surrogate": "\ud800",
@@ -143,6 +169,11 @@ JUNK: dict[str, Any] = {
     "timedelta": _dt.timedelta(days=1),
     "aware_min": _dt.datetime.min.replace(tzinfo=UTC),
     "aware_max": _dt.datetime.max.replace(tzinfo=UTC),
+    "aware_30_hours": _dt.datetime(2019, 5, 1, 12, tzinfo=_OddZone(_dt.timedelta(hours=30))),
+    "pendulum_30_hours": pendulum.DateTime(2019, 5, 1, tzinfo=_OddZone(_dt.timedelta(hours=30))),
+    "aware_int_offset": _dt.datetime(2019, 5, 1, 12, tzinfo=_OddZone(3600)),
+    "deep_json_text": "[" * 100_000 + "]" * 100_000,
+    "deep_json_object": '{"a": ' * 5_000 + "1" + "}" * 5_000,
     "iso_text": "2019-05-01T12:00:00Z",
     "empty_list": [],
     "empty_dict": {},
@@ -379,14 +410,29 @@ def texts_of(value: Any) -> Iterator[str]:
 
 
 def error_texts(error: BaseException) -> Iterator[str]:
-    yield str(error)
-    yield repr(error)
-    for name in ("field", "message", "detail", "source"):
-        value = getattr(error, name, None)
-        if isinstance(value, str):
-            yield value
-    for field, message in getattr(error, "problems", ()):
-        yield f"{field}: {message}"
+    """What a person may read of an error: its text, fields and problems, and the same of
+    every exception in its chain (``__cause__``, ``__context__``, a group's members), which
+    a traceback prints or a debugger shows."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield str(current)
+        yield repr(current)
+        for name in ("field", "message", "detail", "source"):
+            value = getattr(current, name, None)
+            if isinstance(value, str):
+                yield value
+        for field, message in getattr(current, "problems", ()):
+            yield f"{field}: {message}"
+        for name in ("__cause__", "__context__"):
+            chained = getattr(current, name, None)
+            if isinstance(chained, BaseException):
+                pending.append(chained)
+        pending.extend(getattr(current, "exceptions", ()))
 
 
 class Escaped(AssertionError):

@@ -11,8 +11,6 @@ lookalike digits. A masked form shows only the last four digits.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,34 +37,29 @@ from robustness_support import (
     Escaped,
     check,
     error_texts,
+    leaked,
     payload,
     some,
     texts_of,
+    tin_forms,
 )
 from robustness_table import ALL_ROWS
 
 import qpp_rules as qr
 from qpp_rules import access, analysis, election, registration
 from qpp_rules.election import Choice, OptInStatus
+from qpp_rules.errors import mask_tins
 
 DIGITS = st.text("0123456789", min_size=9, max_size=9)
 
 
-def _plain(text: str) -> str:
-    """The text without combining marks (a TIN written with accents is still a TIN)."""
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
 def assert_masked(texts: Any, *tins: str) -> None:
-    """No text shows any of ``tins`` (compact or ``NN-NNNNNNN``, ASCII or lookalike
-    digits, not part of a longer number); at most its last four digits."""
+    """No text shows any of ``tins`` in any layout the TIN type accepts (compact,
+    ``NN-NNNNNNN``, the SSN layouts ``NNN-NN-NNNN`` and ``NNN NN NNNN``), ASCII or lookalike
+    digits, not part of a longer number; at most its last four digits."""
     for text in texts:
-        plain = _plain(text)
         for digits in tins:
-            for form in (digits, f"{digits[:2]}-{digits[2:]}"):
-                for shown in (form, form.translate(ARABIC_INDIC), form.translate(FULLWIDTH)):
-                    found = re.search(rf"(?<!\d){re.escape(shown)}(?!\d)", plain)
-                    assert found is None, f"TIN {shown!r} unmasked in: {text[:300]!r}"
+            assert not leaked(text, digits), f"TIN {digits!r} unmasked in: {text[:300]!r}"
 
 
 def outcome_texts(outcome: Any) -> Iterator[str]:
@@ -97,11 +90,11 @@ def _other(digits: str) -> str:
 
 
 # -- registration ------------------------------------------------------------------------------
-@given(DIGITS, st.booleans())
-def test_registration_never_shows_the_tin(digits: str, formatted: bool) -> None:
+@given(DIGITS, st.sampled_from(range(len(tin_forms("000000000")))))
+def test_registration_never_shows_the_tin(digits: str, layout: int) -> None:
     """REG-REC-1..5: an organization's TIN, through options, the lifecycle, the record's
     summary and the emails, and a Register for another TIN (refused, naming both masked)."""
-    text = f"{digits[:2]}-{digits[2:]}" if formatted else digits
+    text = tin_forms(digits)[layout]
     org = registration.Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, name="Clinic",
                                     address=ADDRESS, tin=text)
     texts = [repr(org), str(org), org.describe(), org.identifier_label, repr(org.tin),
@@ -128,11 +121,11 @@ def test_registration_never_shows_the_tin(digits: str, formatted: bool) -> None:
 
 
 # -- election ----------------------------------------------------------------------------------
-@given(DIGITS, st.booleans())
-def test_elections_never_show_the_tin(digits: str, formatted: bool) -> None:
+@given(DIGITS, st.sampled_from(range(len(tin_forms("000000000")))))
+def test_elections_never_show_the_tin(digits: str, layout: int) -> None:
     """ELE-*: participants, elections, batches (refused naming the participants), the
     ledger, the notifications."""
-    text = f"{digits[:2]}-{digits[2:]}" if formatted else digits
+    text = tin_forms(digits)[layout]
     group = election.Participant(text)
     clinician = election.Participant(text, NPI_1)
     other = election.Participant(_other(digits), NPI_2)
@@ -184,18 +177,18 @@ def test_payloads_never_show_the_tin(digits: str) -> None:
     broken = payload(digits)
     broken["data"]["organizations"][0]["groupScenario"]["isEligible"] = {digits: 5}
     texts += raised_texts(lambda: election.read_eligibility_payload(broken, year=2019))
-    quoted = f"No information for TIN {digits} ({digits[:2]}-{digits[2:]})"
+    quoted = "No information for TIN " + " or ".join(tin_forms(digits))
     envelope = {"error": {"type": "NoProviderInformation", "message": quoted}}
     texts += raised_texts(lambda: election.read_eligibility_payload(envelope, year=2019))
     assert_masked(texts, digits)
 
 
 # -- access ------------------------------------------------------------------------------------
-@given(DIGITS, st.booleans())
-def test_access_never_shows_the_tin(digits: str, formatted: bool) -> None:
+@given(DIGITS, st.sampled_from(range(len(tin_forms("000000000")))))
+def test_access_never_shows_the_tin(digits: str, layout: int) -> None:
     """ACC-SO-1: records, evidence (a TIN typed in any box, valid or not), validation's
     reasons, the request lifecycle's outcomes and state, the directory search."""
-    text = f"{digits[:2]}-{digits[2:]}" if formatted else digits
+    text = tin_forms(digits)[layout]
     other = _other(digits)
     record = access.OrganizationRecord(qr.OrgType.PRACTICE, name="Clinic", tins=[text],
                                        clinicians=[(NPI_1, "AB1234")])
@@ -243,7 +236,7 @@ def test_access_never_shows_the_tin(digits: str, formatted: bool) -> None:
 def test_population_rows_never_show_the_tin(digits: str, column: str) -> None:
     """A TIN in a population row: an unknown ``tin`` column (refused, naming the column, not
     the value) or a TIN typed in a number or type column (refused, value masked)."""
-    for value in (digits, f"{digits[:2]}-{digits[2:]}"):
+    for value in tin_forms(digits):
         rows = [dict(row) for row in ROWS]
         rows[1][column] = value
         try:
@@ -265,6 +258,8 @@ TIN_JUNK = {
     "compact": TIN_DIGITS,
     "formatted": "00-0765630",
     "spaced": "00 0765630",
+    "ssn": "000-76-5630",
+    "ssn_spaced": "000 76 5630",
     "int": int("123456789"),
     "bytes": TIN_DIGITS.encode(),
     "arabic_indic": TIN_DIGITS.translate(ARABIC_INDIC),
@@ -291,3 +286,101 @@ def test_no_error_shows_a_tin_given_to_any_call(row: str) -> None:
                 raise
             if isinstance(result, qr.QppRulesError):
                 assert_masked(error_texts(result), _tin_of(value))
+
+
+# -- every TIN layout, in the places a reviewer found them shown -------------------------------
+SSN = "123456789"
+LAYOUTS = tin_forms(SSN)
+
+
+def _texts_raised(call: Any) -> list[str]:
+    try:
+        call()
+    except qr.QppRulesError as error:
+        return list(error_texts(error))
+    raise AssertionError("expected a QppRulesError")
+
+
+@pytest.mark.parametrize("written", LAYOUTS)
+def test_mask_tins_masks_every_layout_a_tin_accepts(written: str) -> None:
+    """Every layout that ``TIN`` accepts is also what ``mask_tins`` masks."""
+    assert qr.TIN(written).value == SSN
+    masked = mask_tins(f"got {written}.")
+    assert not leaked(masked, SSN), masked
+    assert masked.endswith("6789.")
+
+
+@pytest.mark.parametrize("written", LAYOUTS)
+def test_errors_never_show_a_tin_in_any_layout(written: str, tmp_path: Any) -> None:
+    """policy_for given a TIN, a policy file whose path holds one, an email field, an
+    Eligibility API error envelope quoting one, a CSV cell holding one."""
+    texts = _texts_raised(lambda: qr.policy_for(written))  # type: ignore[arg-type]
+    path = tmp_path / f"{written}.toml"
+    path.write_text("year = 2099\n")
+    texts += _texts_raised(lambda: qr.load_policy_file(path))
+    texts += _texts_raised(lambda: registration.Contact("Jane", "Doe", written, "1"))
+    quoted = f"No data for TIN {written}"
+    envelope = {"error": {"type": "NoProviderInformation", "message": quoted}}
+    texts += _texts_raised(lambda: election.read_eligibility_payload(envelope, year=2019))
+    csv = tmp_path / "rows.csv"
+    csv.write_text(f"org_id,kind,clinicians\nA,{written},3\n")
+    texts += _texts_raised(lambda: analysis.Population.from_csv(csv).validate())
+    assert_masked(texts, SSN)
+
+
+def test_free_text_holding_a_tin_is_masked_wherever_the_library_renders_it() -> None:
+    """The privacy policy for free text (docs "Privacy"): a name, address or user a caller
+    typed keeps the caller's text as its value, and every rendering of it (repr, str,
+    Reason messages, explanations, events) masks anything shaped like a TIN."""
+    for written in LAYOUTS:
+        name = f"Clinic {written}"
+        org = registration.Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, name=name,
+                                        address=registration.Address(
+                                            f"{written} Main St", "Baltimore", "MD", "21239"),
+                                        tin="000765630")
+        assert org.name == name  # the value is the caller's
+        contact = registration.Contact(f"Jane {written}", "Doe", "jdoe@example.org", "1")
+        update = registration.UpdateOrganization(name=name)
+        record = access.OrganizationRecord(qr.OrgType.PRACTICE, name=name, tins=["000765630"])
+        role = access.RequestRole(f"user {written}", access.Role.STAFF_USER, record)
+        why = qr.Reason("REG-REC-3", f"renamed to {name!r}", "REG-GUIDE-2019")
+        eligibility = payload("000765630")
+        eligibility["data"]["organizations"][0]["prvdrOrgName"] = name
+        (first, *_) = election.read_eligibility_payload(eligibility, year=2019)
+        texts = [repr(org), str(org), repr(contact), repr(update), repr(record), repr(role),
+                 str(why), repr(why), why.message, qr.Decision.refuse(why).explain(),
+                 repr(first), str(first)]
+        registered = registration.decide(
+            None, registration.Register(qr.Program.WEB_INTERFACE, org, (contact,)),
+            at=REGISTRATION_OPEN, policy=PY2021, actor=PRACTICE_SO)
+        texts += list(outcome_texts(registered))
+        granted = access.decide(None, role, at=ACCESS_AT, policy=PY2019)
+        texts += list(outcome_texts(granted))
+        assert_masked(texts, SSN)
+
+
+def test_an_error_raised_while_handling_another_keeps_no_raw_value_in_its_chain() -> None:
+    """The exception being handled (a ValueError quoting the caller's text, a JSON decoder
+    error holding the whole document) is not kept as the QppRulesError's __context__."""
+    from qpp_rules.serialization import from_json
+
+    calls = [
+        lambda: qr.TIN("123-45-678x"),
+        lambda: from_json('{"allowed": "123-45-6789", "reasons": [}', qr.Decision),
+        lambda: from_json('{"allowed": "123-45-6789", "reasons": []}', qr.Decision),
+        lambda: qr.policy_for(2019, as_of="123-45-6789"),
+    ]
+    for call in calls:
+        with pytest.raises(qr.QppRulesError) as raised:
+            call()
+        context = raised.value.__context__
+        assert context is None or isinstance(context, qr.QppRulesError), repr(context)
+        assert_masked(error_texts(raised.value), SSN)
+    try:
+        try:
+            int("123-45-6789")
+        except ValueError:
+            raise qr.InvalidInput("n", "not a number") from None
+    except qr.InvalidInput as error:
+        assert error.__context__ is None
+        assert error.__suppress_context__

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import attrs
 import pendulum
 
-from qpp_rules.errors import InvalidInput, mask
+from qpp_rules.errors import InvalidInput, mask, masked_repr
 from qpp_rules.identifiers import (
     NPI,
     PTAN,
@@ -235,6 +235,7 @@ _APM_LABELS: dict[ApmModel | None, str] = {
 }
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class OrganizationRecord:
     """What CMS knows of one organization: the facts a first Security Official's evidence is
@@ -456,6 +457,7 @@ class Evidence:
 # -- the access-request lifecycle -----------------------------------------------------------
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class Request:
     """A user's request for a role in the organization, made at instant ``at``.
@@ -474,6 +476,7 @@ class Request:
         return f"{self.user} requests the {self.role.value} role"
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class Member:
     """A user holding a role in the organization.
@@ -573,6 +576,7 @@ def _evidence(value: object) -> Evidence | None:
     raise InvalidInput("command.evidence", f"an Evidence or None; got {type(value).__name__}")
 
 
+@masked_repr
 @attrs.frozen
 class RequestRole:
     """``user`` asks for ``role`` in one ``organization`` (ACC-ROLE-3); the first Security
@@ -588,6 +592,7 @@ class RequestRole:
     evidence: Evidence | None = attrs.field(default=None, converter=_evidence)
 
 
+@masked_repr
 @attrs.frozen
 class Approve:
     """Security Official ``by`` approves a pending ``request`` (ACC-SO-2).
@@ -601,6 +606,7 @@ class Approve:
     by: str = attrs.field(validator=_user("command.by"))
 
 
+@masked_repr
 @attrs.frozen
 class Deny:
     """Security Official ``by`` denies a pending ``request`` (ACC-SO-2).
@@ -614,6 +620,7 @@ class Deny:
     by: str = attrs.field(validator=_user("command.by"))
 
 
+@masked_repr
 @attrs.frozen
 class ChangeRole:
     """Change ``user``'s role to ``role``: a help-desk action, always refused here (ACC-SO-3).
@@ -627,6 +634,7 @@ class ChangeRole:
     by: str = attrs.field(validator=_user("command.by"))
 
 
+@masked_repr
 @attrs.frozen
 class RemoveUser:
     """Remove ``user`` (e.g. a Security Official who left): a help-desk action, always
@@ -663,6 +671,7 @@ class RoleRequested:
         return f"requested: {self.request}"
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class RoleGranted:
     """A request was approved: by Security Official ``by``, or (``by`` None) automatically
@@ -682,6 +691,7 @@ class RoleGranted:
         return f"granted {how}: {self.request}"
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class RequestDenied:
     """A request was denied by Security Official ``by``; the user may ask again (ACC-SO-2).
@@ -726,6 +736,7 @@ class NotificationKind(enum.Enum):
     APPROVED = "your request was approved"
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class Notification:
     """A message to a user about their request (ACC-SO-2).

@@ -52,6 +52,7 @@ from qpp_rules.errors import (
     QppRulesError,
     mask,
     mask_tins,
+    masked_repr,
     shown,
 )
 from qpp_rules.identifiers import NPI, TIN
@@ -121,6 +122,7 @@ def _record_check(record: EligibilityRecord) -> None:
             raise InvalidInput(f"record.{field}", "not a valid value for an EligibilityRecord")
 
 
+@masked_repr
 @attrs.frozen
 class EligibilityRecord:
     """One organization's individual or group scenario, as the payload reports it.

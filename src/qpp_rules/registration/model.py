@@ -28,7 +28,7 @@ import attrs
 import pendulum
 
 from qpp_rules.decisions import Decision
-from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.errors import InvalidInput, mask_tins, masked_repr, shown
 from qpp_rules.identifiers import TIN, ApmEntityId, Identifier, VirtualGroupId
 from qpp_rules.time import instant
 from qpp_rules.vocabulary import (
@@ -182,6 +182,7 @@ def _zip(value: Any) -> Any:
     return value
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class Address:
     """An organization's mailing address. Fields may be empty while the form is being
@@ -234,6 +235,7 @@ class Address:
         return f"{street}, {self.city}, {self.state} {self.zip}".strip(", ")
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class Contact:
     """A registration contact. Fields may be empty (the form starts with the registrant's
@@ -313,6 +315,7 @@ _OWN_IDENTIFIER: dict[OrgType, str] = {
 }
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class Organization:
     """The facts about an organization that registration reads.
@@ -507,8 +510,11 @@ use virtual_group_id
         return not self.missing
 
     def describe(self) -> str:
-        """Name, identifier (masked) and size, as the registration list shows them."""
-        return f"{self.name or '(no name)'} ({self.identifier_label}, size {self.size.value})"
+        """Name, identifier and size, as the registration list shows them (anything shaped
+        like a TIN masked, the name's too)."""
+        return mask_tins(
+            f"{self.name or '(no name)'} ({self.identifier_label}, size {self.size.value})"
+        )
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -627,6 +633,7 @@ class ChangeSize:
     confirmed: bool = attrs.field(validator=_flag("confirmed"))
 
 
+@masked_repr
 @attrs.frozen
 class UpdateOrganization:
     """Update the organization's name and/or address (what the year lets the kind edit,
@@ -816,6 +823,7 @@ class SizeChanged:
     at: pendulum.DateTime = attrs.field(converter=_at)
 
 
+@masked_repr
 @attrs.frozen
 class OrganizationUpdated:
     """The organization's name and address after an update (REG-REC-3).
@@ -993,7 +1001,7 @@ class Registration:
             lines.append(f"  Address: {self.organization.address.one_line()}")
         for contact in self.contacts:
             lines.append(f"  Contact: {contact.full_name} / {contact.email} {contact.phone}")
-        return "\n".join(lines)
+        return mask_tins("\n".join(lines))
 
 
 @attrs.frozen
@@ -1025,4 +1033,4 @@ class Notification:
     def subject(self) -> str:
         """A one-line subject naming the registration ID (the guides ask to record it)."""
         what = f"{self.program.value} registration" if self.program else "registration"
-        return f"Registration {self.registration_id}: {what} {self.kind.value}"
+        return mask_tins(f"Registration {self.registration_id}: {what} {self.kind.value}")
