@@ -47,7 +47,7 @@ class Reason:
 
     >>> Reason("ELE-CONF-1", "Confirmation is typing CONFIRM.", "ELECTION-GUIDE-2019").rule_id
     'ELE-CONF-1'
-    >>> Reason("REG-REC-3", "Renamed to 'Clinic 123-45-6789'.", "REG-GUIDE-2019").message
+    >>> Reason("X-1", "Renamed to 'Clinic 123-45-6789'.", "an example").message
     "Renamed to 'Clinic *******6789'."
     """
 

@@ -90,7 +90,7 @@ def _not_an_instant(at: object, field: str) -> InvalidInput:
         )
     if offset is None:
         return NaiveDateTime(
-            field, "a naive datetime has no time zone; give an aware one (e.g. in UTC or ET)"
+            field, "a naive datetime has no time zone; give an aware one"
         )
     return InvalidInput(field, "an instant that can be expressed in UTC")
 

@@ -343,7 +343,7 @@ def test_free_text_holding_a_tin_is_masked_wherever_the_library_renders_it() -> 
         update = registration.UpdateOrganization(name=name)
         record = access.OrganizationRecord(qr.OrgType.PRACTICE, name=name, tins=["000765630"])
         role = access.RequestRole(f"user {written}", access.Role.STAFF_USER, record)
-        why = qr.Reason("REG-REC-3", f"renamed to {name!r}", "REG-GUIDE-2019")
+        why = qr.Reason("X-1", f"renamed to {name!r}", "an example")
         eligibility = payload("000765630")
         eligibility["data"]["organizations"][0]["prvdrOrgName"] = name
         (first, *_) = election.read_eligibility_payload(eligibility, year=2019)
