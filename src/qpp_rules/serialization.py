@@ -63,7 +63,7 @@ from qpp_rules.errors import InvalidInput, NaiveDateTime
 from qpp_rules.identifiers import NPI, Identifier
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import Amendment, PolicyYear
-from qpp_rules.time import EASTERN
+from qpp_rules.time import instant
 from qpp_rules.vocabulary import SizeBand
 
 if TYPE_CHECKING:  # loaded on first use at run time (see __getattr__)
@@ -279,12 +279,16 @@ def _structure_datetime(value: Any, _: Any) -> pendulum.DateTime:
             ) from None
     else:
         raise _leaf(f"an ISO 8601 date and time (text); got {_json_type(value)}")
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
-        raise _leaf(
+    try:
+        return instant(moment)  # the library's one reading of an aware datetime
+    except NaiveDateTime:
+        problem = _leaf(
             "a date and time without a UTC offset is ambiguous; add one (e.g. -04:00 or Z)",
             NaiveDateTime,
         )
-    return pendulum.instance(moment).in_timezone(EASTERN)
+    except InvalidInput as error:  # a time zone whose offset is impossible or fails
+        problem = _leaf(error.message)
+    raise problem
 
 
 def _unstructure_datetime(value: _dt.datetime) -> str:

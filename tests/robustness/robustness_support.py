@@ -154,6 +154,7 @@ JUNK: dict[str, Any] = {
     "tin_combining": "".join(digit + "\u0301" for digit in TIN_TEXT),
     "tin_ssn": "000-76-5630",
     "tin_ssn_spaced": "000 76 5630",
+    "tin_spaced": "00 0765630",
     "superscript_digits": "²³¹",
     "dotless_i": "ı",
     "lone_surrogate": "\ud800",
@@ -206,6 +207,15 @@ JUNK: dict[str, Any] = {
     "directory": Path("/"),
 }
 """Fixed junk, by name: every call gets each of these in each argument."""
+
+TIN_IN_JUNK: dict[str, str] = {
+    name: "123456789" if name == "tin_int" else OTHER_TIN if name == "tin" else TIN_TEXT
+    for name in ("tin_text", "tin_formatted", "tin_int", "tin_arabic_indic", "tin_fullwidth",
+                 "tin_combining", "tin_ssn", "tin_ssn_spaced", "tin_spaced", "tin_bytes",
+                 "bytearray", "rtl_override", "list_of_tins", "mapping_of_tin", "tin")
+}
+"""The fixed junk that holds a TIN, and its digits: whatever a call raises for it must not
+show them (the privacy suite's check of every public call, made on the same calls)."""
 
 _STATEFUL = {"generator"}
 
@@ -439,14 +449,16 @@ class Escaped(AssertionError):
     """An exception that is not a QppRulesError left a public call."""
 
 
-def check(call: Callable[[Any], Any], junk_value: Any, name: str) -> Any:
+def check(call: Callable[[Any], Any], junk_value: Any, name: str, tin: str | None = None) -> Any:
     """Call ``call(junk_value)``: it must answer (anything, readable) or raise a
-    QppRulesError subclass whose text reads; returns the answer or the error."""
+    QppRulesError subclass whose text reads, and never shows the TIN ``tin`` (the digits the
+    junk holds, if any) in any layout; returns the answer or the error."""
     try:
         answer = call(junk_value)
     except qr.QppRulesError as error:
-        for _ in error_texts(error):  # the message itself must read
-            pass
+        for text in error_texts(error):  # the message itself must read
+            if tin is not None:
+                assert not leaked(text, tin), f"{name}: TIN unmasked in: {text[:300]!r}"
         return error
     except Exception as error:
         raise Escaped(

@@ -191,7 +191,7 @@ TABLE: dict[str, Spec] = {
     "Window": of(qr.Window(qr.eastern(2019, 4, 4, 10), qr.eastern(2019, 7, 1, 17))),
     "eastern": Spec(qr.eastern, (2019, 7, 1), {"hour": 17, "minute": 0, "second": 0}),
     "instant": Spec(qr.instant, (ELECTION_OPEN,), {"field": "at"}),
-    "utc_key": Spec(qtime.utc_key, (ELECTION_OPEN,)),
+    "utc_key": Spec(qtime.utc_key, (ELECTION_OPEN,), {"field": "at"}),
     # decisions
     "Reason": of(_REASON),
     "Decision": of(_DECISION),

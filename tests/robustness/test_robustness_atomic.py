@@ -51,9 +51,19 @@ class Unchanged:
         self.inputs = inputs
 
     def __enter__(self) -> Unchanged:
-        self.copies = {name: copy.deepcopy(value) for name, value in self.inputs.items()}
         self.policies = {year: qr.policy_for(year) for year in YEARS}
-        self.policy_copies = {year: copy.deepcopy(p) for year, p in self.policies.items()}
+        # A policy's memo of answers (eq=False: not part of its value) grows with every test
+        # that asks it something; copying it on every example made this suite quadratic.
+        skip_memos: dict[int, Any] = {id(p.memo()): {} for p in self.policies.values()}
+        for value in self.inputs.values():
+            if isinstance(value, qr.PolicyYear):
+                skip_memos[id(value.memo())] = {}
+
+        def deep(value: Any) -> Any:
+            return copy.deepcopy(value, dict(skip_memos))
+
+        self.copies = {name: deep(value) for name, value in self.inputs.items()}
+        self.policy_copies = {year: deep(p) for year, p in self.policies.items()}
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -15,6 +15,7 @@ from robustness_support import (
     ACCESS_AT,
     EVIDENCE,
     FACTS,
+    JUNK,
     ORGANIZATION,
     PY2019,
     PY2021,
@@ -27,7 +28,16 @@ from robustness_support import (
 from robustness_table import RESULTS
 
 import qpp_rules as qr
-from qpp_rules import access, analysis, election, errors, identifiers, policy, registration
+from qpp_rules import (
+    access,
+    analysis,
+    election,
+    errors,
+    identifiers,
+    policy,
+    registration,
+    serialization,
+)
 
 HUGE: Any = 10**5_000  # str() refuses it: more than 4300 digits
 DEEP: Any = deep_list()  # repr() and == recurse past the limit
@@ -74,6 +84,26 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
                                  qr.InvalidInput),
     "reform(a datetime.min instant)": (lambda: qr.reform(
         PY2019, {"access.cpc_plus_connections_open": AWARE_MIN}, label="x"), qr.InvalidInput),
+    # time zones whose UTC offset is impossible: ValueError / TypeError / AttributeError before
+    "Window.contains(a 30-hour offset)": (lambda: qr.Window(
+        qr.eastern(2019, 1, 1), qr.eastern(2020, 1, 1)).contains(JUNK["pendulum_30_hours"]),
+        qr.InvalidInput),
+    "utc_key(a 30-hour offset)": (lambda: qr.time.utc_key(JUNK["aware_30_hours"]),
+                                  qr.InvalidInput),
+    "instant(an integer offset)": (lambda: qr.instant(JUNK["aware_int_offset"]),
+                                   qr.InvalidInput),
+    "policy_for(as_of=an integer offset)": (lambda: qr.policy_for(
+        2019, as_of=JUNK["aware_int_offset"]), qr.InvalidInput),
+    "reform(an integer offset)": (lambda: qr.reform(
+        PY2019, {"access.cpc_plus_connections_open": JUNK["aware_int_offset"]}, label="x"),
+        qr.InvalidInput),
+    "from_json(an instant with a 30-hour offset)": (lambda: serialization.from_dict(
+        JUNK["aware_30_hours"], _dt.datetime), qr.InvalidInput),
+    # JSON nested past the recursion limit: RecursionError before
+    "from_json(arrays nested 100000 deep)": (lambda: serialization.from_json(
+        JUNK["deep_json_text"], qr.Decision), qr.InvalidInput),
+    "from_json(objects nested 5000 deep)": (lambda: serialization.from_json(
+        JUNK["deep_json_object"], qr.Decision), qr.InvalidInput),
     # bare Python errors from wrong types
     "Identifier(text) (the abstract base)": (lambda: identifiers.Identifier("A1"),
                                              qr.InvalidIdentifier),

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from robustness_support import JUNK, check, fresh, junk
+from robustness_support import JUNK, TIN_IN_JUNK, check, fresh, junk
 from robustness_table import ALL_ROWS, JUNK_CALLS, MODULES, TABLE, exemption
 
 import qpp_rules as qr
@@ -88,9 +88,11 @@ def test_the_valid_call_answers(row: str) -> None:
 @pytest.mark.parametrize(("row", "call", "answers"), JUNK_CALLS, ids=[c[0] for c in JUNK_CALLS])
 def test_fixed_junk_in_each_parameter(row: str, call: Any, answers: bool) -> None:
     """Each fixed junk value (None, 10**100, 10**5000, inf, nan, lookalike digits, naive
-    datetimes, bytes, lists nested past the recursion limit, ...) in this parameter."""
+    datetimes, a 30-hour UTC offset, JSON nested 100,000 deep, bytes, lists nested past the
+    recursion limit, ...) in this parameter; what it raises for junk holding a TIN (in every
+    layout: compact, NN-NNNNNNN, NNN-NN-NNNN, spaced, lookalike digits) never shows it."""
     for name in JUNK:
-        result = check(call, fresh(name), f"{row} <- JUNK[{name!r}]")
+        result = check(call, fresh(name), f"{row} <- JUNK[{name!r}]", TIN_IN_JUNK.get(name))
         if answers:
             assert not isinstance(result, qr.QppRulesError), (
                 f"{row} must answer any junk; raised for JUNK[{name!r}]: {result}"
@@ -120,7 +122,7 @@ def test_some_junk_is_refused_everywhere() -> None:
 # unknown user holds answers "none", and a direction of change nothing took counts nothing.
 _TAKES_ANYTHING = {
     "Outcome.state", "RegistrationOutcome.state", "ElectionResult.state", "AccessOutcome.state",
-    "instant.field", "AccessState.role_of.user", "AccessState.pending_for.user",
+    "instant.field", "utc_key.field", "AccessState.role_of.user", "AccessState.pending_for.user",
     "Comparison.rules.direction", "Comparison.rules_before.direction",
 }
 

@@ -39,7 +39,7 @@ from cattrs.gen import make_dict_structure_fn
 from qpp_rules.errors import InvalidInput, NaiveDateTime, PolicyFileError, shown
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import Amendment, Citation, Erratum, PolicyYear, _problem
-from qpp_rules.time import EASTERN, Window
+from qpp_rules.time import EASTERN, Window, instant
 
 __all__ = ["apply_changes", "load_policy_file", "load_policy_text", "reform"]
 
@@ -56,7 +56,7 @@ def _as_eastern(value: Any, _: Any = None) -> pendulum.DateTime:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:  # a TOML local date-time: a wall-clock reading in ET
             return pendulum.instance(value, tz=EASTERN)
-        return pendulum.instance(value).in_timezone(EASTERN)
+        return instant(value, "")  # the library's one reading of an aware datetime
     if isinstance(value, _dt.date):
         return pendulum.datetime(value.year, value.month, value.day, tz=EASTERN)
     raise TypeError(f"a date and time; got {type(value).__name__}")
