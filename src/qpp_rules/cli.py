@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # the domains load when a command runs, keeping start-up fast
     )
     from qpp_rules.registration import Organization
 from qpp_rules.decisions import Decision, Reason
-from qpp_rules.errors import InvalidInput, QppRulesError, mask
+from qpp_rules.errors import InvalidInput, QppRulesError, mask_tins
 from qpp_rules.policy import FrozenMap, LowVolumeThreshold, PolicyYear
 from qpp_rules.policy.years import BUILTIN_FILES
 
@@ -199,12 +199,20 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-_TIN_LIKE = re.compile(r"(?<![0-9])[0-9]{2}-?[0-9]{7}(?![0-9])")
-
-
 def _scrub(text: str) -> str:
-    """An unexpected error's message with anything shaped like a TIN masked."""
-    return _TIN_LIKE.sub(lambda found: mask(found.group()), text)
+    """Text with anything shaped like a TIN masked, in every layout (``mask_tins``)."""
+    return mask_tins(text)
+
+
+def _scrubbed(data: Any) -> Any:
+    """JSON data with every text in it scrubbed (free text is masked where it is shown)."""
+    if isinstance(data, str):
+        return mask_tins(data)
+    if isinstance(data, dict):
+        return {key: _scrubbed(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_scrubbed(value) for value in data]
+    return data
 
 
 def _warn_plugins() -> None:
@@ -955,7 +963,7 @@ def _masked_organization(org: Organization) -> dict[str, Any]:
     data: dict[str, Any] = to_dict(org)
     if org.tin is not None:
         data["tin"] = org.tin.masked
-    return data
+    return dict(_scrubbed(data))
 
 
 def _decision_json(decision: Decision) -> dict[str, Any]:

@@ -78,7 +78,7 @@ def leaked(text: str, digits: str) -> bool:
     return False
 
 
-class _OddZone(_dt.tzinfo):
+class OddZone(_dt.tzinfo):
     """A caller's own tzinfo answering a UTC offset no datetime may have."""
 
     def __init__(self, offset: Any) -> None:
@@ -170,9 +170,9 @@ JUNK: dict[str, Any] = {
     "timedelta": _dt.timedelta(days=1),
     "aware_min": _dt.datetime.min.replace(tzinfo=UTC),
     "aware_max": _dt.datetime.max.replace(tzinfo=UTC),
-    "aware_30_hours": _dt.datetime(2019, 5, 1, 12, tzinfo=_OddZone(_dt.timedelta(hours=30))),
-    "pendulum_30_hours": pendulum.DateTime(2019, 5, 1, tzinfo=_OddZone(_dt.timedelta(hours=30))),
-    "aware_int_offset": _dt.datetime(2019, 5, 1, 12, tzinfo=_OddZone(3600)),
+    "aware_30_hours": _dt.datetime(2019, 5, 1, 12, tzinfo=OddZone(_dt.timedelta(hours=30))),
+    "pendulum_30_hours": pendulum.DateTime(2019, 5, 1, tzinfo=OddZone(_dt.timedelta(hours=30))),
+    "aware_int_offset": _dt.datetime(2019, 5, 1, 12, tzinfo=OddZone(3600)),
     "deep_json_text": "[" * 100_000 + "]" * 100_000,
     "deep_json_object": '{"a": ' * 5_000 + "1" + "}" * 5_000,
     "iso_text": "2019-05-01T12:00:00Z",

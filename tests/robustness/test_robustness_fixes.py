@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+import pendulum
 import pytest
 from robustness_support import (
     ACCESS_AT,
@@ -23,6 +24,7 @@ from robustness_support import (
     REGISTRATION,
     ROWS,
     TIN_TEXT,
+    OddZone,
     deep_list,
 )
 from robustness_table import RESULTS
@@ -243,3 +245,56 @@ def test_a_population_validates_its_org_ids_before_answering() -> None:
 def test_evidence_row_is_valid() -> None:
     """The fixtures above are valid: the refusals come from the junk alone."""
     assert access.validate_first_security_official(RECORD, EVIDENCE).allowed
+
+
+# -- time zones a caller wrote -----------------------------------------------------------------
+ODD_OFFSETS = [
+    ("30 hours", _dt.timedelta(hours=30)),
+    ("minus 24 hours", _dt.timedelta(hours=-24)),
+    ("an integer", 3600),
+    ("a float", 1.5),
+    ("text", "+01:00"),
+]
+
+
+@pytest.mark.parametrize(("case", "offset"), ODD_OFFSETS, ids=[row[0] for row in ODD_OFFSETS])
+@pytest.mark.parametrize("kind", ["datetime", "pendulum"])
+def test_a_time_zone_with_an_impossible_offset_is_invalid_input(
+    case: str, offset: Any, kind: str
+) -> None:
+    """instant, utc_key, Window.contains and policy_for(as_of=...) refuse such a value with
+    InvalidInput naming the field, never ValueError, TypeError or AttributeError."""
+    maker = _dt.datetime if kind == "datetime" else pendulum.DateTime
+    at = maker(2019, 5, 1, 12, tzinfo=OddZone(offset))
+    window = qr.Window(qr.eastern(2019, 1, 1), qr.eastern(2020, 1, 1))
+    checks: list[tuple[str, Any]] = [
+        ("opens", lambda: qr.instant(at, "opens")),
+        ("at", lambda: qr.time.utc_key(at)),
+        ("at", lambda: window.contains(at)),
+        ("as_of", lambda: qr.policy_for(2019, as_of=at)),
+    ]
+    for field, check in checks:
+        with pytest.raises(qr.InvalidInput) as raised:
+            check()
+        assert raised.value.field == field
+        assert "UTC offset" in str(raised.value)
+
+
+def test_a_time_zone_that_raises_is_invalid_input() -> None:
+    class Broken(OddZone):
+        def utcoffset(self, _: _dt.datetime | None) -> Any:
+            raise RuntimeError("no tz database")
+
+    at = _dt.datetime(2019, 5, 1, tzinfo=Broken(None))
+    with pytest.raises(qr.InvalidInput, match="no tz database"):
+        qr.instant(at)
+    with pytest.raises(qr.InvalidInput):
+        qr.Window(qr.eastern(2019, 1, 1), qr.eastern(2020, 1, 1)).contains(at)
+
+
+def test_a_time_zone_without_an_offset_stays_naive_everywhere() -> None:
+    at = _dt.datetime(2019, 5, 1, tzinfo=OddZone(None))
+    for check in (lambda: qr.instant(at), lambda: qr.time.utc_key(at),
+                  lambda: qr.Window(qr.eastern(2019, 1, 1), qr.eastern(2020, 1, 1)).contains(at)):
+        with pytest.raises(qr.NaiveDateTime):
+            check()

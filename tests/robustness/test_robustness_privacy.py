@@ -352,3 +352,24 @@ def test_an_error_raised_while_handling_another_keeps_no_raw_value_in_its_chain(
         replaced()
     assert raised.value.__context__ is None
     assert raised.value.__suppress_context__
+
+
+@pytest.mark.parametrize("written", LAYOUTS)
+def test_the_command_line_masks_free_text_and_errors_in_every_layout(
+    written: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """explain (text and --json) shows the organization's name masked; an error naming a
+    TIN typed where a year belongs shows it masked (exit 2)."""
+    from qpp_rules import cli
+
+    for json_flag in ([], ["--json"]):
+        code = cli.main(["explain", "--kind", "Practice", "--clinicians", "30", "--name",
+                         f"Dr Lee {written}", *json_flag])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        assert "*6789" in out
+        assert_masked([out, err], SSN)
+    code = cli.main(["explain", "--kind", "Practice", "--clinicians", "30", "--as-of", written])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert_masked([out, err], SSN)
