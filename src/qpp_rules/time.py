@@ -65,6 +65,8 @@ def instant(at: object, field: str = "at") -> pendulum.DateTime:
     """
     if type(at) is pendulum.DateTime and isinstance(at.tzinfo, pendulum.Timezone):
         return at if at.tzinfo is EASTERN else at.in_timezone(EASTERN)  # pendulum's own
+    if not isinstance(at, _dt.datetime):
+        raise _not_an_instant(at, field)
     since = utc_key(at, field)  # the caller's tzinfo reads its own fold
     try:
         return pendulum.instance(_EPOCH + since).in_timezone(EASTERN)
