@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -65,17 +66,25 @@ def tin_forms(digits: str) -> tuple[str, ...]:
             f"{digits[:3]} {digits[3:5]} {digits[5:]}", f"{digits[:2]} {digits[2:]}")
 
 
+@functools.lru_cache(maxsize=256)
+def _shown_forms(digits: str) -> re.Pattern[str]:
+    """Every written form of ``digits`` (all layouts, ASCII and lookalike digits), not part
+    of a longer number, as one pattern."""
+    forms = [shown for form in tin_forms(digits)
+             for shown in (form, form.translate(ARABIC_INDIC), form.translate(FULLWIDTH))]
+    return re.compile(rf"(?<!\d)(?:{'|'.join(map(re.escape, forms))})(?!\d)")
+
+
 def leaked(text: str, digits: str) -> bool:
     """Whether ``text`` shows the TIN ``digits`` unmasked, in any layout of
     :func:`tin_forms`, in ASCII digits or in the lookalike digits a person may type
     (Arabic-Indic, fullwidth), not as part of a longer number."""
-    plain = "".join(c for c in unicodedata.normalize("NFD", text)
-                    if unicodedata.category(c) != "Mn")  # a TIN written with accents
-    for form in tin_forms(digits):
-        for shown in (form, form.translate(ARABIC_INDIC), form.translate(FULLWIDTH)):
-            if re.search(rf"(?<!\d){re.escape(shown)}(?!\d)", plain):
-                return True
-    return False
+    if text.isascii():
+        plain = text
+    else:  # a TIN written with accents is still a TIN
+        plain = "".join(c for c in unicodedata.normalize("NFD", text)
+                        if unicodedata.category(c) != "Mn")
+    return _shown_forms(digits).search(plain) is not None
 
 
 class OddZone(_dt.tzinfo):
