@@ -52,15 +52,19 @@ class Unchanged:
 
     def __enter__(self) -> Unchanged:
         self.policies = {year: qr.policy_for(year) for year in YEARS}
-        # A policy's memo of answers (eq=False: not part of its value) grows with every test
-        # that asks it something; copying it on every example made this suite quadratic.
-        skip_memos: dict[int, Any] = {id(p.memo()): {} for p in self.policies.values()}
-        for value in self.inputs.values():
-            if isinstance(value, qr.PolicyYear):
-                skip_memos[id(value.memo())] = {}
+        # A policy's cache of answers (a field with eq=False: not part of its value) grows
+        # with every test that asks it something; copying it on every example made this
+        # suite quadratic. The copies share it instead.
+        shared: dict[int, Any] = {}
+        for policy in [*self.policies.values(), *self.inputs.values()]:
+            if isinstance(policy, qr.PolicyYear):
+                for field in attrs.fields(type(policy)):
+                    if not field.eq:
+                        cache = getattr(policy, field.name)
+                        shared[id(cache)] = cache
 
         def deep(value: Any) -> Any:
-            return copy.deepcopy(value, dict(skip_memos))
+            return copy.deepcopy(value, dict(shared))
 
         self.copies = {name: deep(value) for name, value in self.inputs.items()}
         self.policy_copies = {year: deep(p) for year, p in self.policies.items()}
