@@ -13,12 +13,12 @@ single TIN ACO')
 from __future__ import annotations
 
 import enum
-import functools
 
 import attrs
 
 from qpp_rules.decisions import Reason
 from qpp_rules.errors import InvalidInput
+from qpp_rules.kernel.cache import SHARED
 from qpp_rules.policy.model import _check_fields
 from qpp_rules.vocabulary import ApmModel, OrgType
 
@@ -157,8 +157,11 @@ _CITES = {
 }
 
 
-@functools.lru_cache(maxsize=64)
 def _advice(represents: Represents, vendor: bool) -> TypeAdvice:
+    return SHARED.answer((_advice, represents, vendor), lambda: _build_advice(represents, vendor))
+
+
+def _build_advice(represents: Represents, vendor: bool) -> TypeAdvice:
     connections, rule, message = _TABLE[represents]
     reasons = [Reason(rule, message, _CITES[rule])]
     if vendor:

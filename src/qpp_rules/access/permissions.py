@@ -61,9 +61,8 @@ def permissions(
         model = None
     elif model is not None and not isinstance(model, ApmModel):
         return _NOTHING
-    memo = policy.memo()
-    key = ("permissions", kind, role, model)
-    cached: frozenset[Permission] | None = memo.get(key)
+    key = (permissions, kind, role, model)
+    cached: frozenset[Permission] | None = policy.answers.get(key)
     if cached is not None:
         return cached
     table = policy.access.permissions.get(kind)
@@ -74,9 +73,7 @@ def permissions(
                 granted.add(_REGISTER[program])
     if model is not None and model not in policy.access.apm_feedback_models:
         granted.discard(Permission.VIEW_FEEDBACK)
-    result = frozenset(granted)
-    memo[key] = result
-    return result
+    return policy.answers.put(key, frozenset(granted))
 
 
 def may(
@@ -129,9 +126,8 @@ def authorize(
                 "ACC-DENY-1", "An unknown APM model is granted nothing (fail closed).", _CITE_DENY
             )
         )
-    key = ("authorize", kind, role, permission, model)
-    memo = policy.memo()
-    cached: Decision | None = memo.get(key)
+    key = (authorize, kind, role, permission, model)
+    cached: Decision | None = policy.answers.get(key)
     if cached is not None:
         return cached
     granted = permission in permissions(kind, role, policy, model=model)
@@ -150,6 +146,4 @@ def authorize(
         f"{permission.value}.",
         str(policy.cite(source)),
     )
-    decision = Decision(granted, (reason,))
-    memo[key] = decision
-    return decision
+    return policy.answers.put(key, Decision(granted, (reason,)))

@@ -45,7 +45,6 @@ in the year's table (ACC-PERM-1).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 import attrs
@@ -73,6 +72,7 @@ from qpp_rules.access.permissions import may
 from qpp_rules.access.validation import validate_first_security_official
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.errors import InvalidInput
+from qpp_rules.kernel.cache import SHARED
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Role
@@ -95,19 +95,18 @@ _HELP_DESK = "ACCESS-GUIDE, FAQs 'How can I change my role for an organization?'
 _ONE_ORG = "ACCESS-GUIDE, Getting Started; Connect to a Practice, Step 1 NOTE"
 
 
-@functools.lru_cache(maxsize=256)
 def _refusal(rule_id: str, message: str, citation: str) -> Decision:
-    return Decision.refuse(Reason(rule_id, message, citation))
+    return SHARED.answer(
+        (_refusal, rule_id, message, citation),
+        lambda: Decision.refuse(Reason(rule_id, message, citation)),
+    )
 
 
 def _policy_refusal(policy: PolicyYear, rule_id: str, message: str, path: str) -> Decision:
-    key = ("access-refusal", rule_id, message, path)
-    memo = policy.memo()
-    cached: Decision | None = memo.get(key)
-    if cached is None:
-        cached = Decision.refuse(Reason(rule_id, message, str(policy.cite(path))))
-        memo[key] = cached
-    return cached
+    return policy.answers.answer(
+        (_policy_refusal, rule_id, message, path),
+        lambda: Decision.refuse(Reason(rule_id, message, str(policy.cite(path)))),
+    )
 
 
 def _fold(state: AccessState | None, events: Iterable[AccessEvent]) -> AccessState | None:

@@ -52,7 +52,6 @@ does not match); an NPI has 10 digits, the last a check digit.']
 from __future__ import annotations
 
 import enum
-import functools
 from typing import TypeVar
 
 from qpp_rules.access.model import Evidence, OrganizationRecord
@@ -67,6 +66,7 @@ from qpp_rules.identifiers import (
     PracticeSiteId,
     VendorId,
 )
+from qpp_rules.kernel.cache import SHARED
 from qpp_rules.vocabulary import ApmModel, OrgType
 
 __all__ = [
@@ -323,8 +323,21 @@ def _message(org: str, needed: int, failure: _Failure) -> str:
     return f"{shown}: not a valid {name} ({problem.value}); {_SHAPE[item]}."
 
 
-@functools.lru_cache(maxsize=4096)
 def _decision(
+    org: str,
+    items: tuple[_Item, ...],
+    needed: int,
+    single_tin_aco: bool,
+    failures: tuple[_Failure, ...],
+    wrong_type: bool,
+) -> Decision:
+    return SHARED.answer(
+        (_decision, org, items, needed, single_tin_aco, failures, wrong_type),
+        lambda: _build_decision(org, items, needed, single_tin_aco, failures, wrong_type),
+    )
+
+
+def _build_decision(
     org: str,
     items: tuple[_Item, ...],
     needed: int,
@@ -369,8 +382,11 @@ def _decision(
     )
 
 
-@functools.lru_cache(maxsize=64)
 def _fail_closed(org: str) -> Decision:
+    return SHARED.answer((_fail_closed, org), lambda: _build_fail_closed(org))
+
+
+def _build_fail_closed(org: str) -> Decision:
     return Decision.refuse(
         Reason(
             "ACC-DENY-1",
@@ -409,21 +425,12 @@ def validate_first_security_official(record: OrganizationRecord, evidence: objec
     False
     """
     if type(record) is OrganizationRecord and type(evidence) is Evidence:  # the hot path
-        cached = _ANSWERS.get((record, evidence))
-        if cached is not None:
-            return cached
-        answer = _validate(record, evidence)
-        if len(_ANSWERS) >= _ANSWERS_MAX:
-            _ANSWERS.clear()
-        _ANSWERS[(record, evidence)] = answer
-        return answer
+        # Both are frozen with cached hashes: a repeated question is one look-up.
+        return SHARED.answer(
+            (validate_first_security_official, record, evidence),
+            lambda: _validate(record, evidence),
+        )
     return _validate(record, evidence)
-
-
-_ANSWERS: dict[tuple[OrganizationRecord, Evidence], Decision] = {}
-"""Whole answers for (record, evidence) pairs: both are frozen with cached hashes, so a
-repeated question costs one dict lookup; bounded, and answers are immutable."""
-_ANSWERS_MAX = 4096
 
 
 def _validate(record: OrganizationRecord, evidence: object) -> Decision:

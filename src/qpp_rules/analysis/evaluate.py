@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -357,14 +358,14 @@ def _answers(population: Population, policy: PolicyYear,
         parsed: dict[Any, tuple[Any, ...]] = {key: key for key in set(keys)}
     else:
         keys, parsed = population.encoded(question.columns)
-    memo = policy.memo()
+    cache = policy.answers
     answers: dict[Any, Answer] = {}
     for raw, facts in parsed.items():
-        cache_key = ("analysis", question.name, facts)
-        answer = memo.get(cache_key)
-        if answer is None:
-            answer = memo.setdefault(cache_key, question.decide(facts, policy))
-        answers[raw] = answer
+        # keyed by the question itself (its decide function and columns), never its name;
+        # an answer of the wrong type raises and is not cached
+        answers[raw] = cache.answer(
+            (question, facts), functools.partial(question.decide, facts, policy), kind=Answer
+        )
     return keys, answers
 
 

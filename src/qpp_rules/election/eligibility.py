@@ -43,9 +43,8 @@ def _limit(threshold: LowVolumeThreshold, name: str) -> str:
 
 
 def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, Decision]:
-    memo = policy._memo
-    key = ("election.opt_in_status", flags)
-    cached: tuple[OptInStatus, Decision] | None = memo.get(key)
+    key = (_answer, flags)
+    cached: tuple[OptInStatus, Decision] | None = policy.answers.get(key)
     if cached is not None:
         return cached
     threshold = policy.election.low_volume
@@ -87,9 +86,7 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
             )
         )
     decision = Decision(status is OptInStatus.OPT_IN_ELIGIBLE, tuple(reasons))
-    answer = (status, decision)
-    memo[key] = answer
-    return answer
+    return policy.answers.put(key, (status, decision))
 
 
 def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:

@@ -161,14 +161,6 @@ def _window_state(at: pendulum.DateTime, policy: PolicyYear) -> str:
 # ---------------------------------------------------------------------------------------------
 # the reasons of each rule, computed once per policy and small tuple of facts
 # ---------------------------------------------------------------------------------------------
-def _memo(policy: PolicyYear, key: tuple[Any, ...], build: Any) -> Any:
-    memo = policy.memo()
-    found = memo.get(key)
-    if found is None:
-        found = memo.setdefault(key, build())
-    return found
-
-
 def _who(actor: Actor, policy: PolicyYear) -> Reason | None:
     def build() -> tuple[Reason | None]:
         citation = str(policy.cite("election.may_elect"))
@@ -200,7 +192,7 @@ def _who(actor: Actor, policy: PolicyYear) -> Reason | None:
             text = f"Only a {kinds} representative elects; not a {actor.kind.value}."
         return (Reason("ELE-WHO-1", text, citation),)
 
-    result: tuple[Reason | None] = _memo(policy, ("election.who", actor), build)
+    result: tuple[Reason | None] = policy.answers.answer((_who, actor), build)
     return result[0]
 
 
@@ -229,7 +221,7 @@ def _window(state: str, policy: PolicyYear) -> Reason | None:
             citation,
         )
 
-    reason: Reason = _memo(policy, ("election.window", state), build)
+    reason: Reason = policy.answers.answer((_window, state), build)
     return reason
 
 
@@ -244,7 +236,7 @@ def _eligible(
     def build() -> Reason:
         return _eligible_text(status, policy, "", no_decision)
 
-    reason: Reason = _memo(policy, ("election.eligible", status, no_decision), build)
+    reason: Reason = policy.answers.answer((_eligible, status, no_decision), build)
     return reason
 
 
@@ -297,9 +289,7 @@ def _confirmation(confirmation: str | None, policy: PolicyYear, batch: bool) -> 
             text += ": nothing is confirmed."
         return Reason("ELE-CONF-1", text, str(policy.cite("election.confirmation_word")))
 
-    reason: Reason = _memo(
-        policy, ("election.confirmation", confirmation is None, batch), build
-    )
+    reason: Reason = policy.answers.answer((_confirmation, confirmation is None, batch), build)
     return reason
 
 
@@ -376,8 +366,8 @@ def elect(
         failing = tuple(reason for reason in reasons if reason is not None)
         return (Decision.refuse(*failing) if failing else None,)
 
-    key = ("election.elect", actor, window, status, existing, unconfirmed, no_decision)
-    (refusal,) = _memo(policy, key, build)
+    key = (elect, actor, window, status, existing, unconfirmed, no_decision)
+    (refusal,) = policy.answers.answer(key, build)
     if refusal is not None:
         return ElectionResult.refused(ledger, refusal)
     if no_decision:
@@ -664,5 +654,5 @@ def may_submit_data(
             )
         return Decision.allow(why)
 
-    decision: Decision = _memo(policy, ("election.may_submit", status, elected, state), build)
+    decision: Decision = policy.answers.answer((may_submit_data, status, elected, state), build)
     return decision

@@ -204,9 +204,8 @@ def outcome_of(
         return base
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear or None; got {type(policy).__name__}")
-    memo = policy.memo()
-    key = ("election.outcome_of", choice, group)
-    cached: ElectionOutcome | None = memo.get(key)
+    key = (outcome_of, choice, group)
+    cached: ElectionOutcome | None = policy.answers.get(key)
     if cached is not None:
         return cached
     days = policy.election.public_reporting_preview_days
@@ -236,8 +235,7 @@ def outcome_of(
         public_reporting_preview_days=days if base.public_reporting else None,
         payment_year=policy.payment_year if base.payment_adjustment else None,
     )
-    memo[key] = result
-    return result
+    return policy.answers.put(key, result)
 
 
 Score = int | float | Decimal

@@ -335,7 +335,7 @@ def _leaf_paths(value: Any, prefix: str = "") -> list[str]:
     paths: list[str] = []
     for field in attrs.fields(type(value)):
         if field.name in {"year", "title", "citations", "errata", "amendments",
-                          "known_amendments", "label", "_memo"}:
+                          "known_amendments", "label", "_answers"}:
             continue
         inner = getattr(value, field.name)
         path = f"{prefix}{field.name}"
@@ -393,7 +393,7 @@ def _type_at(target: str) -> Any:
     for part in target.split("."):
         hints = typing.get_type_hints(kind) if attrs.has(kind) else {}
         if part not in hints or part in {"citations", "errata", "amendments", "known_amendments",
-                                         "year", "title", "label", "_memo"}:
+                                         "year", "title", "label", "_answers"}:
             return None
         kind = hints[part]
     return kind

@@ -27,6 +27,7 @@ import attrs
 import pendulum
 
 from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.kernel.cache import AnswerCache
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.time import Window
 from qpp_rules.vocabulary import (
@@ -433,8 +434,8 @@ opens in 2020; got 2019
     amendments: tuple[Amendment, ...] = ()
     known_amendments: tuple[Amendment, ...] = ()
     label: str = ""
-    _memo: dict[Any, Any] = attrs.field(
-        factory=dict, init=False, eq=False, hash=False, repr=False
+    _answers: AnswerCache = attrs.field(
+        factory=AnswerCache, init=False, eq=False, hash=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -487,9 +488,12 @@ opens in 2020; got 2019
             value = getattr(value, part)
         return value
 
-    def memo(self) -> dict[Any, Any]:
-        """A per-policy cache for explained answers (answers are immutable, so shared)."""
-        return self._memo
+    @property
+    def answers(self) -> AnswerCache:
+        """This policy's explained answers, computed once per rule and distinct facts and
+        shared (answers are immutable): the one bounded answer cache
+        (:class:`qpp_rules.kernel.AnswerCache`)."""
+        return self._answers
 
     def __repr__(self) -> str:
         return f"<PolicyYear {self.label}>"

@@ -4,7 +4,7 @@ registering (REG-AUTO-1, REG-AUTO-2, REG-ELIG-4).
 Every number and switch comes from the year's ``policy.registration`` table. Each explained
 answer is computed once per distinct tuple of the facts it reads (organization type, size
 band, SSP ACO, SSP ACO participant, split-TIN count, WI submitted last year) and per policy,
-then shared through ``policy.memo()``: answers are immutable.
+then shared through ``policy.answers`` (the one bounded answer cache): answers are immutable.
 
 >>> import qpp_rules as qr
 >>> from qpp_rules.registration import Organization, options
@@ -120,21 +120,18 @@ CMS Web Interface. (REG-GUIDE-2019, I 'Who needs to register?', 'Who can't regis
 qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
     """
     if type(org) is Organization and type(policy) is PolicyYear:  # the hot path
-        hit: Options | None = policy._memo.get(org._facts)
+        hit: Options | None = policy.answers.get((options, *org._facts))
         if hit is not None:
             return hit
     policy = check_policy(policy)
     facts = _facts(_check_org(org))
-    memo = policy.memo()
-    key = org._facts
-    found: Options | None = memo.get(key)
-    if found is None:
-        found = Options(
+    return policy.answers.answer(
+        (options, *org._facts),
+        lambda: Options(
             _explain(Program.WEB_INTERFACE, facts, policy),
             _explain(Program.CAHPS, facts, policy),
-        )
-        memo[key] = found
-    return found
+        ),
+    )
 
 
 def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
@@ -301,9 +298,8 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
     """
     policy = check_policy(policy)
     facts = _facts(_check_org(org))
-    memo = policy.memo()
-    key = ("registration.automatic", *facts)
-    found: frozenset[Program] | None = memo.get(key)
+    key = (automatic_registrations, *facts)
+    found: frozenset[Program] | None = policy.answers.get(key)
     if found is None:
         kind, _, ssp_aco, _, _, submitted, _ = facts
         table = policy.registration
@@ -315,8 +311,7 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
                 triggered = triggered or (submitted and kind in table.web_interface_carry_over)
             if triggered and allowed[program].allowed:
                 held.add(program)
-        found = frozenset(held)
-        memo[key] = found
+        found = policy.answers.put(key, frozenset(held))
     return found
 
 
@@ -390,13 +385,10 @@ of the 6 required quality measures and an improvement activity.
     org = _check_org(org)
     if not isinstance(through_app, bool):
         raise InvalidInput("through_app", f"True or False; got {shown(through_app)}")
-    memo = policy.memo()
-    key = ("registration.cahps_required", org.kind, org.is_ssp_aco, through_app)
-    found: Decision | None = memo.get(key)
-    if found is None:
-        found = _cahps_required(org.kind, org.is_ssp_aco, through_app, policy)
-        memo[key] = found
-    return found
+    return policy.answers.answer(
+        (_cahps_required, org.kind, org.is_ssp_aco, through_app),
+        lambda: _cahps_required(org.kind, org.is_ssp_aco, through_app, policy),
+    )
 
 
 def _cahps_required(

@@ -93,13 +93,9 @@ def sampling_consequences(
         raise InvalidInput("program", f"a Program; got {type(program).__name__}")
     if not isinstance(ssp_aco, bool):
         raise InvalidInput("ssp_aco", f"True or False; got {type(ssp_aco).__name__}")
-    memo = policy.memo()
-    key = ("registration.sampling", program, ssp_aco)
-    found: SamplingConsequences | None = memo.get(key)
-    if found is None:
-        found = _consequences(program, policy, ssp_aco)
-        memo[key] = found
-    return found
+    return policy.answers.answer(
+        (_consequences, program, ssp_aco), lambda: _consequences(program, policy, ssp_aco)
+    )
 
 
 def _consequences(program: Program, policy: PolicyYear, ssp_aco: bool) -> SamplingConsequences:
