@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 import pytest
+from guide_text import GUIDES
+from guide_text import normal as _normal
 
 import qpp_rules as qr
 from qpp_rules.policy.model import Citation
@@ -23,9 +25,6 @@ from qpp_rules.vocabulary import (
     RegistrationEventKind,
     Role,
 )
-
-from guide_text import GUIDES
-from guide_text import normal as _normal
 
 ROOT = Path(__file__).resolve().parents[2]
 YEARS = (2018, 2019, 2021)
