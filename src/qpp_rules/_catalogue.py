@@ -45,6 +45,8 @@ __all__ = [
 PAGE = Path("docs") / "rules.md"
 SPEC = Path("spec") / "RULES.md"
 _SELF = Path("src") / "qpp_rules" / "_catalogue.py"
+# The catalogue as data names every rule by construction: it says nothing about what cites one.
+_DATA = Path("src") / "qpp_rules" / "kernel" / "catalogue.toml"
 
 _ID = re.compile(
     r"(?<![A-Za-z0-9])((?:REG|ELE|ACC)(?:[-_][A-Za-z]+)+[-_](\d+))(?![0-9])"
@@ -175,7 +177,7 @@ def find_sources(root: Path) -> dict[str, list[str]]:
         if path.suffix not in {".py", ".toml"} or "__pycache__" in path.parts:
             continue
         relative = path.relative_to(root)
-        if relative == _SELF:
+        if relative in (_SELF, _DATA):
             continue
         for rule_id in mentioned(path.read_text(encoding="utf-8")):
             found.setdefault(rule_id, []).append(relative.as_posix())

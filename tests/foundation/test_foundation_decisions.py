@@ -247,7 +247,8 @@ def test_a_reason_carries_a_structured_citation_with_the_sources_words() -> None
     cited = qr.policy_for(2019).cite("registration.window")
     why = Reason("REG-WIN-1", "The window is open.", cited)
     assert why.citation is cited
-    assert why.citation.quote is not None and "April 4, 2019" in why.citation.quote
+    assert why.citation.quote is not None
+    assert "April 4, 2019" in why.citation.quote
     assert str(why) == f"[REG-WIN-1] The window is open. ({cited})"
     shown = Decision.allow(why).explain(quotes=True)
     assert why.citation.quote in shown

@@ -208,8 +208,8 @@ def catalogue() -> Mapping[str, RuleEntry]:
 def rule(rule_id: str) -> RuleEntry:
     """The catalogue entry of ``rule_id``; ``InvalidInput`` for an ID it does not hold.
 
-    >>> rule("ACC-SO-1").mark
-    'guide'
+    >>> rule("ACC-SO-1").sources[0].source
+    'ACCESS-GUIDE'
     """
     found = catalogue().get(rule_id) if isinstance(rule_id, str) else None
     if found is None:
