@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -464,7 +465,13 @@ def register_type_strategies() -> None:
         (qr.Window, st.deferred(windows)),
     ]
     for kind, strategy in foundation + _domain_strategies():
-        st.register_type_strategy(kind, strategy)
+        # a resolver, not the strategy: Hypothesis would check a strategy for emptiness now,
+        # drawing on the policy years (and their loader) at import time
+        st.register_type_strategy(kind, _resolver(strategy))
+
+
+def _resolver(strategy: st.SearchStrategy[Any]) -> Callable[[type], st.SearchStrategy[Any]]:
+    return lambda _: strategy
 
 
 def _pick(attribute: str) -> Any:
@@ -483,7 +490,7 @@ def _domain_strategies() -> list[tuple[type, st.SearchStrategy[Any]]]:
     """Every public value type of the three domains and the policy, with its strategy."""
     from qpp_rules.access import AccessState, Evidence, Member, OrganizationRecord, Request
     from qpp_rules.election import Election, ElectionLedger, LowVolumeFacts, Participant
-    from qpp_rules.policy import (
+    from qpp_rules.policy.model import (  # not the package: it would load cattrs
         AccessPolicy,
         ElectionPolicy,
         RegistrationPolicy,
