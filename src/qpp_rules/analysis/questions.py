@@ -1,0 +1,196 @@
+"""The questions a population is asked, each decided by the library's scalar rules.
+
+A :class:`Question` names the columns it reads and decides one distinct combination of them
+under a policy; the population path decides each distinct combination once and broadcasts
+the :class:`Answer` (through the policy's one answer cache, ``policy.answers``).
+
+>>> import qpp_rules as qr
+>>> from qpp_rules.analysis import QUESTIONS
+>>> [q.name for q in QUESTIONS]
+['web_interface', 'cahps', 'automatic', 'opt_in_status']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import attrs
+
+from qpp_rules.errors import QppRulesError
+from qpp_rules.policy.model import PolicyYear, _check_fields
+from qpp_rules.vocabulary import Program, SizeBand
+
+__all__ = ["QUESTIONS", "Answer", "Question"]
+
+
+@attrs.frozen
+class Answer:
+    """One question's answer for one combination of facts, with the deciding rule IDs and
+    (not shown in the repr) a readable sentence of why.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.analysis import evaluate
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 10}]
+    >>> (answer,) = evaluate(records, qr.policy_for(2019)).answers("web_interface").values()
+    >>> answer
+    Answer(value='no', rule_ids=('REG-ELIG-1',))
+    >>> answer.why  # doctest: +ELLIPSIS
+    'The CMS Web Interface needs 25 or more clinicians: 10 do not, so the CMS Web ...'
+    """
+
+    value: str
+    rule_ids: tuple[str, ...]
+    why: str = attrs.field(default="", repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
+
+@attrs.frozen
+class Question:
+    """A question asked of every organization: its ``name``, the ``columns`` it reads, and
+    ``decide(facts, policy) -> Answer`` over the tuple of those columns' parsed values.
+    ``keys(facts, policy)`` optionally turns one distinct tuple of facts into the facts the
+    decision reads under that policy (a threshold's comparisons), so that equal keys share
+    one decision.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.analysis import evaluate
+    >>> def decide(facts, policy):
+    ...     return Answer("yes" if facts[0] >= 25 else "no", ("REG-ELIG-1",))
+    >>> large = Question("large", ("clinicians",), decide)
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 30},
+    ...            {"org_id": "B", "kind": "Practice", "clinicians": 10}]
+    >>> evaluate(records, qr.policy_for(2019), [large]).column("large")
+    ('yes', 'no')
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    decide: Callable[[tuple[Any, ...], PolicyYear], Answer]
+    keys: Callable[[tuple[Any, ...], PolicyYear], Hashable] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
+    def answer(self, facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
+        """The answer for one distinct tuple of facts, through ``policy.answers`` (the one
+        answer cache, keyed by this question itself and the facts it decides on).
+
+        >>> import qpp_rules as qr
+        >>> from qpp_rules.analysis import QUESTIONS
+        >>> from qpp_rules.vocabulary import OrgType
+        >>> QUESTIONS[0].answer((OrgType.PRACTICE, 30, None, False, None, False),
+        ...                     qr.policy_for(2019)).value
+        'yes'
+        """
+        key = facts if self.keys is None else self.keys(facts, policy)
+        found: Answer | None = policy.answers.get((self, key))
+        if found is not None:
+            return found
+        return policy.answers.answer((self, key), lambda: self.decide(key, policy),  # type: ignore[arg-type]
+                                     kind=Answer)
+
+
+_ORG_COLUMNS = (
+    "kind",
+    "clinicians",
+    "apm_model",
+    "ssp_aco_participant",
+    "split_tin_mips_clinicians",
+    "submitted_web_interface_prior_year",
+)
+_TOO_FEW = "Fewer than 2 clinicians: no group registers for either program."
+
+
+def _organization(facts: tuple[Any, ...]) -> Any:
+    from qpp_rules.registration import Organization
+
+    kind, clinicians, model, ssp, split, prior = facts
+    return Organization(
+        kind=kind,
+        size=SizeBand.from_clinicians(clinicians),
+        apm_model=model,
+        ssp_aco_participant=ssp,
+        split_tin_mips_clinicians=split,
+        submitted_web_interface_prior_year=prior,
+        clinicians=clinicians,
+    )
+
+
+def _invalid(error: QppRulesError) -> Answer:
+    return Answer("invalid", (), f"These facts do not describe an organization: {error}")
+
+
+def _may_hold(program: Program) -> Callable[[tuple[Any, ...], PolicyYear], Answer]:
+    def decide(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
+        from qpp_rules.registration import options
+
+        if facts[1] < 2:
+            return Answer("no", ("REG-ELIG-2",), _TOO_FEW)
+        try:
+            found = options(_organization(facts), policy)
+        except QppRulesError as error:
+            return _invalid(error)
+        decision = found.web_interface if program is Program.WEB_INTERFACE else found.cahps
+        return Answer("yes" if decision.allowed else "no", decision.rule_ids,
+                      " ".join(reason.message for reason in decision.reasons))
+
+    return decide
+
+
+def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
+    from qpp_rules.registration import automatic_registrations
+
+    if facts[1] < 2:
+        return Answer("none", ("REG-ELIG-2",), _TOO_FEW)
+    try:
+        held = automatic_registrations(_organization(facts), policy)
+    except QppRulesError as error:
+        return _invalid(error)
+    names = [p.name.lower() for p in Program if p in held]
+    rules = ("REG-AUTO-1", "REG-ELIG-4") if held else ("REG-AUTO-1", "REG-AUTO-2")
+    why = (f"Holds {' and '.join(p.value for p in Program if p in held)} without registering."
+           if held else "Holds nothing without registering.")
+    return Answer("+".join(names) if names else "none", rules, why)
+
+
+def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool | None, ...]:
+    # The threshold's comparisons: "exceeds" is strictly greater (ELE-ELIG-1). tests/analysis
+    # pins that this agrees with election.opt_in_status for every record.
+    limit = policy.election.low_volume
+    charges, patients, services = facts
+    return (
+        None if charges is None else charges > limit.allowed_charges,
+        None if patients is None else patients > limit.patients,
+        False if limit.covered_services is None
+        else None if services is None else services > limit.covered_services,
+    )
+
+
+def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
+    from qpp_rules.election import LowVolumeFacts, explain_opt_in, opt_in_status
+
+    if any(flag is None for flag in facts):
+        return Answer("unknown", ("ELE-ELIG-1",),
+                      "A low-volume fact is missing, so the opt-in status is unknown.")
+    charges, patients, services = facts
+    low_volume = LowVolumeFacts.from_exceeded(
+        allowed_charges=charges, patients=patients, covered_services=services
+    )
+    status = opt_in_status(low_volume, policy)
+    decision = explain_opt_in(low_volume, policy)
+    return Answer(status.name.lower(), decision.rule_ids,
+                  " ".join(reason.message for reason in decision.reasons))
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("web_interface", _ORG_COLUMNS, _may_hold(Program.WEB_INTERFACE)),
+    Question("cahps", _ORG_COLUMNS, _may_hold(Program.CAHPS)),
+    Question("automatic", _ORG_COLUMNS, _automatic),
+    Question("opt_in_status", ("allowed_charges", "patients", "covered_services"), _opt_in,
+             _low_volume_keys),
+)
+"""The questions asked by default: may it register for the Web Interface, for CAHPS; what it
+holds automatically; its opt-in status."""
