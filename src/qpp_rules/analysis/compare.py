@@ -25,6 +25,7 @@ import attrs
 from qpp_rules.errors import InvalidInput, QppRulesError
 from qpp_rules.policy.model import PolicyYear, _check_fields
 
+from .classes import Classified
 from .evaluate import Evaluation, _name, as_population, check_questions, decide
 from .questions import Answer, Question
 
@@ -324,16 +325,21 @@ class PolicyTable:
 
 
 def _table(population: Any, policies: Sequence[PolicyYear], values: Sequence[Any],
-           questions: Sequence[Question] | None, path: str | None) -> PolicyTable:
+           questions: Sequence[Question] | None, path: str | None,
+           base: PolicyYear | None = None) -> PolicyTable:
     asked = check_questions(questions)
     people = as_population(population)
     people.check_ids()
     groups = {q.name: people.groups(q.columns) for q in asked}  # grouped once
     sizes = {name: found.counts() for name, found in groups.items()}
+    ready = {q.name: Classified(q, groups[q.name]) for q in asked if q.classes is not None}
     counts: list[dict[str, Counter[str]]] = []
     for policy in policies:
         per: dict[str, Counter[str]] = {}
         for question in asked:
+            if question.name in ready:
+                per[question.name] = ready[question.name].counts(policy, path, base)
+                continue
             counter: Counter[str] = Counter()
             for key, facts in groups[question.name].facts.items():
                 counter[question.answer(facts, policy).value] += sizes[question.name][key]
@@ -387,4 +393,4 @@ def sweep(population: Any, policy: PolicyYear, path: str, values: Iterable[Any],
     chosen = list(values)
     reforms = [reform(policy, {path: value}, label=f"{policy.label} {path}={value}")
                for value in chosen]
-    return _table(population, reforms, chosen, questions, path)
+    return _table(population, reforms, chosen, questions, path, policy)

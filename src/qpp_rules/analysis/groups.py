@@ -77,31 +77,27 @@ def parse_distinct(names: Sequence[str],
     [(<OrgType.PRACTICE: 'Practice'>, 30), (<OrgType.PRACTICE: 'Practice'>, 12)]
     """
     tuples = list(tuples)
-    tables: list[dict[tuple[type, Any], Any]] = []
-    for position, name in enumerate(names):
+    columns = list(zip(*tuples, strict=True)) if tuples else [() for _ in names]
+    parsed_columns: list[list[Any]] = []
+    for position, (name, column) in enumerate(zip(names, columns, strict=True)):
         table: dict[tuple[type, Any], Any] = {}
-        for row in tuples:
-            value = row[position]
-            key = (type(value), value if _hashable(value) else id(value))
-            if key not in table:
+        out: list[Any] = []
+        for value in column:
+            try:
+                key = (type(value), value)  # the type too: True == 1 == 1.0
+                found = table.get(key, table)
+            except TypeError:  # unhashable: parsed on its own
+                key, found = None, table
+            if found is table:
                 try:
-                    table[key] = parse_value(name, value)
+                    found = parse_value(name, value)
                 except ValueError as error:
                     raise ValueError(str(error), position, value) from None
-        tables.append(table)
-    return [
-        tuple(table[(type(v), v if _hashable(v) else id(v))]
-              for table, v in zip(tables, row, strict=True))
-        for row in tuples
-    ]
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return bool(value == value)  # NaN is its own key by identity
+                if key is not None:
+                    table[key] = found
+            out.append(found)
+        parsed_columns.append(out)
+    return list(zip(*parsed_columns, strict=True)) if tuples else []
 
 
 def _refuse(source: str, name: str, message: str, column: Sequence[Any]) -> InvalidInput:

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from qpp_rules.analysis.classes import Classes
 from qpp_rules.errors import QppRulesError
 from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.vocabulary import Program, SizeBand
@@ -24,7 +25,7 @@ from qpp_rules.vocabulary import Program, SizeBand
 __all__ = ["QUESTIONS", "Answer", "Question"]
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Answer:
     """One question's answer for one combination of facts, with the deciding rule IDs and
     (not shown in the repr) a readable sentence of why.
@@ -47,13 +48,15 @@ class Answer:
         _check_fields(self)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Question:
     """A question asked of every organization: its ``name``, the ``columns`` it reads, and
     ``decide(facts, policy) -> Answer`` over the tuple of those columns' parsed values.
     ``keys(facts, policy)`` optionally turns one distinct tuple of facts into the facts the
     decision reads under that policy (a threshold's comparisons), so that equal keys share
-    one decision.
+    one decision. ``classes`` optionally says how facts fall into classes that share an
+    answer under a policy, for counting many policies
+    (:class:`~qpp_rules.analysis.classes.Classes`).
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.analysis import evaluate
@@ -70,6 +73,7 @@ class Question:
     columns: tuple[str, ...]
     decide: Callable[[tuple[Any, ...], PolicyYear], Answer]
     keys: Callable[[tuple[Any, ...], PolicyYear], Hashable] | None = None
+    classes: Classes | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self)
@@ -185,12 +189,47 @@ def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
                   " ".join(reason.message for reason in decision.reasons))
 
 
+def _org_static(facts: tuple[Any, ...]) -> Hashable:
+    # What the registration rules read as it is; the clinician counts only through their
+    # size band, their range and the split count's relation to the group (REG-ELIG-7).
+    from qpp_rules.registration.model import _MAX_CLINICIANS
+
+    kind, clinicians, model, ssp, split, prior = facts
+    band = (SizeBand.from_clinicians(clinicians) if 2 <= clinicians <= _MAX_CLINICIANS
+            else clinicians < 2)
+    shape = None if split is None else (0 <= split <= _MAX_CLINICIANS, split <= clinicians)
+    return kind, model, ssp, prior, band, shape
+
+
+def _org_bounds(policy: PolicyYear) -> tuple[tuple[Any, ...], ...]:
+    table = policy.registration
+    both = (table.web_interface_min_clinicians, table.cahps_min_clinicians)
+    return both, both
+
+
+_ORG_CLASSES = Classes(_org_static, (1, 4), _org_bounds,
+                       ("registration.web_interface_min_clinicians",
+                        "registration.cahps_min_clinicians"))
+
+
+def _low_volume_bounds(policy: PolicyYear) -> tuple[tuple[Any, ...], ...]:
+    limit = policy.election.low_volume
+    return (limit.allowed_charges,), (limit.patients,), (limit.covered_services,)
+
+
+_LOW_VOLUME_CLASSES = Classes(lambda facts: tuple(v is None for v in facts), (0, 1, 2),
+                              _low_volume_bounds,
+                              ("election.low_volume.allowed_charges",
+                               "election.low_volume.patients",
+                               "election.low_volume.covered_services"))
+
 QUESTIONS: tuple[Question, ...] = (
-    Question("web_interface", _ORG_COLUMNS, _may_hold(Program.WEB_INTERFACE)),
-    Question("cahps", _ORG_COLUMNS, _may_hold(Program.CAHPS)),
-    Question("automatic", _ORG_COLUMNS, _automatic),
+    Question("web_interface", _ORG_COLUMNS, _may_hold(Program.WEB_INTERFACE),
+             classes=_ORG_CLASSES),
+    Question("cahps", _ORG_COLUMNS, _may_hold(Program.CAHPS), classes=_ORG_CLASSES),
+    Question("automatic", _ORG_COLUMNS, _automatic, classes=_ORG_CLASSES),
     Question("opt_in_status", ("allowed_charges", "patients", "covered_services"), _opt_in,
-             _low_volume_keys),
+             _low_volume_keys, _LOW_VOLUME_CLASSES),
 )
 """The questions asked by default: may it register for the Web Interface, for CAHPS; what it
 holds automatically; its opt-in status."""
