@@ -130,16 +130,36 @@ def polars_groups(frame: Any, names: tuple[str, ...], source: str) -> Groups:
         column = frame.select(name).collect().to_series().to_list()
         raise _refuse(source, name, str(error.args[0]), column) from None
     table = distinct.select(present).with_row_index(_G)
+    index = group_index(table, present)
 
     def rows() -> list[Any]:
-        joined = frame.select(present).join(
+        if index is not None:
+            found = frame.select(index.alias(_G)).collect().to_series()
+            if not found.has_nulls():
+                keys: list[Any] = found.to_list()
+                return keys
+        joined = frame.select(present).join(  # the exact way, where hashes could mislead
             table.lazy(), on=present, how="left", nulls_equal=True, maintain_order="left"
         )
-        keys: list[Any] = joined.select(_G).collect().to_series().to_list()
+        keys = joined.select(_G).collect().to_series().to_list()
         return keys
 
     return Groups(names, dict(enumerate(parsed)), rows,
                   dict(enumerate(distinct[_N].to_list())), native=table)
+
+
+def group_index(table: Any, present: Sequence[str]) -> Any:
+    """A polars expression giving each row's group number (an index take, no join): the
+    hash of the row's fact columns looked up among the groups' hashes; None when two groups
+    share a hash (then a join is the exact way)."""
+    import polars as pl
+
+    hashes = table.select(pl.struct(present).hash().alias("h"))["h"]
+    if hashes.n_unique() != len(hashes):
+        return None
+    return pl.struct(present).hash().replace_strict(
+        hashes, table[_G], default=None, return_dtype=pl.UInt32
+    )
 
 
 def _widen(names: Sequence[str], present: Sequence[str], row: tuple[Any, ...]) -> tuple[Any, ...]:

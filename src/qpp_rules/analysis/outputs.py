@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from qpp_rules.errors import QppRulesError
 
+from .groups import group_index
+
 if TYPE_CHECKING:
     from .evaluate import Evaluation
 
@@ -87,20 +89,25 @@ def evaluation_polars(table: Evaluation, include_input: bool) -> Any:
         groups = table.groups(question)
         answers = table.answers(question)
         values = [answers[key] for key in groups.facts]
-        extra = [pl.Series(question, [a.value for a in values], dtype=pl.String),
+        extra = [pl.Series(question, [a.value for a in values], dtype=pl.Categorical),
                  pl.Series(f"{question}_rules", [list(a.rule_ids) for a in values],
-                           dtype=pl.List(pl.String)),
-                 pl.Series(f"{question}_why", [a.why for a in values], dtype=pl.String)]
+                           dtype=pl.List(pl.Categorical)),
+                 pl.Series(f"{question}_why", [a.why for a in values], dtype=pl.Categorical)]
         added += [s.name for s in extra]
         by_groups.setdefault(id(groups), (groups, []))[1].extend(extra)
-    for groups, extra in by_groups.values():  # one join per distinct set of fact columns
+    for groups, extra in by_groups.values():  # one index take per set of fact columns
         if groups.native is None:  # no fact column present: one combination for all
             out = out.with_columns([pl.lit(s[0], dtype=s.dtype).alias(s.name) for s in extra])
             continue
         present = [c for c in groups.native.columns if c != _G]
-        small = groups.native.select(present).with_columns(extra)
-        out = out.join(small.lazy(), on=present, how="left", nulls_equal=True,
-                       maintain_order="left")
+        index = group_index(groups.native, present)
+        if index is None:  # two groups share a hash: join
+            small = groups.native.select(present).with_columns(extra)
+            out = out.join(small.lazy(), on=present, how="left", nulls_equal=True,
+                           maintain_order="left")
+            continue
+        out = out.with_columns(index.alias(_G)).with_columns(
+            [pl.lit(s).gather(pl.col(_G)).alias(s.name) for s in extra])
     kept = list(people.names) if include_input else ["org_id"]
     out = out.select([*kept, *added])
     return out.collect() if people.eager else out

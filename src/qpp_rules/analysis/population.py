@@ -251,20 +251,29 @@ class Population:
         return cached
 
     def check_ids(self) -> None:
-        """Refuse a population with a missing or blank ``org_id`` (columnar for polars)."""
-        if self._polars is None:
+        """Refuse a population with a missing or blank ``org_id``: vectorised for a frame,
+        naming the row only when one is refused."""
+        if self._polars is None and self._frame is None:
             self.ids()
             return
-        import polars as pl
-
         if "org_id" not in self._names:
             raise InvalidInput(f"{self.source}.org_id", "required")
-        column = pl.col("org_id")
-        if self._polars.collect_schema()["org_id"] == pl.String:
-            blank = (column.is_null() | (column.str.strip_chars() == "")).any()
+        if self._polars is not None:
+            import polars as pl
+
+            column = pl.col("org_id")
+            if self._polars.collect_schema()["org_id"] == pl.String:
+                blank = (column.is_null() | (column.str.strip_chars() == "")).any()
+            else:
+                blank = column.is_null().any()
+            refused = bool(self._polars.select(blank).collect().item())
         else:
-            blank = column.is_null().any()
-        if self._polars.select(blank).collect().item():
+            series = self._frame["org_id"]
+            kind = getattr(series.dtype, "kind", "O")
+            # gaps (NaN, None, pd.NA): what a CSV read by pandas leaves; empty text is
+            # refused when the ids are read (``ids``)
+            refused = kind not in "iuO" or bool(series.isna().any())
+        if refused:
             self.column("org_id")  # names the row
 
     def rows(self) -> Iterator[dict[str, Any]]:
