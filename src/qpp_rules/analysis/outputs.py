@@ -97,7 +97,7 @@ def evaluation_polars(table: Evaluation, include_input: bool) -> Any:
         by_groups.setdefault(id(groups), (groups, []))[1].extend(extra)
     for groups, extra in by_groups.values():  # one index take per set of fact columns
         if groups.native is None:  # no fact column present: one combination for all
-            out = out.with_columns([pl.lit(s[0], dtype=s.dtype).alias(s.name) for s in extra])
+            out = out.with_columns([pl.lit(s).first().alias(s.name) for s in extra])
             continue
         present = [c for c in groups.native.columns if c != _G]
         index = group_index(groups.native, present)
