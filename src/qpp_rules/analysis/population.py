@@ -263,14 +263,14 @@ class Population:
 
             column = pl.col("org_id")
             if self._polars.collect_schema()["org_id"] == pl.String:
-                blank = (column.is_null() | (column.str.strip_chars() == "")).any()
+                blank = column.is_null().any() | (column == "").any()
             else:
                 blank = column.is_null().any()
             refused = bool(self._polars.select(blank).collect().item())
         else:
             series = self._frame["org_id"]
             kind = getattr(series.dtype, "kind", "O")
-            # gaps (NaN, None, pd.NA): what a CSV read by pandas leaves; empty text is
+            # gaps (NaN, None, pd.NA): what a CSV read by pandas leaves; blank text is
             # refused when the ids are read (``ids``)
             refused = kind not in "iuO" or bool(series.isna().any())
         if refused:
