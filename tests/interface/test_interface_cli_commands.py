@@ -93,7 +93,7 @@ def test_explain_a_file_prints_every_decision_with_reasons_and_citations(
     for program in qr.Program:
         for why in found[program].reasons:
             assert f"[{why.rule_id}] {' '.join(why.message.split())}" in flat
-            assert " ".join(why.citation.split()) in flat
+            assert " ".join(str(why.citation).split()) in flat
     assert "CMS Web Interface: held automatically" in out
     assert "CAHPS for MIPS Survey: may register" in out
     assert "Held without registering: CMS Web Interface" in out

@@ -28,6 +28,7 @@ import pendulum
 
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.kernel.cache import AnswerCache
+from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.time import Window
 from qpp_rules.vocabulary import (
@@ -136,29 +137,6 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
         problem = _problem(getattr(instance, field.name), hints[field.name])
         if problem is not None:
             raise _fail(f"{prefix}{field.name}", problem)
-
-
-@attrs.frozen
-class Citation:
-    """Where a value is written: the guide (as cited in RULES.md), the section, the rule IDs,
-    and, where it helps, the guide's own words and a note on the reading taken.
-
-    >>> str(Citation("REG-GUIDE-2021", "Registration Information", ("REG-WIN-1",)))
-    'REG-GUIDE-2021, Registration Information [REG-WIN-1]'
-    """
-
-    source: str
-    section: str
-    rules: tuple[str, ...] = ()
-    quote: str | None = None
-    note: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        _check_fields(self)
-
-    def __str__(self) -> str:
-        rules = f" [{', '.join(self.rules)}]" if self.rules else ""
-        return f"{self.source}, {self.section}{rules}"
 
 
 @attrs.frozen

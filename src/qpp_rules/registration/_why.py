@@ -7,7 +7,7 @@ guide; :data:`SECTIONS` is the fallback for a guide the library does not know (a
 year).
 
 >>> import qpp_rules as qr
->>> reason(qr.policy_for(2021), "REG-REC-7", "Confirm.").citation
+>>> str(reason(qr.policy_for(2021), "REG-REC-7", "Confirm.").citation)
 "REG-GUIDE-2021, V 'Update Organization Size' (confirm or cancel the change); VII step 2 \
 (Continue or Cancel) [REG-REC-7]"
 """
