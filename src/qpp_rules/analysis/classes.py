@@ -95,45 +95,44 @@ class Classified:
             self.np_ranks = [numpy.array(r, dtype=numpy.int64) for r in self.ranks]
             self.np_sizes = numpy.array(self.sizes, dtype=numpy.int64)
 
-    def _codes(self, policy: PolicyYear) -> list[int]:
-        """Each combination's class under ``policy``: its static class and, per number and
-        threshold, below (0), equal (1), above (2) or missing (3)."""
-        codes = list(self.static)
-        for values, ranks, bounds in zip(self.sorted, self.ranks,
-                                         self.classes.bounds(policy), strict=True):
-            for bound in bounds:
-                if bound is None:
-                    continue
-                low, high = bisect.bisect_left(values, bound), bisect.bisect_right(values, bound)
-                codes = [4 * code + (3 if rank < 0 else 0 if rank < low else 1 if rank < high
-                                     else 2) for code, rank in zip(codes, ranks, strict=True)]
-        return codes
+    def _cuts(self, policy: PolicyYear) -> list[tuple[int, int, int]]:
+        """Per number and threshold of ``policy``: the number's position, and the ranks where
+        its values stop being below the threshold and stop being equal to it."""
+        cuts = []
+        for position, (values, bounds) in enumerate(zip(self.sorted,
+                                                        self.classes.bounds(policy),
+                                                        strict=True)):
+            cuts += [(position, bisect.bisect_left(values, bound),
+                      bisect.bisect_right(values, bound)) for bound in bounds
+                     if bound is not None]
+        return cuts
 
     def _classes(self, policy: PolicyYear) -> tuple[dict[int, int], dict[int, int]]:
-        """Organizations per class, and each class's first combination."""
+        """Organizations per class, and each class's first combination. A class code is the
+        static class and, per number and threshold, below (0), equal (1), above (2) or
+        missing (3), as base-4 digits."""
         np = self.np
-        if np is None or len(self.facts) * 4 ** sum(
-                len(b) for b in self.classes.bounds(policy)) * self.statics >= 2 ** 62:
+        cuts = self._cuts(policy)
+        if np is None or len(self.facts) * 4 ** len(cuts) * self.statics >= 2 ** 62:
+            codes = list(self.static)
+            for position, low, high in cuts:
+                codes = [4 * code + (3 if rank < 0 else 0 if rank < low else 1 if rank < high
+                                     else 2)
+                         for code, rank in zip(codes, self.ranks[position], strict=True)]
             per_class: dict[int, int] = {}
             first: dict[int, int] = {}
-            for index, (code, size) in enumerate(zip(self._codes(policy), self.sizes,
-                                                      strict=True)):
+            for index, (code, size) in enumerate(zip(codes, self.sizes, strict=True)):
                 if code in per_class:
                     per_class[code] += size
                 else:
                     per_class[code], first[code] = size, index
             return per_class, first
-        codes = self.np_static
-        for values, ranks, bounds in zip(self.sorted, self.np_ranks,
-                                         self.classes.bounds(policy), strict=True):
-            for bound in bounds:
-                if bound is None:
-                    continue
-                low, high = bisect.bisect_left(values, bound), bisect.bisect_right(values, bound)
-                sign = np.where(ranks < 0, 3, (ranks >= low).astype(np.int64)
-                                + (ranks >= high).astype(np.int64))
-                codes = codes * 4 + sign
-        unique, firsts, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        array = self.np_static
+        for position, low, high in cuts:
+            ranks = self.np_ranks[position]
+            array = array * 4 + np.where(ranks < 0, 3, (ranks >= low).astype(np.int64)
+                                         + (ranks >= high).astype(np.int64))
+        unique, firsts, inverse = np.unique(array, return_index=True, return_inverse=True)
         sizes = np.bincount(inverse.ravel(), weights=self.np_sizes, minlength=len(unique))
         return (dict(zip(unique.tolist(), sizes.astype(np.int64).tolist(), strict=True)),
                 dict(zip(unique.tolist(), firsts.tolist(), strict=True)))
@@ -146,7 +145,7 @@ class Classified:
         per_class, first = self._classes(policy)
         shared = swept is not None and base is not None and swept in self.classes.paths
         cache = base.answers if shared and base is not None else policy.answers
-        digits = sum(b is not None for bounds in self.classes.bounds(policy) for b in bounds)
+        digits = len(self._cuts(policy))
         result: Counter[str] = Counter()
         for code, size in per_class.items():
             facts = self.facts[first[code]]

@@ -123,23 +123,29 @@ def _organization(facts: tuple[Any, ...]) -> Any:
     )
 
 
-def _invalid(error: QppRulesError) -> Answer:
-    return Answer("invalid", (), f"These facts do not describe an organization: {error}")
+def _registration(facts: tuple[Any, ...], few: str,
+                  read: Callable[[Any], Answer]) -> Answer:
+    """``read`` of the organization the facts describe: fewer than 2 clinicians is no group
+    (REG-ELIG-2); facts that describe no organization answer "invalid"."""
+    if facts[1] < 2:
+        return Answer(few, ("REG-ELIG-2",), _TOO_FEW)
+    try:
+        return read(_organization(facts))
+    except QppRulesError as error:
+        return Answer("invalid", (), f"These facts do not describe an organization: {error}")
 
 
 def _may_hold(program: Program) -> Callable[[tuple[Any, ...], PolicyYear], Answer]:
     def decide(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
         from qpp_rules.registration import options
 
-        if facts[1] < 2:
-            return Answer("no", ("REG-ELIG-2",), _TOO_FEW)
-        try:
-            found = options(_organization(facts), policy)
-        except QppRulesError as error:
-            return _invalid(error)
-        decision = found.web_interface if program is Program.WEB_INTERFACE else found.cahps
-        return Answer("yes" if decision.allowed else "no", decision.rule_ids,
-                      " ".join(reason.message for reason in decision.reasons))
+        def read(organization: Any) -> Answer:
+            found = options(organization, policy)
+            decision = found.web_interface if program is Program.WEB_INTERFACE else found.cahps
+            return Answer("yes" if decision.allowed else "no", decision.rule_ids,
+                          " ".join(reason.message for reason in decision.reasons))
+
+        return _registration(facts, "no", read)
 
     return decide
 
@@ -147,17 +153,15 @@ def _may_hold(program: Program) -> Callable[[tuple[Any, ...], PolicyYear], Answe
 def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
     from qpp_rules.registration import automatic_registrations
 
-    if facts[1] < 2:
-        return Answer("none", ("REG-ELIG-2",), _TOO_FEW)
-    try:
-        held = automatic_registrations(_organization(facts), policy)
-    except QppRulesError as error:
-        return _invalid(error)
-    names = [p.name.lower() for p in Program if p in held]
-    rules = ("REG-AUTO-1", "REG-ELIG-4") if held else ("REG-AUTO-1", "REG-AUTO-2")
-    why = (f"Holds {' and '.join(p.value for p in Program if p in held)} without registering."
-           if held else "Holds nothing without registering.")
-    return Answer("+".join(names) if names else "none", rules, why)
+    def read(organization: Any) -> Answer:
+        held = automatic_registrations(organization, policy)
+        names = [p.name.lower() for p in Program if p in held]
+        rules = ("REG-AUTO-1", "REG-ELIG-4") if held else ("REG-AUTO-1", "REG-AUTO-2")
+        why = (f"Holds {' and '.join(p.value for p in Program if p in held)} without "
+               "registering." if held else "Holds nothing without registering.")
+        return Answer("+".join(names) if names else "none", rules, why)
+
+    return _registration(facts, "none", read)
 
 
 def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool | None, ...]:
