@@ -273,3 +273,21 @@ def test_reg_elig_1_comparison_frame_one_row_per_organization_and_the_changed_on
     assert len(moved) == sum(diff.changes("web_interface").values())
     assert len(moved) == int(frame["web_interface_changed"].sum())
     assert all("REG-ELIG-3" in rules for rules in moved["rules_before"])
+
+
+@pytest.mark.parametrize(("path", "values"), [
+    ("election.low_volume.patients", [100, 200, 201, 400]),
+    ("election.low_volume.allowed_charges", [Decimal("0"), Decimal("90000"), Decimal("90300")]),
+    ("registration.cahps_min_clinicians", [2, 16, 30]),
+])
+def test_ele_elig_1_and_reg_elig_2_sweeps_count_every_question_as_evaluate_does(
+        path: str, values: list[Any]) -> None:
+    """A sweep counts a question once when the swept path is outside what it reads (the
+    registration questions under a low-volume sweep, ELE-ELIG-1 under a registration one):
+    the counts are still each reform's own."""
+    py2021 = qr.policy_for(2021)
+    curve = sweep(EXAMPLE, py2021, path, values)
+    for value, counts in zip(values, curve.counts, strict=True):
+        reformed = qr.reform(py2021, {path: value}, label="one")
+        for name in NAMES:
+            assert counts[name] == evaluate(EXAMPLE, reformed).counts(name)

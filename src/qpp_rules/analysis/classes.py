@@ -38,8 +38,10 @@ _SWEPT = object()  # marks a class answer shared across a sweep of one threshold
 class Classes:
     """The classes of a question's facts: ``static(facts)`` (what is read as it is),
     ``numbers`` (positions of the facts compared with thresholds), ``bounds(policy)`` (for
-    each of those positions, the policy's thresholds) and ``paths`` (the policy paths those
-    thresholds come from: a sweep of one of them shares class answers across its values).
+    each of those positions, the policy's thresholds), ``paths`` (the policy paths those
+    thresholds come from: a sweep of one of them shares class answers across its values) and
+    ``reads`` (the sections of the policy the answer's value and rule IDs can depend on: a
+    sweep of a path outside them counts once for all its values).
 
     >>> path = "registration.web_interface_min_clinicians"
     >>> c = Classes(lambda f: (), (0,), lambda p: ((25,),), (path,))
@@ -51,6 +53,18 @@ class Classes:
     numbers: tuple[int, ...]
     bounds: Callable[[PolicyYear], tuple[tuple[Any, ...], ...]]
     paths: tuple[str, ...] = ()
+    reads: tuple[str, ...] | None = None
+
+    def depends_on(self, path: str) -> bool:
+        """Whether the answers may change with the policy value at ``path``.
+
+        >>> from qpp_rules.analysis import QUESTIONS
+        >>> QUESTIONS[3].classes.depends_on("registration.web_interface_min_clinicians")
+        False
+        """
+        if self.reads is None:
+            return True
+        return any(path == r or path.startswith(r + ".") for r in self.reads)
 
 
 class Classified:

@@ -334,16 +334,21 @@ def _table(population: Any, policies: Sequence[PolicyYear], values: Sequence[Any
     sizes = {name: found.counts() for name, found in groups.items()}
     ready = {q.name: Classified(q, groups[q.name]) for q in asked if q.classes is not None}
     counts: list[dict[str, Counter[str]]] = []
+    # a sweep of a path a question's answers cannot depend on: counted once for all values
+    fixed = {q.name for q in asked if path is not None and q.classes is not None
+             and not q.classes.depends_on(path)}
     for policy in policies:
         per: dict[str, Counter[str]] = {}
         for question in asked:
-            if question.name in ready:
+            if question.name in fixed and counts:
+                per[question.name] = counts[0][question.name]
+            elif question.name in ready:
                 per[question.name] = ready[question.name].counts(policy, path, base)
-                continue
-            counter: Counter[str] = Counter()
-            for key, facts in groups[question.name].facts.items():
-                counter[question.answer(facts, policy).value] += sizes[question.name][key]
-            per[question.name] = counter
+            else:
+                counter: Counter[str] = Counter()
+                for key, facts in groups[question.name].facts.items():
+                    counter[question.answer(facts, policy).value] += sizes[question.name][key]
+                per[question.name] = counter
         counts.append(per)
     total = sum(next(iter(sizes.values())).values()) if sizes else len(people)
     return PolicyTable(tuple(p.label for p in policies), tuple(values),

@@ -213,7 +213,7 @@ def _org_bounds(policy: PolicyYear) -> tuple[tuple[Any, ...], ...]:
 
 _ORG_CLASSES = Classes(_org_static, (1, 4), _org_bounds,
                        ("registration.web_interface_min_clinicians",
-                        "registration.cahps_min_clinicians"))
+                        "registration.cahps_min_clinicians"), ("registration",))
 
 
 def _low_volume_bounds(policy: PolicyYear) -> tuple[tuple[Any, ...], ...]:
@@ -225,7 +225,7 @@ _LOW_VOLUME_CLASSES = Classes(lambda facts: tuple(v is None for v in facts), (0,
                               _low_volume_bounds,
                               ("election.low_volume.allowed_charges",
                                "election.low_volume.patients",
-                               "election.low_volume.covered_services"))
+                               "election.low_volume.covered_services"), ("election",))
 
 QUESTIONS: tuple[Question, ...] = (
     Question("web_interface", _ORG_COLUMNS, _may_hold(Program.WEB_INTERFACE),
