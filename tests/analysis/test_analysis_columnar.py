@@ -291,3 +291,15 @@ def test_ele_elig_1_and_reg_elig_2_sweeps_count_every_question_as_evaluate_does(
         reformed = qr.reform(py2021, {path: value}, label="one")
         for name in NAMES:
             assert counts[name] == evaluate(EXAMPLE, reformed).counts(name)
+
+
+def test_values_a_frame_library_cannot_group_are_refused_naming_the_row() -> None:
+    frame = pandas.DataFrame({"org_id": ["a", "b"], "kind": ["Practice", "Practice"],
+                              "clinicians": [30, [3]]})
+    with pytest.raises(qr.InvalidInput) as caught:
+        evaluate(frame, qr.policy_for(2019))
+    assert caught.value.field == "frame[1].clinicians"
+    lists = polars.DataFrame({"org_id": ["a"], "kind": ["Practice"], "clinicians": [[30]]})
+    with pytest.raises(qr.InvalidInput) as caught:
+        evaluate(lists, qr.policy_for(2019))
+    assert caught.value.field == "frame[0].clinicians"

@@ -182,10 +182,16 @@ class Population:
         names = _names(names)
         found = self._groups.get(names)
         if found is None:
-            if self._polars is not None:
-                found = polars_groups(self._polars, names, self.source)
-            elif self._frame is not None:
-                found = pandas_groups(self._frame, names, self.source)
+            try:
+                if self._polars is not None:
+                    found = polars_groups(self._polars, names, self.source)
+                elif self._frame is not None:
+                    found = pandas_groups(self._frame, names, self.source)
+            except QppRulesError:
+                raise
+            except Exception:  # values the frame library cannot group (lists, objects): read
+                # column-wise, which names the row and column it refuses
+                found = None
             if found is None:
                 raw, parsed = self.encoded(names)
                 found = Groups(names, parsed, lambda: raw)
