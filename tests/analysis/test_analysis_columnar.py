@@ -303,3 +303,13 @@ def test_values_a_frame_library_cannot_group_are_refused_naming_the_row() -> Non
     with pytest.raises(qr.InvalidInput) as caught:
         evaluate(lists, qr.policy_for(2019))
     assert caught.value.field == "frame[0].clinicians"
+
+
+def test_the_command_line_evaluates_a_parquet_population(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from qpp_rules.cli import main
+
+    file = tmp_path / "population.parquet"
+    polars.read_csv(EXAMPLE, infer_schema=False).write_parquet(file)
+    assert main(["evaluate", str(file), "--year", "2019", "--rows", "0"]) == 0
+    assert "PY2019: 4000 organizations (population.parquet)" in capsys.readouterr().out

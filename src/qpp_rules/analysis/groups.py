@@ -110,17 +110,21 @@ def _refuse(source: str, name: str, message: str, column: Sequence[Any]) -> Inva
     return InvalidInput(f"{source}.{name}", message)  # pragma: no cover - found above
 
 
-def polars_groups(frame: Any, names: tuple[str, ...], source: str) -> Groups:
+def polars_groups(frame: Any, names: tuple[str, ...], source: str,
+                  streaming: bool = False) -> Groups:
     """Groups of a polars ``LazyFrame`` (kept lazy: polars' engine runs the group-by and the
-    join back); columns of ``names`` the frame lacks read as blanks."""
+    index take, its streaming engine with ``streaming``, for a population larger than
+    memory); columns of ``names`` the frame lacks read as blanks."""
     import polars as pl
+
+    engine = "streaming" if streaming else "auto"
 
     present = [name for name in names if name in frame.collect_schema()]
     if not present:
-        total = frame.select(pl.len()).collect().item()
+        total = frame.select(pl.len()).collect(engine=engine).item()
         return Groups(names, {0: tuple(parse_distinct(names, [(None,) * len(names)])[0])},
                       lambda: [0] * total, {0: total})
-    distinct = frame.group_by(present).agg(pl.len().alias(_N)).collect()
+    distinct = frame.group_by(present).agg(pl.len().alias(_N)).collect(engine=engine)
     raw = distinct.select(present).rows()
     full = [_widen(names, present, row) for row in raw]
     try:
@@ -134,14 +138,14 @@ def polars_groups(frame: Any, names: tuple[str, ...], source: str) -> Groups:
 
     def rows() -> list[Any]:
         if index is not None:
-            found = frame.select(index.alias(_G)).collect().to_series()
+            found = frame.select(index.alias(_G)).collect(engine=engine).to_series()
             if not found.has_nulls():
                 keys: list[Any] = found.to_list()
                 return keys
         joined = frame.select(present).join(  # the exact way, where hashes could mislead
             table.lazy(), on=present, how="left", nulls_equal=True, maintain_order="left"
         )
-        keys = joined.select(_G).collect().to_series().to_list()
+        keys = joined.select(_G).collect(engine=engine).to_series().to_list()
         return keys
 
     return Groups(names, dict(enumerate(parsed)), rows,

@@ -184,7 +184,8 @@ class Population:
         if found is None:
             try:
                 if self._polars is not None:
-                    found = polars_groups(self._polars, names, self.source)
+                    found = polars_groups(self._polars, names, self.source,
+                                          streaming=not self.eager)
                 elif self._frame is not None:
                     found = pandas_groups(self._frame, names, self.source)
             except QppRulesError:
@@ -272,7 +273,8 @@ class Population:
                 blank = column.is_null().any() | (column == "").any()
             else:
                 blank = column.is_null().any()
-            refused = bool(self._polars.select(blank).collect().item())
+            engine = "auto" if self.eager else "streaming"
+            refused = bool(self._polars.select(blank).collect(engine=engine).item())
         else:
             series = self._frame["org_id"]
             kind = getattr(series.dtype, "kind", "O")
