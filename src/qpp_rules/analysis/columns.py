@@ -335,8 +335,8 @@ def argument_type(parse: Callable[[str], Any], what: str) -> Callable[[str], Any
     def read(text: str) -> Any:
         try:
             value = parse(text)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(f"{what}: {error}; got {text[:40]!r}") from None
+        except ValueError as error:  # the parser's own words say what it expected
+            raise argparse.ArgumentTypeError(f"{error}; got {text[:40]!r}") from None
         if value is None:
             raise argparse.ArgumentTypeError(f"{what}; got {text[:40]!r}")
         return value
