@@ -20,7 +20,6 @@ PY2019: Performance year 2019
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -28,7 +27,7 @@ import sys
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
@@ -698,6 +697,9 @@ def _read_population(file: str | None, *, progress: bool) -> tuple[Population, s
     if file is None:
         return example_population(), "the bundled example population"
     name = _source_name(file)
+    if file.lower().endswith(".parquet"):
+        from qpp_rules.analysis import Population
+        return Population.from_parquet(file), name
     try:
         if file == "-":
             return _read_csv(sys.stdin, name, None, progress=progress), "standard input"
@@ -711,26 +713,15 @@ def _read_population(file: str | None, *, progress: bool) -> tuple[Population, s
 
 
 def _read_csv(handle: IO[str], name: str, size: int | None, *, progress: bool) -> Population:
-    from qpp_rules.analysis import COLUMNS, Population
+    from qpp_rules.analysis import Population
     bar = _Progress(
         f"reading {name}", size or 1, enabled=progress and (size or 0) > PROGRESS_BYTES
     )
     try:
         lines: Iterable[str] = _CountingLines(handle, bar) if bar.enabled else handle
-        reader = csv.DictReader(lines)
-        if reader.fieldnames is None:
-            raise InvalidInput(name, "an empty file: no header")
-        unknown = [field for field in reader.fieldnames if field not in COLUMNS]
-        if unknown:
-            raise InvalidInput(
-                f"{name}[1].{unknown[0]}"[:120], f"unknown column; columns: {', '.join(COLUMNS)}"
-            )
-        rows = list(reader)
-    except csv.Error as error:
-        raise InvalidInput(name, f"not a readable CSV file: {error}") from None
+        return Population.read_csv(lines, name)
     finally:
         bar.close()
-    return Population.from_records(rows, source=name, start=2)
 
 
 def _stages(label: str, population: Population, stages: int, *, progress: bool) -> _Progress:
@@ -760,46 +751,21 @@ _ORG_FLAGS = (
 _LOW_VOLUME_FLAGS = ("allowed_charges", "patients", "covered_services")
 
 
-_MODEL_ALIASES = {
-    "ssp": qr.ApmModel.SHARED_SAVINGS_PROGRAM,
-    "mssp": qr.ApmModel.SHARED_SAVINGS_PROGRAM,
-    "shared savings program": qr.ApmModel.SHARED_SAVINGS_PROGRAM,
-    "next generation aco": qr.ApmModel.NEXT_GENERATION_ACO,
-    "ngaco": qr.ApmModel.NEXT_GENERATION_ACO,
-    "cpc+": qr.ApmModel.CPC_PLUS,
-    "cpc plus": qr.ApmModel.CPC_PLUS,
-}
-"""Short names ``--apm-model`` also takes."""
-
-
 def _choice(enum: Any, what: str, aliases: dict[str, Any] | None = None) -> Callable[[str], Any]:
-    """An argparse type reading an enum member by its value or its name (or an alias), in
-    any case, with spaces, hyphens or underscores."""
-    def key(text: str) -> str:
-        return re.sub(r"[\s_\-]+", " ", text).strip().lower()
+    """An argparse type reading an enum member as every population reader does
+    (``qpp_rules.analysis.columns``)."""
+    from qpp_rules.analysis.columns import argument_type, choice
+    return argument_type(choice(enum, what, aliases), what)
 
-    table = {key(member.value): member for member in enum} | {
-        key(member.name): member for member in enum
-    } | {key(alias): member for alias, member in (aliases or {}).items()}
 
-    def parse(text: str) -> Any:
-        found = table.get(key(text))
-        if found is None:
-            known = ", ".join(repr(member.value) for member in enum)
-            raise argparse.ArgumentTypeError(f"{what}: one of {known}; got {text[:40]!r}")
-        return found
-
-    return parse
+def _apm_model(text: str) -> Any:
+    from qpp_rules.analysis.columns import argument_type, parse_apm_model
+    return argument_type(parse_apm_model, "an APM model")(text)
 
 
 def _dollars(text: str) -> Decimal:
-    cleaned = text.strip().lstrip("$").replace(",", "")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise argparse.ArgumentTypeError(f"an amount of dollars, e.g. 90300; got {text[:40]!r}")
+    from qpp_rules.analysis.columns import argument_type, parse_dollars
+    amount: Decimal = argument_type(parse_dollars, "an amount of dollars, e.g. 90300")(text)
     return amount
 
 
@@ -837,7 +803,7 @@ def _explain_arguments(parser: argparse.ArgumentParser) -> None:
     org.add_argument("--name", help="the organization's name")
     org.add_argument("--ssp-aco-participant", action="store_true",
                      help="a Practice that is a Shared Savings Program ACO participant TIN")
-    org.add_argument("--apm-model", type=_choice(qr.ApmModel, "an APM model", _MODEL_ALIASES),
+    org.add_argument("--apm-model", type=_apm_model,
                      metavar="MODEL",
                      help="an APM Entity's model (or a split-TIN Practice's): "
                      + ", ".join(repr(model.value) for model in qr.ApmModel)
