@@ -205,7 +205,11 @@ def accept(
     >>> o.accepted, o.state, o.notifications
     (True, 5, ('now 2', 'now 5'))
     """
-    happened = tuple(events)
+    happened = _sequence("events", events)
+    if not callable(evolve):
+        raise InvalidInput("evolve", f"the domain's evolve function; got {shown(evolve)}")
+    if notify is not None and not callable(notify):
+        raise InvalidInput("notify", f"a function or None; got {shown(notify)}")
     current: Any = state
     notes: list[N] = []
     for event in happened:

@@ -150,6 +150,7 @@ def _results() -> dict[str, Any]:
         "record": individual,
         "evaluation": evaluated,
         "comparison": analysis.Comparison(evaluated, evaluated),
+        "policy_table": analysis.compare_many(population(), [PY2019, PY2021]),
         "sampling": registration.sampling_consequences(qr.Program.CAHPS, PY2019),
         "outcome": election.outcome_of(election.Choice.OPT_IN, group=True, policy=PY2019),
         "advice": access.organization_type_for(access.Represents.GROUP, vendor=True),
@@ -168,6 +169,10 @@ _DECISION = qr.Decision.refuse(_REASON)
 _OUTCOME = registration.decide(
     None, REGISTER, at=REGISTRATION_OPEN, policy=PY2021, actor=PRACTICE_SO
 )
+
+
+def _keep(state: Any, event: Any) -> Any:
+    return state
 
 
 def _outcome_spec(alias: Any) -> Spec:
@@ -196,6 +201,8 @@ TABLE: dict[str, Spec] = {
     "Reason": of(_REASON),
     "Decision": of(_DECISION),
     "Outcome": of(_OUTCOME),
+    "accept": Spec(decisions.accept, (None, (), _keep), {"notify": None, "counts": None}),
+    "refuse": Spec(decisions.refuse, ("state", _REASON)),
     # policy
     "policy_for": Spec(qr.policy_for, (2019,), {"as_of": ELECTION_OPEN}),
     "available_years": Spec(qr.available_years),
@@ -363,6 +370,12 @@ TABLE: dict[str, Spec] = {
     "Question": of(analysis.QUESTIONS[0]),
     "Evaluation": of(RESULTS["evaluation"]),
     "Comparison": of(RESULTS["comparison"]),
+    "PolicyTable": of(RESULTS["policy_table"]),
+    "compare_many": Spec(analysis.compare_many, (list(ROWS), [PY2019, PY2021]),
+                         {"questions": None}),
+    "sweep": Spec(analysis.sweep, (
+        list(ROWS), PY2021, "registration.web_interface_min_clinicians", [10, 25]
+    ), {"questions": None}),
 }
 
 _WINDOW = qr.Window(qr.eastern(2019, 4, 4, 10), qr.eastern(2019, 7, 1, 17))

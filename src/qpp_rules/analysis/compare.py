@@ -22,7 +22,8 @@ from typing import Any
 
 import attrs
 
-from qpp_rules.errors import InvalidInput, QppRulesError
+from qpp_rules.errors import InvalidInput, QppRulesError, shown
+from qpp_rules.kernel import fields
 from qpp_rules.policy.model import PolicyYear, _check_fields
 
 from .classes import Classified
@@ -253,12 +254,22 @@ class PolicyTable:
     (('PY2019', 'PY2021'), 'web_interface')
     """
 
-    labels: tuple[str, ...]
-    values: tuple[Any, ...]
-    questions: tuple[str, ...]
-    total: int
-    counts: tuple[dict[str, Counter[str]], ...]
-    path: str | None = None
+    labels: tuple[str, ...] = attrs.field(converter=fields.tuple_of(str))  # type: ignore[misc]
+    values: tuple[Any, ...] = attrs.field(converter=fields.tuple_of(object))  # type: ignore[misc]
+    questions: tuple[str, ...] = attrs.field(
+        converter=fields.tuple_of(str)  # type: ignore[misc]
+    )
+    total: int = attrs.field(validator=fields.whole(minimum=0))
+    counts: tuple[dict[str, Counter[str]], ...] = attrs.field(
+        converter=fields.tuple_of(dict)  # type: ignore[misc]
+    )
+    path: str | None = attrs.field(default=None, validator=fields.text(optional=True))
+
+    def __attrs_post_init__(self) -> None:
+        if not len(self.labels) == len(self.values) == len(self.counts):
+            raise InvalidInput(
+                "policy_table", "one label, value and counts per policy (the lengths differ)"
+            )
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per policy, question and answer."""
@@ -396,6 +407,6 @@ def sweep(population: Any, policy: PolicyYear, path: str, values: Iterable[Any],
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise InvalidInput("values", "an iterable of values for the path")
     chosen = list(values)
-    reforms = [reform(policy, {path: value}, label=f"{policy.label} {path}={value}")
+    reforms = [reform(policy, {path: value}, label=f"{policy.label} {path}={shown(value, 60)}")
                for value in chosen]
     return _table(population, reforms, chosen, questions, path, policy)

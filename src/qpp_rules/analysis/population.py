@@ -64,8 +64,8 @@ class Population:
             raise InvalidInput("rows", f"a list of mappings; got {type(rows).__name__}")
         if not isinstance(source, str):
             raise InvalidInput("source", f"a name (text); got {type(source).__name__}")
-        if isinstance(start, bool) or not isinstance(start, int):
-            raise InvalidInput("start", f"a whole number; got {type(start).__name__}")
+        if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start <= 2**63:
+            raise InvalidInput("start", f"a whole number from 0; got {shown(start, 40)}")
         self._rows = rows
         self._raw_columns: Mapping[str, list[Any]] | None = None
         self._frame: Any = None
