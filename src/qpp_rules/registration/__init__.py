@@ -21,6 +21,7 @@ from qpp_rules.registration.eligibility import (
     automatic_registrations,
     band_allows,
     cahps_required,
+    has_app,
     minimum_clinicians,
     options,
     registration_needed,
@@ -41,6 +42,7 @@ from qpp_rules.registration.model import (
     Cancelled,
     CarriedOver,
     ChangeSize,
+    CollectionType,
     Command,
     Contact,
     ContactAdded,
@@ -62,7 +64,7 @@ from qpp_rules.registration.model import (
 )
 from qpp_rules.registration.sampling import SamplingConsequences, sampling_consequences
 from qpp_rules.registration.tables import eligibility_table_markdown
-from qpp_rules.vocabulary import Program, RegistrationEventKind, SizeBand
+from qpp_rules.vocabulary import Program, RegistrationEventKind, ReportingTrack, SizeBand
 
 __all__ = [
     "AddContact",
@@ -72,6 +74,7 @@ __all__ = [
     "Cancelled",
     "CarriedOver",
     "ChangeSize",
+    "CollectionType",
     "Command",
     "Contact",
     "ContactAdded",
@@ -92,6 +95,7 @@ __all__ = [
     "RegistrationEventKind",
     "RegistrationId",
     "RegistrationOutcome",
+    "ReportingTrack",
     "SamplingConsequences",
     "SizeBand",
     "SizeChanged",
@@ -104,6 +108,7 @@ __all__ = [
     "derive_registration_id",
     "eligibility_table_markdown",
     "evolve",
+    "has_app",
     "minimum_clinicians",
     "options",
     "registration_needed",

@@ -22,21 +22,23 @@ from __future__ import annotations
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.kernel.citations import cite
 from qpp_rules.policy.model import PolicyYear
-from qpp_rules.registration._why import check_policy, reason, reason_at
-from qpp_rules.registration.model import Options, Organization
-from qpp_rules.vocabulary import OrgType, Program, SizeBand
+from qpp_rules.registration._why import check_policy, guide, reason, reason_at
+from qpp_rules.registration.model import CollectionType, Options, Organization
+from qpp_rules.vocabulary import OrgType, Program, ReportingTrack, SizeBand
 
 __all__ = [
     "automatic_registrations",
     "band_allows",
     "cahps_required",
+    "has_app",
     "minimum_clinicians",
     "options",
     "registration_needed",
 ]
 
-_Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None]
+_Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None, ReportingTrack]
 
 _PLURAL = {
     OrgType.PRACTICE: "practices (groups)",
@@ -99,6 +101,7 @@ def _facts(org: Organization) -> _Facts:
         org.split_tin_mips_clinicians,
         org.submitted_web_interface_prior_year,
         org.clinicians,
+        org.reporting_track,
     )
 
 
@@ -135,7 +138,7 @@ qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
 
 
 def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
-    kind, size, ssp_aco, participant, split, submitted, count = facts
+    kind, size, ssp_aco, participant, split, submitted, count, track = facts
     table = policy.registration
     year = policy.year
     yes: list[Reason] = []
@@ -189,6 +192,19 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             f"In PY{year} {who} may register for the {name}.",
             "registration.may_register",
         ))
+
+    # REG-ELIG-10: the reporting track (the APP from PY2021).
+    if track is ReportingTrack.APP:
+        if not has_app(policy):
+            no.append(_no_app(policy))
+        elif program is Program.WEB_INTERFACE and not ssp_aco:
+            no.append(Reason(
+                "REG-ELIG-10",
+                f"In PY{year} only Shared Savings Program ACOs can use the {name} to meet the "
+                "APM Performance Pathway's reporting requirements; an organization reporting "
+                f"through the APP that is not one may not register for the {name}.",
+                cite("REG-ELIG-10", guide(policy)),
+            ))
 
     # REG-ELIG-1 / REG-ELIG-2: the size band; REG-ELIG-7: a split TIN's own count.
     rule, path = _THRESHOLD[program]
@@ -273,6 +289,28 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
     return Decision.allow(*yes)
 
 
+def has_app(policy: PolicyYear) -> bool:
+    """Whether the year has the APM Performance Pathway (REG-ELIG-10): where its table names
+    the kinds that report the CAHPS for MIPS Survey through it (PY2021 on); before, traditional
+    MIPS is the only reporting track.
+
+    >>> import qpp_rules as qr
+    >>> has_app(qr.policy_for(2019)), has_app(qr.policy_for(2021))
+    (False, True)
+    """
+    return bool(check_policy(policy).registration.cahps_required_under_app)
+
+
+def _no_app(policy: PolicyYear) -> Reason:
+    return Reason(
+        "REG-ELIG-10",
+        f"In PY{policy.year} there is no APM Performance Pathway: traditional MIPS is the only "
+        "reporting track, so an organization said to report through the APP is refused (the "
+        "APP begins in PY2021).",
+        policy.cite("registration.cahps_required_under_app").with_rules("REG-ELIG-10"),
+    )
+
+
 def _join(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
@@ -301,7 +339,7 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
     key = (automatic_registrations, *facts)
     found: frozenset[Program] | None = policy.answers.get(key)
     if found is None:
-        kind, _, ssp_aco, _, _, submitted, _ = facts
+        kind, _, ssp_aco, _, _, submitted, _, _ = facts
         table = policy.registration
         allowed = options(org, policy)
         held = set()
@@ -315,32 +353,36 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
     return found
 
 
-def registration_needed(collection: Program | str, policy: PolicyYear) -> Decision:
+def registration_needed(
+    collection: CollectionType | Program | str, policy: PolicyYear
+) -> Decision:
     """Whether reporting through ``collection`` needs advance registration: yes for the CMS
-    Web Interface and the CAHPS for MIPS Survey; no for every other collection type, e.g.
-    those the year names (REG-ELIG-8: PY2018 Qualified Registry, QCDR, EHR; PY2019 eCQMs,
-    MIPS CQMs, QCDR measures).
+    Web Interface and the CAHPS for MIPS Survey (under any of the guides' names for it:
+    "CAHPS for MIPS Survey", "CAHPS Survey", "CAHPS"); no for every other collection type
+    (REG-ELIG-8: PY2018 Qualified Registry, QCDR, EHR; PY2019 eCQMs, MIPS CQMs, QCDR
+    measures). ``collection`` is a :class:`~qpp_rules.registration.CollectionType`, a
+    Program, or text naming one (or one the year's table names); other text is InvalidInput.
 
     >>> import qpp_rules as qr
     >>> registration_needed("eCQMs", qr.policy_for(2019)).rule_ids
     ('REG-ELIG-8',)
-    >>> bool(registration_needed(qr.Program.CAHPS, qr.policy_for(2019)))
+    >>> bool(registration_needed("CAHPS Survey", qr.policy_for(2019)))
     True
     """
     policy = check_policy(policy)
+    named = policy.registration.no_registration_needed
     if isinstance(collection, str):
         text = " ".join(collection.split())
-        matched = [p for p in Program if p.value.lower() == text.lower()]
-        if not text:
-            raise InvalidInput("collection", "a collection type or a Program; got empty text")
-        program = matched[0] if matched else None
-    elif isinstance(collection, Program):
-        program, text = collection, collection.value
+        try:
+            kind = CollectionType.parse(text)
+        except InvalidInput:  # text only the year's table names (a reform, a plug-in year)
+            listed = [item for item in named if item.casefold() == text.casefold()]
+            if not listed:
+                raise
+            return _not_needed(policy, listed[0], listed[0])
     else:
-        raise InvalidInput(
-            "collection", f"a collection type (text) or a Program; got {type(collection).__name__}"
-        )
-    named = policy.registration.no_registration_needed
+        kind = CollectionType.parse(collection)
+    program = kind.program
     if program is not None:
         return Decision.allow(reason_at(
             policy, "REG-ELIG-8",
@@ -348,11 +390,15 @@ def registration_needed(collection: Program | str, policy: PolicyYear) -> Decisi
             f"types ({_join(list(named))}).",
             "registration.no_registration_needed",
         ))
-    known = [item for item in named if item.lower() == text.lower()]
-    listed = f" ({known[0]} is one the PY{policy.year} guide names)" if known else ""
+    known = [item for item in named if item.casefold() == kind.value.casefold()]
+    return _not_needed(policy, kind.value, known[0] if known else None)
+
+
+def _not_needed(policy: PolicyYear, text: str, listed: str | None) -> Decision:
+    also = f" ({listed} is one the PY{policy.year} guide names)" if listed else ""
     return Decision.refuse(reason_at(
         policy, "REG-ELIG-8",
-        f"No registration is needed to report through {text}{listed}: only the CMS Web "
+        f"No registration is needed to report through {text}{also}: only the CMS Web "
         "Interface and the CAHPS for MIPS Survey need it.",
         "registration.no_registration_needed",
     ))
@@ -361,12 +407,13 @@ def registration_needed(collection: Program | str, policy: PolicyYear) -> Decisi
 def cahps_required(org: Organization, policy: PolicyYear, *, through_app: bool = False) -> Decision:
     """REG-ELIG-5: is the CAHPS for MIPS Survey *required* of ``org``? ``allowed`` is True
     when it is required: for the year's kinds that report through the APM Performance
-    Pathway (PY2021: groups and APM Entities, ``through_app=True``), and for a Shared Savings
+    Pathway (PY2021: groups and APM Entities whose ``reporting_track`` is
+    ``ReportingTrack.APP``, or ``through_app=True``, REG-ELIG-10), and for a Shared Savings
     Program ACO where the year registers SSP ACOs for CAHPS automatically because they are
     required to report through the APP (PY2021, REG-ELIG-4), with or without
     ``through_app``. Otherwise it is optional, and the reason says what it counts for under
-    traditional MIPS that year. Computed once per kind, SSP ACO flag, ``through_app`` and
-    policy.
+    traditional MIPS that year. Before PY2021 there is no APP: the APP track adds a
+    REG-ELIG-10 reason saying so. Computed once per kind, SSP ACO flag, track and policy.
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.registration import Organization
@@ -385,6 +432,7 @@ of the 6 required quality measures and an improvement activity.
     org = _check_org(org)
     if not isinstance(through_app, bool):
         raise InvalidInput("through_app", f"True or False; got {shown(through_app)}")
+    through_app = through_app or org.reporting_track is ReportingTrack.APP
     return policy.answers.answer(
         (_cahps_required, org.kind, org.is_ssp_aco, through_app),
         lambda: _cahps_required(org.kind, org.is_ssp_aco, through_app, policy),
@@ -423,8 +471,11 @@ def _cahps_required(
     credit = table.cahps_traditional_mips_credit
     counts = f"; it can count as {_join(list(credit))}" if credit else ""
     where = "Under traditional MIPS" if under_app else "In this year"
-    return Decision.refuse(reason_at(
+    optional = reason_at(
         policy, "REG-ELIG-5",
         f"{where} the CAHPS for MIPS Survey is optional in PY{policy.year}{counts}.",
         "registration.cahps_traditional_mips_credit",
-    ))
+    )
+    if through_app and not under_app:
+        return Decision.refuse(optional, _no_app(policy))
+    return Decision.refuse(optional)

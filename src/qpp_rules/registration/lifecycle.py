@@ -72,10 +72,11 @@ from qpp_rules.registration.model import (
     SizeChanged,
     UpdateOrganization,
     _registration_id,
+    split_within,
 )
 from qpp_rules.registration.model import _contacts as _contact_list
 from qpp_rules.time import instant, utc_key
-from qpp_rules.vocabulary import Permission, Program, Role
+from qpp_rules.vocabulary import Permission, Program, Role, SizeBand
 
 __all__ = [
     "RegistrationOutcome",
@@ -147,45 +148,39 @@ def derive_registration_id(organization: Organization, year: int) -> str:
 def evolve(state: Registration | None, event: RegistrationEvent) -> Registration:
     """The record after ``event``. A record begins with :class:`Registered`,
     :class:`CarriedOver` or :class:`AutomaticallyRegistered`; every event is appended to its
-    ``history``. An event that does
-    not fit the record (another registration ID, a contact it does not hold) raises
-    InvalidInput naming ``event``.
+    ``history``.
+
+    An event :func:`decide` (or :func:`carry_over`) could not have produced from ``state`` is
+    refused with InvalidInput naming ``event``: another registration ID or year, a program
+    already held registered again or one not held cancelled, a first registration with
+    incomplete information or no contact, a second one with another organization or contacts
+    than the record's, a carried-over record from a year not before its own, a size change
+    from another band than the record's or changing nothing, a size cancel (``REG-SIZE-1``)
+    not right after the size change, an update changing nothing, a contact added twice or
+    incomplete, edited or deleted when not held, the last contact deleted. What the record
+    cannot tell is not checked: who acted (REG-ELIG-9), when (the window, REG-WIN-1/2; the
+    order of instants), and the year's eligibility rules (evolve reads no policy).
 
     >>> import qpp_rules as qr
-    >>> from qpp_rules.registration import Contact, Organization, Registered
-    >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.SMALL, tin="000765630")
+    >>> from qpp_rules.registration import (Address, Cancelled, Contact, Organization,
+    ...     Registered)
+    >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.SMALL, name="Better Health",
+    ...     address=Address("1 Way", "Baltimore", "MD", "21239"), tin="000765630")
+    >>> at = qr.eastern(2021, 4, 1, 10)
     >>> first = Registered("219043", 2021, qr.Program.CAHPS, org,
-    ...                    (Contact("Jane", "Doe", "jdoe@betterhealth.com", "1112223344"),),
-    ...                    qr.eastern(2021, 4, 1, 10))
+    ...                    (Contact("Jane", "Doe", "jdoe@betterhealth.com", "1112223344"),), at)
     >>> sorted(p.name for p in evolve(None, first).programs)
     ['CAHPS']
+    >>> evolve(evolve(None, first), Cancelled("219043", qr.Program.WEB_INTERFACE, at))
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidInput: event.program: not registered for CMS Web Interface: \
+nothing to cancel
     """
     if not isinstance(event, EVENTS):
         raise InvalidInput("event", f"a registration event; got {type(event).__name__}")
     if state is None:
-        if isinstance(event, Registered):
-            return Registration(
-                event.registration_id,
-                event.organization,
-                event.contacts,
-                frozenset({event.program}),
-                (event,),
-                year=event.year,
-            )
-        if isinstance(event, CarriedOver | AutomaticallyRegistered):
-            return Registration(
-                event.registration_id,
-                event.organization,
-                event.contacts,
-                event.programs,
-                (event,),
-                year=event.year,
-            )
-        raise InvalidInput(
-            "event",
-            "a record begins with Registered, CarriedOver or AutomaticallyRegistered; got "
-            f"{type(event).__name__}",
-        )
+        return _begin(event)
     if not isinstance(state, Registration):
         raise InvalidInput("state", f"a Registration or None; got {type(state).__name__}")
     if event.registration_id != state.registration_id:
@@ -196,34 +191,130 @@ def evolve(state: Registration | None, event: RegistrationEvent) -> Registration
     history = (*state.history, event)
     org = state.organization
     if isinstance(event, Registered):
-        if event.year != state.year:
-            raise InvalidInput(
-                "event.year",
-                f"the record is for PY{state.year}" if state.year is not None
-                else "the record is tied to no year",
-            )
+        _registered_again(state, event)
         return attrs.evolve(state, programs=state.programs | {event.program}, history=history)
     if isinstance(event, CarriedOver | AutomaticallyRegistered):
         raise InvalidInput("event", "an automatic registration begins a record; this one exists")
     if isinstance(event, Cancelled):
-        if event.program not in state.programs:
-            raise InvalidInput("event.program", f"not registered for {event.program.value}")
+        _cancelled(state, event)
         return attrs.evolve(state, programs=state.programs - {event.program}, history=history)
     if isinstance(event, SizeChanged):
-        resized = attrs.evolve(org, size=event.size, clinicians=None)
-        return attrs.evolve(state, organization=resized, history=history)
+        return attrs.evolve(state, organization=_resized(org, event), history=history)
     if isinstance(event, OrganizationUpdated):
+        if event.name == org.name and event.address == org.address:
+            raise InvalidInput("event", "an update that changes nothing (REG-REC-3)")
+        if event.address is not None and not event.address.is_complete:
+            raise InvalidInput("event.address", "a complete address (REG-REC-2)")
         updated = attrs.evolve(org, name=event.name, address=event.address)
         return attrs.evolve(state, organization=updated, history=history)
     if isinstance(event, ContactAdded):
+        _new_contact(state, event.contact)
         return attrs.evolve(state, contacts=(*state.contacts, event.contact), history=history)
+    index = _index(state.contacts, event.contact)
     if isinstance(event, ContactEdited):
-        index = _index(state.contacts, event.contact)
+        if event.new == event.contact:
+            raise InvalidInput("event.new", "an edit that changes nothing (REG-REC-4)")
+        _new_contact(state, event.new, "event.new")
         contacts = (*state.contacts[:index], event.new, *state.contacts[index + 1 :])
         return attrs.evolve(state, contacts=contacts, history=history)
-    index = _index(state.contacts, event.contact)
+    if len(state.contacts) == 1:
+        raise InvalidInput("event.contacts", "the last contact is never deleted (REG-REC-4)")
     contacts = (*state.contacts[:index], *state.contacts[index + 1 :])
     return attrs.evolve(state, contacts=contacts, history=history)
+
+
+def _begin(event: RegistrationEvent) -> Registration:
+    """The record a first event begins (REG-REC-2 for a first submission)."""
+    if isinstance(event, Registered):
+        if not event.organization.is_complete:
+            raise InvalidInput(
+                "event.organization",
+                f"complete organization information (REG-REC-2); missing: "
+                f"{', '.join(event.organization.missing)}",
+            )
+        if not event.contacts or not all(c.is_complete for c in event.contacts):
+            raise InvalidInput("event.contacts", "at least one contact, each complete (REG-REC-2)")
+        return Registration(
+            event.registration_id, event.organization, event.contacts,
+            frozenset({event.program}), (event,), year=event.year,
+        )
+    if isinstance(event, CarriedOver | AutomaticallyRegistered):
+        if not event.programs:
+            raise InvalidInput("event.programs", "an automatic registration holds a program")
+        if isinstance(event, CarriedOver) and event.from_year >= event.year:
+            raise InvalidInput(
+                "event.from_year",
+                f"last year's record: PY{event.from_year} is not before PY{event.year}",
+            )
+        return Registration(
+            event.registration_id, event.organization, event.contacts,
+            event.programs, (event,), year=event.year,
+        )
+    raise InvalidInput(
+        "event",
+        "a record begins with Registered, CarriedOver or AutomaticallyRegistered; got "
+        f"{type(event).__name__}",
+    )
+
+
+def _registered_again(state: Registration, event: Registered) -> None:
+    """A second program or a re-registration: the record's year, organization and contacts
+    (REG-REC-6, REG-REC-8), a program not held (REG-REC-9), a contact to notify (REG-REC-2)."""
+    if event.year != state.year:
+        raise InvalidInput(
+            "event.year",
+            f"the record is for PY{state.year}" if state.year is not None
+            else "the record is tied to no year",
+        )
+    if event.program in state.programs:
+        raise InvalidInput(
+            "event.program", f"already registered for {event.program.value} (REG-REC-9)"
+        )
+    if event.organization != state.organization or event.contacts != state.contacts:
+        raise InvalidInput(
+            "event.organization",
+            "a later registration carries the record's organization and contacts (REG-REC-6)",
+        )
+    if not state.contacts:
+        raise InvalidInput("event.contacts", "at least one contact (REG-REC-2)")
+
+
+def _cancelled(state: Registration, event: Cancelled) -> None:
+    if event.program not in state.programs:
+        raise InvalidInput(
+            "event.program", f"not registered for {event.program.value}: nothing to cancel"
+        )
+    if event.cause == "REG-REC-9":
+        return
+    if event.cause != "REG-SIZE-1":
+        raise InvalidInput("event.cause", f"REG-REC-9 or REG-SIZE-1; got {event.cause[:40]!r}")
+    after = [e for e in reversed(state.history) if not isinstance(e, Cancelled)][:1]
+    if not after or not isinstance(after[0], SizeChanged) or utc_key(after[0].at) != utc_key(
+        event.at
+    ):
+        raise InvalidInput("event.cause", "a size cancel follows its size change (REG-SIZE-1)")
+
+
+def _resized(org: Organization, event: SizeChanged) -> Organization:
+    if event.previous is not org.size:
+        raise InvalidInput(
+            "event.previous", f"the record's size band is {org.size.value}; got "
+            f"{event.previous.value}"
+        )
+    split = event.split_tin_mips_clinicians
+    if split is None:
+        split = split_within(org.split_tin_mips_clinicians, event.size)
+    if event.size is org.size and split == org.split_tin_mips_clinicians:
+        raise InvalidInput("event.size", "a size change that changes nothing (REG-SIZE-1)")
+    return attrs.evolve(org, size=event.size, clinicians=None, split_tin_mips_clinicians=split)
+
+
+def _new_contact(state: Registration, contact: Contact, field: str = "event.contact") -> None:
+    if contact in state.contacts:
+        raise InvalidInput(field, f"{contact.full_name!r} is already a contact (REG-REC-4)")
+    if not contact.is_complete:
+        raise InvalidInput(field, f"a complete contact (REG-REC-2); missing: "
+                                  f"{', '.join(contact.missing)}")
 
 
 def _index(contacts: Sequence[Contact], contact: Contact) -> int:
@@ -345,10 +436,18 @@ def carry_over(
         )
     _same_organization(previous.organization, org, "organization")
     last = previous.organization
+    # REG-ELIG-7: a split TIN's count is this year's, read within the record's (last year's)
+    # band until a size change restates both; last year's exact count, where this year's
+    # split count outnumbers it, no longer holds.
+    split = org.split_tin_mips_clinicians
+    count = last.clinicians
+    if split is not None and count is not None and split > count:
+        count = None
     carried = attrs.evolve(
         org,
         size=last.size,
-        clinicians=last.clinicians,
+        clinicians=count,
+        split_tin_mips_clinicians=split_within(split, last.size),
         name=last.name or org.name,
         address=last.address if last.address is not None else org.address,
         tin=org.tin if org.tin is not None else last.tin,
@@ -664,8 +763,10 @@ def _cancel(
 def _change_size(
     state: Registration, command: ChangeSize, when: pendulum.DateTime, policy: PolicyYear
 ) -> _Result:
-    old, new = state.organization.size, command.size
-    if new is old:
+    org = state.organization
+    old, new = org.size, command.size
+    split = _split_after(org, new, command.split_tin_mips_clinicians)
+    if new is old and split == org.split_tin_mips_clinicians:
         return Decision.refuse(reason(
             policy, "REG-SIZE-1", f"The size band is already {new.value}: nothing changes."
         ))
@@ -674,11 +775,24 @@ def _change_size(
         reasons = [_confirm(policy, f"Changing the size band to {new.value}")]
         reasons.extend(_size_cancels(policy, new, program) for program in lost)
         return Decision.refuse(*reasons)
-    events: list[RegistrationEvent] = [SizeChanged(state.registration_id, new, old, when)]
+    events: list[RegistrationEvent] = [
+        SizeChanged(state.registration_id, new, old, when, split_tin_mips_clinicians=split)
+    ]
     events.extend(
         Cancelled(state.registration_id, program, when, "REG-SIZE-1") for program in lost
     )
     return events
+
+
+def _split_after(org: Organization, size: SizeBand, restated: int | None) -> int | None:
+    """A split TIN's count after a size change to ``size`` (REG-ELIG-7): as restated, else
+    the record's within the new band; an organization that is not a split TIN cannot be
+    given one here."""
+    if restated is None:
+        return split_within(org.split_tin_mips_clinicians, size)
+    # The organization's own checks say whether it may be a split TIN at all.
+    attrs.evolve(org, size=size, clinicians=None, split_tin_mips_clinicians=restated)
+    return restated
 
 
 def _size_cancels(policy: PolicyYear, size: Any, program: Program) -> Reason:

@@ -20,6 +20,7 @@ TIN('*****5630')
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeAlias
@@ -30,12 +31,13 @@ import pendulum
 from qpp_rules.decisions import Decision
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.identifiers import TIN, ApmEntityId, Identifier, VirtualGroupId
-from qpp_rules.time import instant
+from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import (
     ApmModel,
     OrgType,
     Program,
     RegistrationEventKind,
+    ReportingTrack,
     SizeBand,
 )
 
@@ -47,6 +49,7 @@ __all__ = [
     "Cancelled",
     "CarriedOver",
     "ChangeSize",
+    "CollectionType",
     "Command",
     "Contact",
     "ContactAdded",
@@ -305,6 +308,39 @@ def _band_maximum(size: SizeBand) -> int | None:
     return bands[index + 1].minimum - 1 if index + 1 < len(bands) else None
 
 
+def _check_split(split: Any, size: SizeBand, field: str) -> None:
+    """A split TIN's count: a whole number, never more than the group's band holds
+    (REG-ELIG-7)."""
+    if split is None:
+        return
+    if isinstance(split, bool) or not isinstance(split, int) or not 0 <= split <= _MAX_CLINICIANS:
+        raise InvalidInput(
+            field, f"a whole number of clinicians, 0 to {_MAX_CLINICIANS:,}; got {shown(split)}"
+        )
+    most = _band_maximum(size)
+    if most is not None and split > most:
+        raise InvalidInput(
+            field,
+            f"the MIPS eligible clinicians outside the APM are part of the group, so cannot "
+            f"outnumber the size band {size.value} (at most {most}); got {split} (REG-ELIG-7)",
+        )
+
+
+def split_within(split: int | None, size: SizeBand) -> int | None:
+    """A split TIN's count read within the band ``size`` (REG-ELIG-7): kept where the band
+    holds it, else the band's largest count (design: the most the part can be, until the
+    organization restates it); None stays None.
+
+    >>> split_within(30, SizeBand.SMALL), split_within(30, SizeBand.MEDIUM), split_within(None,
+    ...     SizeBand.SMALL)
+    (24, 30, None)
+    """
+    most = _band_maximum(size)
+    if split is None or most is None:
+        return split
+    return min(split, most)
+
+
 _OWN_IDENTIFIER: dict[OrgType, str] = {
     OrgType.PRACTICE: "tin",
     OrgType.REGISTRY: "tin",
@@ -365,6 +401,10 @@ use virtual_group_id
         default=False, validator=_flag("organization.submitted_web_interface_prior_year")
     )
     clinicians: int | None = attrs.field(default=None)
+    reporting_track: ReportingTrack = attrs.field(
+        default=ReportingTrack.TRADITIONAL_MIPS,
+        validator=_instance(ReportingTrack, "organization.reporting_track"),
+    )
     _facts: tuple[Any, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -449,6 +489,7 @@ use virtual_group_id
             self.split_tin_mips_clinicians,
             self.submitted_web_interface_prior_year,
             self.clinicians,
+            self.reporting_track.value,
         ))
 
     @property
@@ -545,6 +586,76 @@ class Options:
         )
 
 
+# -- collection types -------------------------------------------------------------------------
+class CollectionType(enum.Enum):
+    """The ways to report quality the registration guides name (REG-ELIG-8): the two that
+    need advance registration (the CMS Web Interface, the CAHPS for MIPS Survey) and the
+    others. A closed vocabulary: :meth:`parse` reads the guides' names for each (the survey
+    is also "CAHPS Survey" and "CAHPS") and refuses unknown text.
+
+    >>> CollectionType.parse("CAHPS Survey"), CollectionType.parse("cahps").program
+    (<CollectionType.CAHPS: 'CAHPS for MIPS Survey'>, <Program.CAHPS: 'CAHPS for MIPS Survey'>)
+    >>> CollectionType.parse("Electronic Health Record (EHR)")
+    <CollectionType.EHR: 'EHR'>
+    >>> CollectionType.parse("fax")
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidInput: collection: a collection type the guides name (CMS Web \
+Interface, CAHPS for MIPS Survey, eCQMs, MIPS CQMs, QCDR measures, EHR, Qualified Registry, \
+QCDR); got 'fax'
+    """
+
+    WEB_INTERFACE = "CMS Web Interface"
+    CAHPS = "CAHPS for MIPS Survey"
+    ECQMS = "eCQMs"
+    MIPS_CQMS = "MIPS CQMs"
+    QCDR_MEASURES = "QCDR measures"
+    EHR = "EHR"
+    QUALIFIED_REGISTRY = "Qualified Registry"
+    QCDR = "QCDR"
+
+    @property
+    def program(self) -> Program | None:
+        """The program it registers for; None for a collection type needing no registration."""
+        return _PROGRAM_OF.get(self)
+
+    @classmethod
+    def parse(cls, text: object, field: str = "collection") -> CollectionType:
+        """The collection type ``text`` names, compared without case and with runs of spaces
+        read as one; InvalidInput for any other text."""
+        if isinstance(text, CollectionType):
+            return text
+        if isinstance(text, Program):
+            return cls(text.value)
+        key = " ".join(text.split()).casefold() if isinstance(text, str) else None
+        found = _COLLECTION_NAMES.get(key) if key is not None else None
+        if found is None:
+            names = ", ".join(member.value for member in cls)
+            raise InvalidInput(
+                field, f"a collection type the guides name ({names}); got {shown(text)}"
+            )
+        return found
+
+
+_PROGRAM_OF = {
+    CollectionType.WEB_INTERFACE: Program.WEB_INTERFACE,
+    CollectionType.CAHPS: Program.CAHPS,
+}
+_COLLECTION_NAMES: dict[str, CollectionType] = {
+    **{member.value.casefold(): member for member in CollectionType},
+    **{name.casefold(): member for member, names in {
+        CollectionType.WEB_INTERFACE: ("Web Interface",),
+        CollectionType.CAHPS: ("CAHPS Survey", "CAHPS", "CAHPS for MIPS"),
+        CollectionType.ECQMS: ("eCQM", "electronic clinical quality measures"),
+        CollectionType.MIPS_CQMS: ("MIPS CQM", "MIPS clinical quality measures"),
+        CollectionType.EHR: ("Electronic Health Record", "Electronic Health Record (EHR)"),
+        CollectionType.QCDR: (
+            "Qualified Clinical Data Registry", "Qualified Clinical Data Registry (QCDR)"
+        ),
+    }.items() for name in names},
+}
+
+
 # -- commands ---------------------------------------------------------------------------------
 def _registration_id(value: Any) -> RegistrationId | None:
     """The ID as the caller gave it: a whole number stays a number, text stays text
@@ -616,15 +727,27 @@ class Cancel:
 @attrs.frozen
 class ChangeSize:
     """Change the organization's size band; ``confirmed`` answers the confirmation
-    (REG-REC-7). To ``2-24`` it cancels a WI registration (REG-SIZE-1).
+    (REG-REC-7). To ``2-24`` it cancels a WI registration (REG-SIZE-1), split TIN or not.
+
+    A split TIN's count of MIPS eligible clinicians outside the APM is a fact of the current
+    year (REG-ELIG-7): ``split_tin_mips_clinicians`` restates it with the new band (never more
+    than the band's largest count). Not restated, the record's count is kept where the new
+    band can hold it, else read as the band's largest count (design: the most the part can
+    be) until restated.
 
     >>> import qpp_rules as qr
     >>> ChangeSize(qr.SizeBand.SMALL, confirmed=False).size
     <SizeBand.SMALL: '2-24'>
+    >>> ChangeSize(qr.SizeBand.SMALL, confirmed=True, split_tin_mips_clinicians=20)
+    ChangeSize(size=<SizeBand.SMALL: '2-24'>, confirmed=True, split_tin_mips_clinicians=20)
     """
 
     size: SizeBand = attrs.field(validator=_instance(SizeBand, "size"))
     confirmed: bool = attrs.field(validator=_flag("confirmed"))
+    split_tin_mips_clinicians: int | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        _check_split(self.split_tin_mips_clinicians, self.size, "split_tin_mips_clinicians")
 
 
 @attrs.frozen
@@ -737,7 +860,7 @@ class Registered:
     program: Program = attrs.field(validator=_instance(Program, "program"))
     organization: Organization = attrs.field(validator=_instance(Organization, "organization"))
     contacts: tuple[Contact, ...] = attrs.field(converter=_contacts)
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=utc_key)
 
 
 @attrs.frozen
@@ -796,13 +919,15 @@ class Cancelled:
 
     registration_id: RegistrationId = attrs.field(validator=_rid())
     program: Program = attrs.field(validator=_instance(Program, "program"))
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=utc_key)
     cause: str = attrs.field(default="REG-REC-9", validator=_instance(str, "cause"))
 
 
 @attrs.frozen
 class SizeChanged:
-    """The size band changed (REG-SIZE-1).
+    """The size band changed (REG-SIZE-1); ``split_tin_mips_clinicians`` is a split TIN's
+    count after the change (REG-ELIG-7: restated, or kept within the new band), None for an
+    organization that is not one.
 
     >>> SizeChanged.kind
     <RegistrationEventKind.MODIFIED: 'modified'>
@@ -813,7 +938,11 @@ class SizeChanged:
     registration_id: RegistrationId = attrs.field(validator=_rid())
     size: SizeBand = attrs.field(validator=_instance(SizeBand, "size"))
     previous: SizeBand = attrs.field(validator=_instance(SizeBand, "previous"))
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=utc_key)
+    split_tin_mips_clinicians: int | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        _check_split(self.split_tin_mips_clinicians, self.size, "split_tin_mips_clinicians")
 
 
 @attrs.frozen
@@ -831,7 +960,7 @@ class OrganizationUpdated:
     address: Address | None = attrs.field(
         validator=_instance(Address, "address", optional=True)
     )
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=utc_key)
 
 
 @attrs.frozen
@@ -846,7 +975,7 @@ class ContactAdded:
 
     registration_id: RegistrationId = attrs.field(validator=_rid())
     contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=utc_key)
 
 
 @attrs.frozen
@@ -862,7 +991,7 @@ class ContactEdited:
     registration_id: RegistrationId = attrs.field(validator=_rid())
     contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
     new: Contact = attrs.field(validator=_instance(Contact, "new"))
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=utc_key)
 
 
 @attrs.frozen
@@ -877,7 +1006,7 @@ class ContactDeleted:
 
     registration_id: RegistrationId = attrs.field(validator=_rid())
     contact: Contact = attrs.field(validator=_instance(Contact, "contact"))
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=utc_key)
 
 
 RegistrationEvent: TypeAlias = (
