@@ -174,7 +174,7 @@ def test_reg_rec_1_a_malformed_id_is_refused(junk: object) -> None:
     """REG-REC-1: a negative, huge or boolean number, a float or junk text is not an ID."""
     with pytest.raises(qr.InvalidInput) as caught:
         Register(WI, registration_id=junk)
-    assert caught.value.field == "registration_id"
+    assert caught.value.field == "register.registration_id"
 
 
 # -- 2. a record not tied to a year -----------------------------------------------------------
@@ -444,7 +444,11 @@ def test_reg_elig_6_no_note_in_2021() -> None:
 
 # -- 9. citations checked against the guides ------------------------------------------------
 def _citation(decision: qr.Decision, rule_id: str) -> str:
-    found = [str(r.citation) for r in decision.reasons if r.rule_id == rule_id]
+    return str(_cited(decision, rule_id))
+
+
+def _cited(decision: qr.Decision, rule_id: str) -> qr.Citation:
+    found = [r.citation for r in decision.reasons if r.rule_id == rule_id]
     assert found, decision.explain()
     return found[0]
 
@@ -469,12 +473,14 @@ def test_reg_elig_7_cites_each_guide_s_split_tin_section(year: int, section: str
 
 
 def test_reg_elig_7_in_2021_is_an_inference_from_the_2019_guide() -> None:
-    """REG-ELIG-7: the 2021 guide has no split-TIN section: the citation says so."""
+    """REG-ELIG-7: the 2021 guide has no split-TIN section: the citation is the 2019 guide's,
+    carried forward, and says so."""
     org = bbh(SizeBand.LARGE, apm_model=qr.ApmModel.NEXT_GENERATION_ACO,
               split_tin_mips_clinicians=30)
     citation = _citation(options(org, P2021).web_interface, "REG-ELIG-7")
-    assert citation.startswith("REG-GUIDE-2021, ")
-    assert "(inference from REG-GUIDE-2019)" in citation
+    assert citation.startswith("REG-GUIDE-2019, ")
+    assert "carried forward to REG-GUIDE-2021" in citation
+    assert "inference" in citation
     assert "split tin" not in guide_text(2021)
 
 
@@ -483,7 +489,8 @@ def test_reg_auto_2_in_2021_cites_who_can_register_for_cahps() -> None:
     Savings Program ACOs")."""
     group = bbh(SizeBand.LARGE, submitted_web_interface_prior_year=True)
     citation = _citation(options(group, P2021).cahps, "REG-AUTO-2")
-    assert citation.startswith("REG-GUIDE-2021, Who can register for the CAHPS for MIPS Survey?")
+    assert citation.startswith(
+        "REG-GUIDE-2021, I 'Who can register for the CAHPS for MIPS Survey?'")
     assert "advance registration is required for any group" in guide_text(2021)
     for year in (2018, 2019):
         older = _citation(options(group, qr.policy_for(year)).cahps, "REG-AUTO-2")
@@ -506,9 +513,9 @@ def test_reg_auto_3_cites_where_each_guide_says_it_can_be_edited(year: int, phra
     record = carry_over(None, group, policy, contacts=(JANE,))
     late = act(record, Cancel(WI, confirmed=True), policy, at=policy.registration.window.closes)
     assert late.refusal is not None
-    citation = _citation(late.refusal, "REG-AUTO-3")
-    assert citation.startswith(f"REG-GUIDE-{year}, ")
-    assert phrase in citation.lower()
+    citation = _cited(late.refusal, "REG-AUTO-3")
+    assert str(citation).startswith(f"REG-GUIDE-{year}, ")
+    assert phrase in (citation.quote or "").lower()
     assert phrase in guide_text(year)
 
 
@@ -521,10 +528,14 @@ def test_reg_rec_7_cites_the_guide_s_own_step_numbers(year: int) -> None:
     record = act(None, Register(WI, bbh(), (JANE,)), qr.policy_for(year)).state
     refused = act(record, Cancel(WI, confirmed=False), qr.policy_for(year))
     assert refused.refusal is not None
-    citation = _citation(refused.refusal, "REG-REC-7")
-    assert f"VII step {step.group(1)} (Continue or Cancel)" in citation
+    citation = _cited(refused.refusal, "REG-REC-7")
+    assert str(citation).endswith(f"VII step {step.group(1)} [REG-REC-7]")
+    assert (citation.quote or "").startswith("Once you select Cancel Registration")
+    resize = act(record, ChangeSize(SizeBand.SMALL, confirmed=False), qr.policy_for(year))
+    assert resize.refusal is not None
     expected_v = {2018: "V step 3", 2019: "V step 2", 2021: "V 'Update Organization Size'"}
-    assert expected_v[year] in citation
+    assert expected_v[year] in _citation(resize.refusal, "REG-REC-7")
+    assert "confirmation message" in (_cited(resize.refusal, "REG-REC-7").quote or "")
     confirm = {2018: "3. select the correct group size and confirm or cancel the change",
                2019: "2. to edit the group size, select edit next to size. [image: ] select "
                      "the correct group size and confirm or cancel the change",

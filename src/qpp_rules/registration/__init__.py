@@ -17,6 +17,7 @@ Every number and switch comes from the year's ``policy.registration`` table.
 from __future__ import annotations
 
 from qpp_rules.decisions import Outcome
+from qpp_rules.registration.carryover import carry_over
 from qpp_rules.registration.eligibility import (
     automatic_registrations,
     band_allows,
@@ -26,14 +27,7 @@ from qpp_rules.registration.eligibility import (
     options,
     registration_needed,
 )
-from qpp_rules.registration.lifecycle import (
-    RegistrationOutcome,
-    carry_over,
-    decide,
-    derive_registration_id,
-    evolve,
-    replay,
-)
+from qpp_rules.registration.lifecycle import RegistrationOutcome, decide, evolve, replay
 from qpp_rules.registration.model import (
     AddContact,
     Address,
@@ -62,6 +56,7 @@ from qpp_rules.registration.model import (
     SizeChanged,
     UpdateOrganization,
 )
+from qpp_rules.registration.records import derive_registration_id
 from qpp_rules.registration.sampling import SamplingConsequences, sampling_consequences
 from qpp_rules.registration.tables import eligibility_table_markdown
 from qpp_rules.vocabulary import Program, RegistrationEventKind, ReportingTrack, SizeBand

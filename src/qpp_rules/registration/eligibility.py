@@ -20,21 +20,24 @@ True
 
 from __future__ import annotations
 
+import attrs
+
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, shown
-from qpp_rules.kernel.citations import cite
+from qpp_rules.kernel.citations import Citation, rule
 from qpp_rules.policy.model import PolicyYear
-from qpp_rules.registration._why import check_policy, guide, reason, reason_at
-from qpp_rules.registration.model import CollectionType, Options, Organization
-from qpp_rules.vocabulary import OrgType, Program, ReportingTrack, SizeBand
+from qpp_rules.registration.values import CollectionType, Options, Organization
+from qpp_rules.vocabulary import ApmModel, OrgType, Program, ReportingTrack, SizeBand
 
 __all__ = [
     "automatic_registrations",
     "band_allows",
     "cahps_required",
+    "check_policy",
     "has_app",
     "minimum_clinicians",
     "options",
+    "reason",
     "registration_needed",
 ]
 
@@ -52,6 +55,51 @@ _THRESHOLD = {
 }
 
 
+# -- citing -----------------------------------------------------------------------------------
+def check_policy(policy: object) -> PolicyYear:
+    """``policy`` if it is a PolicyYear, else InvalidInput naming the field."""
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear (qpp_rules.policy_for(year)); got "
+                           f"{type(policy).__name__}")
+    return policy
+
+
+def reason(policy: PolicyYear, rule_id: str, message: str, path: str | None = None) -> Reason:
+    """A reason of a registration decision: cited by the policy value at ``path`` where the
+    rule reads one, else by the rule catalogue's entry for the year's registration guide
+    (with the guide's own sentence).
+
+    >>> import qpp_rules as qr
+    >>> why = reason(qr.policy_for(2021), "REG-REC-7", "Confirm.")
+    >>> str(why.citation), why.citation.quote[:30]
+    ('REG-GUIDE-2021, VII step 2 [REG-REC-7]', 'Once you select Cancel Registr')
+    >>> str(reason(qr.policy_for(2021), "REG-ELIG-7", "Split.").citation)[:39]
+    "REG-GUIDE-2019, I 'Groups with clinicia"
+    """
+    if path is not None:
+        return Reason(rule_id, message, policy.cite(path))
+    return Reason(rule_id, message, _cited(rule_id, policy.cite("registration.window").source))
+
+
+def _cited(rule_id: str, source: str) -> Citation:
+    """Where the guide ``source`` states ``rule_id``; for a guide that has no such section,
+    the latest earlier guide that has, saying it is carried forward (inference, e.g.
+    REG-ELIG-7 in PY2021)."""
+    sources = rule(rule_id).sources
+    for citation in sources:
+        if citation.source == source:
+            return citation
+    earlier = [c for c in sources if c.source < source] or list(sources)
+    if not earlier:
+        return rule(rule_id).citation()
+    base = earlier[-1]
+    return attrs.evolve(
+        base, section=f"{base.section} (carried forward to {source}, which has no such "
+        "section: inference)",
+    )
+
+
+# -- who may hold what --------------------------------------------------------------------------
 def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
     """The fewest clinicians the year asks for ``program`` (REG-ELIG-1, REG-ELIG-2).
 
@@ -122,18 +170,45 @@ CMS Web Interface. (REG-GUIDE-2019, I 'Who needs to register?', 'Who can't regis
       - [REG-ELIG-1] The CMS Web Interface needs 25 or more clinicians: the size band 25-99 \
 qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
     """
-    if type(org) is Organization and type(policy) is PolicyYear:  # the hot path
-        hit: Options | None = policy.answers.get((options, *org._facts))
+    if type(org) is Organization and type(policy) is PolicyYear:  # the hot path: _key inline
+        kind = org.kind
+        hit: Options | None = policy.answers.get((
+            options, kind._value_, org.size._value_, kind is _APM_ENTITY and org.apm_model is _SSP,
+            org.ssp_aco_participant, org.split_tin_mips_clinicians,
+            org.submitted_web_interface_prior_year, org.clinicians, org.reporting_track._value_,
+        ))
         if hit is not None:
             return hit
     policy = check_policy(policy)
-    facts = _facts(_check_org(org))
+    key = _key(_check_org(org))
+    facts = _facts(org)
     return policy.answers.answer(
-        (options, *org._facts),
+        key,
         lambda: Options(
             _explain(Program.WEB_INTERFACE, facts, policy),
             _explain(Program.CAHPS, facts, policy),
         ),
+    )
+
+
+_SSP = ApmModel.SHARED_SAVINGS_PROGRAM
+_APM_ENTITY = OrgType.APM_ENTITY
+
+
+def _key(org: Organization) -> tuple[object, ...]:
+    """The answer cache's key of :func:`options`: the rule and the facts it reads, as cheaply
+    hashed values (the members' text values, not the enums: an enum hashes in Python code)."""
+    kind = org.kind
+    return (
+        options,
+        kind._value_,
+        org.size._value_,
+        kind is _APM_ENTITY and org.apm_model is _SSP,
+        org.ssp_aco_participant,
+        org.split_tin_mips_clinicians,
+        org.submitted_web_interface_prior_year,
+        org.clinicians,
+        org.reporting_track._value_,
     )
 
 
@@ -148,14 +223,14 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
     # REG-ELIG-3 / REG-ELIG-4: which organization types, by year.
     automatic = ssp_aco and program in table.ssp_aco_automatic
     if kind is OrgType.REGISTRY:
-        no.append(reason_at(
+        no.append(reason(
             policy, "REG-ELIG-3",
             f"Registries never register for the {name}: no guide offers it and the access "
             "guide gives registries no registration right (inference).",
             "registration.may_register",
         ))
     elif kind in table.registered_by_cms:
-        no.append(reason_at(
+        no.append(reason(
             policy, "REG-ELIG-3",
             f"In PY{year} a {kind.value} cannot use the registration system: CMS contacts "
             f"approved {_PLURAL[kind]} and registers the interested, eligible ones itself.",
@@ -168,7 +243,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             if program is Program.WEB_INTERFACE
             else "they are required to report through the APM Performance Pathway"
         )
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-ELIG-4",
             f"In PY{year} Shared Savings Program ACOs are automatically registered for the "
             f"{name}: {why}.",
@@ -183,11 +258,11 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             )
         else:
             text = f"In PY{year} a {kind.value} may not register for the {name}."
-        no.append(reason_at(policy, "REG-ELIG-3", text, "registration.may_register"))
+        no.append(reason(policy, "REG-ELIG-3", text, "registration.may_register"))
     else:
         allowed = [k for k in OrgType if k in table.may_register[program]]
         who = _join([_PLURAL[k] for k in allowed])
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-ELIG-3",
             f"In PY{year} {who} may register for the {name}.",
             "registration.may_register",
@@ -198,12 +273,11 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
         if not has_app(policy):
             no.append(_no_app(policy))
         elif program is Program.WEB_INTERFACE and not ssp_aco:
-            no.append(Reason(
-                "REG-ELIG-10",
+            no.append(reason(
+                policy, "REG-ELIG-10",
                 f"In PY{year} only Shared Savings Program ACOs can use the {name} to meet the "
                 "APM Performance Pathway's reporting requirements; an organization reporting "
                 f"through the APP that is not one may not register for the {name}.",
-                cite("REG-ELIG-10", guide(policy)),
             ))
 
     # REG-ELIG-1 / REG-ELIG-2: the size band; REG-ELIG-7: a split TIN's own count.
@@ -211,21 +285,21 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
     minimum = minimum_clinicians(program, policy)
     if count is not None:
         enough = count >= minimum
-        (yes if enough else no).append(reason_at(
+        (yes if enough else no).append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: {count} "
             + ("qualify." if enough else f"do not, so the {name} is not offered."),
             path,
         ))
     elif size.minimum >= minimum:
-        yes.append(reason_at(
+        yes.append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: the size band {size.value} "
             "qualifies.",
             path,
         ))
     else:
-        no.append(reason_at(
+        no.append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: the size band {size.value} does "
             f"not qualify, so the {name} is not offered to it.",
@@ -261,7 +335,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "ending its participation agreement or doubting the ACO will report.",
         ))
     if program is Program.WEB_INTERFACE and submitted and kind in table.web_interface_carry_over:
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-AUTO-1",
             f"It submitted quality data through the CMS Web Interface in {year - 1}, so it is "
             f"automatically registered for PY{year}; it may edit or cancel that registration.",
@@ -280,7 +354,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "means to administer the survey.",
         ))
     if program is Program.CAHPS and table.sampling.cahps_vendor_required:
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-SAMP-3",
             f"A group administering the PY{year} CAHPS for MIPS Survey must contract with a "
             "CMS-approved survey vendor and bears the vendor's cost.",
@@ -384,7 +458,7 @@ def registration_needed(
         kind = CollectionType.parse(collection)
     program = kind.program
     if program is not None:
-        return Decision.allow(reason_at(
+        return Decision.allow(reason(
             policy, "REG-ELIG-8",
             f"The {program.value} needs advance registration, unlike the other collection "
             f"types ({_join(list(named))}).",
@@ -396,7 +470,7 @@ def registration_needed(
 
 def _not_needed(policy: PolicyYear, text: str, listed: str | None) -> Decision:
     also = f" ({listed} is one the PY{policy.year} guide names)" if listed else ""
-    return Decision.refuse(reason_at(
+    return Decision.refuse(reason(
         policy, "REG-ELIG-8",
         f"No registration is needed to report through {text}{also}: only the CMS Web "
         "Interface and the CAHPS for MIPS Survey need it.",
@@ -447,13 +521,13 @@ def _cahps_required(
     required_kinds = _join([_PLURAL[k] for k in OrgType if k in under_app])
     if ssp_aco and kind in under_app and Program.CAHPS in table.ssp_aco_automatic:
         return Decision.allow(
-            reason_at(
+            reason(
                 policy, "REG-ELIG-5",
                 f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
                 f"{required_kinds} reporting through the APM Performance Pathway.",
                 "registration.cahps_required_under_app",
             ),
-            reason_at(
+            reason(
                 policy, "REG-ELIG-4",
                 "Shared Savings Program ACOs are required to report through the APM "
                 "Performance Pathway, so they are automatically registered for the CAHPS for "
@@ -462,7 +536,7 @@ def _cahps_required(
             ),
         )
     if through_app and kind in under_app:
-        return Decision.allow(reason_at(
+        return Decision.allow(reason(
             policy, "REG-ELIG-5",
             f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
             f"{required_kinds} reporting through the APM Performance Pathway.",
@@ -471,7 +545,7 @@ def _cahps_required(
     credit = table.cahps_traditional_mips_credit
     counts = f"; it can count as {_join(list(credit))}" if credit else ""
     where = "Under traditional MIPS" if under_app else "In this year"
-    optional = reason_at(
+    optional = reason(
         policy, "REG-ELIG-5",
         f"{where} the CAHPS for MIPS Survey is optional in PY{policy.year}{counts}.",
         "registration.cahps_traditional_mips_credit",
