@@ -11,6 +11,7 @@ import qpp_rules as qr
 from qpp_rules.registration import (
     Cancelled,
     ChangeSize,
+    Organization,
     Register,
     Registration,
     SizeBand,
@@ -125,3 +126,35 @@ def test_reg_auto_4_carry_over_takes_this_year_s_split_count() -> None:
     assert smaller is not None
     assert smaller.organization.split_tin_mips_clinicians == 40
     assert smaller.organization.clinicians == 60
+
+
+@pytest.mark.parametrize(
+    ("size", "clinicians", "split", "ok"),
+    [
+        (SizeBand.SMALL, None, 24, True),
+        (SizeBand.SMALL, None, 25, False),
+        (SizeBand.SMALL, None, 30, False),
+        (SizeBand.MEDIUM, None, 99, True),
+        (SizeBand.MEDIUM, None, 100, False),
+        (SizeBand.MEDIUM, 40, 40, True),
+        (SizeBand.MEDIUM, 40, 41, False),
+        (SizeBand.LARGE, None, 5000, True),
+        (SizeBand.LARGE, 120, 121, False),
+    ],
+)
+def test_reg_elig_7_split_tin_cannot_outnumber_the_group(
+    size: SizeBand, clinicians: int | None, split: int, ok: bool
+) -> None:
+    """REG-ELIG-7: the MIPS eligible clinicians outside the APM are at most the group's
+    clinicians where given, else the band's maximum (100 or more has none)."""
+    def build() -> Organization:
+        return Organization(qr.OrgType.PRACTICE, size, apm_model=qr.ApmModel.NEXT_GENERATION_ACO,
+                            split_tin_mips_clinicians=split, clinicians=clinicians)
+
+    if ok:
+        assert build().split_tin_mips_clinicians == split
+    else:
+        with pytest.raises(qr.InvalidInput) as caught:
+            build()
+        assert caught.value.field == "organization.split_tin_mips_clinicians"
+        assert str(split) in caught.value.message
