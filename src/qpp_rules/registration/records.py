@@ -104,7 +104,17 @@ def derive_registration_id(organization: Organization, year: int) -> str:
 
 def same_organization(record: Organization, org: Organization, field: str) -> None:
     """InvalidInput naming ``field`` when ``org`` is not the record's organization: another
-    type, or another identifier of the same kind (REG-REC-1: one record per organization)."""
+    type, or another identifier of the same kind (REG-REC-1: one record per organization).
+
+    >>> import qpp_rules as qr
+    >>> ours = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, tin="000765630")
+    >>> same_organization(ours, Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM,
+    ...                   tin="123456789"), "organization")
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidInput: organization: the record belongs to TIN *****5630, not \
+TIN *****6789
+    """
     if record.kind is not org.kind:
         raise InvalidInput(
             field, f"the record is a {record.kind.value}'s; this organization is a {org.kind.value}"
@@ -135,7 +145,13 @@ def handle(
     state: Registration | None, command: Command, when: pendulum.DateTime, policy: PolicyYear
 ) -> _Result:
     """The events of ``command`` on ``state`` at ``when`` (past the gate of who and when), or
-    the Decision refusing it: the rules of each command (REG-REC-*, REG-ELIG-*, REG-SIZE-1)."""
+    the Decision refusing it: the rules of each command (REG-REC-*, REG-ELIG-*, REG-SIZE-1).
+
+    >>> import qpp_rules as qr
+    >>> handle(None, Cancel(qr.Program.CAHPS, confirmed=True), qr.eastern(2021, 5, 3),
+    ...        qr.policy_for(2021)).rule_ids
+    ('REG-REC-1',)
+    """
     if isinstance(command, Register):
         return _register(state, command, when, policy)
     if state is None:

@@ -229,7 +229,11 @@ def _band_maximum(size: SizeBand) -> int | None:
 def split_excess(split: int | None, size: SizeBand, count: int | None = None) -> str | None:
     """Why a split TIN's count ``split`` cannot be the group's (REG-ELIG-7: the clinicians
     outside the APM are part of the group, so never more than its exact count ``count`` where
-    known, else its band's largest count); None where it can."""
+    known, else its band's largest count); None where it can.
+
+    >>> split_excess(24, SizeBand.SMALL) is None, split_excess(30, SizeBand.MEDIUM, 25)[:20]
+    (True, 'the MIPS eligible cl')
+    """
     most = count if count is not None else _band_maximum(size)
     if split is None or most is None or split <= most:
         return None
