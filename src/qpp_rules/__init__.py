@@ -48,7 +48,15 @@ from qpp_rules.policy import (
     policy_for,
 )
 from qpp_rules.time import EASTERN, Window, eastern, instant
-from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role, SizeBand
+from qpp_rules.vocabulary import (
+    ApmModel,
+    OrgType,
+    Permission,
+    Program,
+    ReportingTrack,
+    Role,
+    SizeBand,
+)
 
 if TYPE_CHECKING:  # imported on first use (they need cattrs), keeping `import qpp_rules` fast
     from qpp_rules.policy.loading import load_policy_file, reform
@@ -91,6 +99,7 @@ __all__ = [
     "Program",
     "QppRulesError",
     "Reason",
+    "ReportingTrack",
     "Role",
     "SizeBand",
     "UnknownPolicyYear",

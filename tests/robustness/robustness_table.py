@@ -258,6 +258,7 @@ TABLE: dict[str, Spec] = {
     "band_allows": Spec(registration.band_allows,
                         (qr.Program.WEB_INTERFACE, qr.SizeBand.SMALL, PY2019)),
     "minimum_clinicians": Spec(registration.minimum_clinicians, (qr.Program.CAHPS, PY2019)),
+    "has_app": Spec(registration.has_app, (PY2021,)),
     "registration_needed": Spec(registration.registration_needed, ("eCQMs", PY2019)),
     "cahps_required": Spec(registration.cahps_required, (ORGANIZATION, PY2021),
                            {"through_app": True}),

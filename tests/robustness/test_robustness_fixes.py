@@ -1,6 +1,7 @@
 """Issue 7: one pinned example of each robustness bug the suite found and that was fixed, so
 that each fix has its own named test (the tables of test_robustness_junk and
-test_robustness_fields cover them too, among everything else)."""
+test_robustness_fields cover them too, among everything else). Registration's are in
+tests/registration/test_registration_bad_input.py."""
 
 from __future__ import annotations
 
@@ -15,11 +16,8 @@ from robustness_support import (
     ACCESS_AT,
     EVIDENCE,
     FACTS,
-    ORGANIZATION,
     PY2019,
-    PY2021,
     RECORD,
-    REGISTRATION,
     ROWS,
     TIN_TEXT,
     deep_list,
@@ -48,23 +46,9 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
         policy=PY2019, confirmation="CONFIRM",
         actor=access.Actor(qr.OrgType.PRACTICE, qr.Role.SECURITY_OFFICIAL), status=DEEP),
         qr.InvalidInput),
-    "Registration(year=deep list)": (lambda: attrs.evolve(REGISTRATION, year=DEEP),
-                                     qr.InvalidInput),
-    "Options[huge]": (lambda: RESULTS["options"][HUGE], qr.InvalidInput),
-    "cahps_required(through_app=deep list)": (lambda: registration.cahps_required(
-        ORGANIZATION, PY2021, through_app=DEEP), qr.InvalidInput),
     "read_eligibility_payload(year=deep list)": (lambda: election.read_eligibility_payload(
         {}, year=DEEP), qr.InvalidInput),
     # numbers too long to print
-    "Organization(clinicians=huge)": (lambda: registration.Organization(
-        qr.OrgType.PRACTICE, qr.SizeBand.LARGE, clinicians=HUGE), qr.InvalidInput),
-    "Organization(split_tin_mips_clinicians=huge)": (lambda: registration.Organization(
-        qr.OrgType.PRACTICE, qr.SizeBand.LARGE, split_tin_mips_clinicians=HUGE),
-        qr.InvalidInput),
-    "derive_registration_id(year=huge)": (lambda: registration.derive_registration_id(
-        ORGANIZATION, HUGE), qr.InvalidInput),
-    "Register(registration_id=huge)": (lambda: registration.Register(
-        qr.Program.CAHPS, registration_id=HUGE), qr.InvalidInput),
     # an aware instant US Eastern time cannot express: OverflowError before the fix
     "instant(datetime.min UTC)": (lambda: qr.instant(AWARE_MIN), qr.InvalidInput),
     "utc_key(None)": (lambda: qr.time.utc_key(NONE), qr.InvalidInput),
@@ -95,13 +79,6 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
     "reform(a value nested 5000 deep)": (lambda: qr.reform(
         PY2019, {"registration.may_register": DEEP}, label="x"), qr.InvalidInput),
     "FrozenMap(5)": (lambda: policy.FrozenMap(5), qr.InvalidInput),  # type: ignore[arg-type]
-    "Registration(programs=[[]])": (lambda: attrs.evolve(REGISTRATION, programs=[[]]),
-                                    qr.InvalidInput),
-    "band_allows(size=None)": (lambda: registration.band_allows(
-        qr.Program.CAHPS, None, PY2019), qr.InvalidInput),  # type: ignore[arg-type]
-    "minimum_clinicians(policy=None)": (lambda: registration.minimum_clinicians(
-        qr.Program.CAHPS, None), qr.InvalidInput),  # type: ignore[arg-type]
-    "Registration.holds([])": (lambda: REGISTRATION.holds([]), qr.InvalidInput),  # type: ignore[arg-type]
     "LowVolumeFacts.exceeds(None)": (lambda: FACTS.exceeds(None), qr.InvalidInput),  # type: ignore[arg-type]
     "ElectionLedger.choice_of([])": (lambda: election.ElectionLedger(2019).choice_of([]),  # type: ignore[arg-type]
                                      qr.InvalidInput),
@@ -109,8 +86,6 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
         "ann", access.Channel.EMAIL, access.NotificationKind.APPROVED, qr.Role.STAFF_USER,
         None), qr.InvalidInput),  # type: ignore[arg-type]
     # result types built with junk that then could not be read (explain() raised)
-    "SamplingConsequences(program=None)": (lambda: attrs.evolve(
-        RESULTS["sampling"], program=None), qr.InvalidInput),
     "ElectionOutcome(reasons=None)": (lambda: attrs.evolve(RESULTS["outcome"], reasons=None),
                                       qr.InvalidInput),
     "BatchOutcome(counts={})": (lambda: attrs.evolve(RESULTS["batch"], counts={}),

@@ -196,7 +196,7 @@ def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
 def _org_static(facts: tuple[Any, ...]) -> Hashable:
     # What the registration rules read as it is; the clinician counts only through their
     # size band, their range and the split count's relation to the group (REG-ELIG-7).
-    from qpp_rules.registration.model import _MAX_CLINICIANS
+    from qpp_rules.registration.values import _MAX_CLINICIANS
 
     kind, clinicians, model, ssp, split, prior = facts
     band = (SizeBand.from_clinicians(clinicians) if 2 <= clinicians <= _MAX_CLINICIANS
