@@ -428,9 +428,9 @@ def test_participant_values() -> None:
     with pytest.raises(qr.InvalidIdentifier):
         Participant("12345")
     with pytest.raises(qr.InvalidInput, match=r"participant\.tin"):
-        Participant(123456789.0)  # type: ignore[arg-type]
+        Participant(123456789.0)
     with pytest.raises(qr.InvalidInput, match=r"participant\.npi"):
-        Participant("123456789", 1234567893.0)  # type: ignore[arg-type]
+        Participant("123456789", 1234567893.0)
     assert Participant("12-3456789") == GREENVILLE
     assert len({GREENVILLE, Participant("123456789"), DEBARA}) == 2
     assert DEBARA.is_group is False

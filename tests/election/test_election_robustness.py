@@ -69,7 +69,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "individual_election_needed": lambda j: individual_election_needed(
         j, submits_individual_data=j),
     "Participant": lambda j: Participant(j),
-    "Participant.npi": lambda j: Participant("123456789", j if j is not None else 1.5),  # type: ignore[arg-type]
+    "Participant.npi": lambda j: Participant("123456789", j if j is not None else 1.5),
     "ElectionLedger": lambda j: ElectionLedger(j),
     "ElectionLedger.elections": lambda j: ElectionLedger(2019, j if j else 5),
     "Elected": lambda j: Elected(2019, group(1), j, OPEN, qr.OrgType.PRACTICE),

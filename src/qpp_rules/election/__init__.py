@@ -12,23 +12,27 @@ ELECTION-GUIDE-2019).
 from __future__ import annotations
 
 from qpp_rules.election.eligibility import explain_opt_in, opt_in_status
+from qpp_rules.election.facts import LowVolumeFacts
 from qpp_rules.election.lifecycle import (
     BatchOutcome,
     ElectionResult,
+    decide,
     elect,
     elect_batch,
     evolve,
-    may_submit_data,
+    replay,
 )
 from qpp_rules.election.model import (
     Choice,
     ChoiceCounts,
+    Elect,
     Elected,
     Election,
     ElectionLedger,
-    LowVolumeFacts,
+    FileFormat,
     OptInStatus,
     Participant,
+    UploadElections,
 )
 from qpp_rules.election.outcomes import (
     ElectionOutcome,
@@ -41,11 +45,14 @@ from qpp_rules.election.payload import (
     EligibilityRecord,
     read_eligibility_payload,
 )
+from qpp_rules.election.rules import check_upload_files
+from qpp_rules.election.submission import may_submit_data
 
 __all__ = [
     "BatchOutcome",
     "Choice",
     "ChoiceCounts",
+    "Elect",
     "Elected",
     "Election",
     "ElectionLedger",
@@ -53,9 +60,13 @@ __all__ = [
     "ElectionResult",
     "EligibilityApiError",
     "EligibilityRecord",
+    "FileFormat",
     "LowVolumeFacts",
     "OptInStatus",
     "Participant",
+    "UploadElections",
+    "check_upload_files",
+    "decide",
     "effective_final_score",
     "elect",
     "elect_batch",
@@ -66,4 +77,5 @@ __all__ = [
     "opt_in_status",
     "outcome_of",
     "read_eligibility_payload",
+    "replay",
 ]
