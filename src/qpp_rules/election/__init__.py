@@ -34,6 +34,7 @@ from qpp_rules.election.model import (
     Participant,
     UploadElections,
 )
+from qpp_rules.election.opt_in_rows import OptInRow, opt_in_entities_header, read_opt_in_rows
 from qpp_rules.election.outcomes import (
     ElectionOutcome,
     effective_final_score,
@@ -62,6 +63,7 @@ __all__ = [
     "EligibilityRecord",
     "FileFormat",
     "LowVolumeFacts",
+    "OptInRow",
     "OptInStatus",
     "Participant",
     "UploadElections",
@@ -74,8 +76,10 @@ __all__ = [
     "explain_opt_in",
     "individual_election_needed",
     "may_submit_data",
+    "opt_in_entities_header",
     "opt_in_status",
     "outcome_of",
     "read_eligibility_payload",
+    "read_opt_in_rows",
     "replay",
 ]
