@@ -49,7 +49,7 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
         return cached
     threshold = policy.election.low_volume
     names = threshold.elements
-    citation = str(policy.cite("election.low_volume"))
+    citation = policy.cite("election.low_volume")
     parts = [
         f"{element_label(name)} {'exceed' if flag else 'do not exceed'} "
         f"{_limit(threshold, name)}"
@@ -82,7 +82,7 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
                 "ELE-ELIG-1",
                 f"Opt-in first exists in PY2019; PY{policy.year} answers exempt or MIPS "
                 "eligible.",
-                str(policy.cite("election.opt_in")),
+                policy.cite("election.opt_in"),
             )
         )
     decision = Decision(status is OptInStatus.OPT_IN_ELIGIBLE, tuple(reasons))
