@@ -5,7 +5,9 @@ produced (ELE-FINAL-1, ELE-WHO-1, ELE-CONF-1), a ledger that grows in constant t
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 from unittest import mock
 
 import attrs
@@ -169,6 +171,20 @@ def test_ele_final_1_ledgers_grown_from_one_ledger_stay_apart() -> None:
     assert hash(left) == hash(replay([_elected(group(1)), _elected(group(2))]))
     assert ElectionLedger(2019, left.elections) == left
     assert ElectionLedger(2019, dict(left.elections)) == left
+
+
+@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy,
+                                       lambda value: pickle.loads(pickle.dumps(value))])
+def test_a_ledger_copies_and_pickles_and_grows_after(duplicate: object) -> None:
+    """The shared log holds a lock, which cannot be copied: a copied ledger is the same value
+    and grows on a log of its own."""
+    ledger = replay([_elected(group(1)), _elected(group(2))])
+    twin = duplicate(ledger)  # type: ignore[operator]
+    assert twin == ledger
+    assert hash(twin) == hash(ledger)
+    grown = evolve(twin, _elected(group(3)))
+    assert set(grown) == {group(1), group(2), group(3)}
+    assert group(3) not in ledger
 
 
 # -- values compare by the instant ------------------------------------------------------------

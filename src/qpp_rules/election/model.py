@@ -355,7 +355,7 @@ class ElectionLedger:
                 "(ELE-FINAL-1)",
             )
         elections = self.elections
-        if not isinstance(elections, AppendOnlyMap):  # pragma: no cover - the converter makes one
+        if not isinstance(elections, AppendOnlyMap):  # a copied ledger: a log of its own
             elections = AppendOnlyMap.of(elections)
         grown = elections.appended(event.participant, Election(event.choice, event.at, event.by))
         return ElectionLedger(self.year, grown)
