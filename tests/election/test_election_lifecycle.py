@@ -179,6 +179,7 @@ def test_a_ledger_copies_and_pickles_and_grows_after(duplicate: object) -> None:
     """The shared log holds a lock, which cannot be copied: a copied ledger is the same value
     and grows on a log of its own."""
     ledger = replay([_elected(group(1)), _elected(group(2))])
+    assert ledger is not None
     twin = duplicate(ledger)  # type: ignore[operator]
     assert twin == ledger
     assert hash(twin) == hash(ledger)

@@ -12,9 +12,7 @@ from typing import Any
 import attrs
 import pytest
 from robustness_support import (
-    ACCESS_AT,
     EVIDENCE,
-    FACTS,
     ORGANIZATION,
     PY2019,
     PY2021,
@@ -40,21 +38,11 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
     "policy_for(huge year)": (lambda: qr.policy_for(HUGE), qr.UnknownPolicyYear),
     "Reason(deep list)": (lambda: qr.Reason(DEEP, "m", "c"), qr.InvalidInput),
     "Citation(huge)": (lambda: qr.Citation(HUGE, "s"), qr.InvalidInput),
-    "from_exceeded(huge)": (lambda: election.LowVolumeFacts.from_exceeded(
-        allowed_charges=HUGE, patients=True), qr.InvalidInput),
-    "outcome_of(deep list)": (lambda: election.outcome_of(DEEP), qr.InvalidInput),
-    "elect(status=deep list)": (lambda: election.elect(
-        None, election.Participant(TIN_TEXT), election.Choice.OPT_IN, at=ACCESS_AT,
-        policy=PY2019, confirmation="CONFIRM",
-        actor=access.Actor(qr.OrgType.PRACTICE, qr.Role.SECURITY_OFFICIAL), status=DEEP),
-        qr.InvalidInput),
     "Registration(year=deep list)": (lambda: attrs.evolve(REGISTRATION, year=DEEP),
                                      qr.InvalidInput),
     "Options[huge]": (lambda: RESULTS["options"][HUGE], qr.InvalidInput),
     "cahps_required(through_app=deep list)": (lambda: registration.cahps_required(
         ORGANIZATION, PY2021, through_app=DEEP), qr.InvalidInput),
-    "read_eligibility_payload(year=deep list)": (lambda: election.read_eligibility_payload(
-        {}, year=DEEP), qr.InvalidInput),
     # numbers too long to print
     "Organization(clinicians=huge)": (lambda: registration.Organization(
         qr.OrgType.PRACTICE, qr.SizeBand.LARGE, clinicians=HUGE), qr.InvalidInput),
@@ -102,26 +90,15 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
     "minimum_clinicians(policy=None)": (lambda: registration.minimum_clinicians(
         qr.Program.CAHPS, None), qr.InvalidInput),  # type: ignore[arg-type]
     "Registration.holds([])": (lambda: REGISTRATION.holds([]), qr.InvalidInput),  # type: ignore[arg-type]
-    "LowVolumeFacts.exceeds(None)": (lambda: FACTS.exceeds(None), qr.InvalidInput),  # type: ignore[arg-type]
-    "ElectionLedger.choice_of([])": (lambda: election.ElectionLedger(2019).choice_of([]),  # type: ignore[arg-type]
-                                     qr.InvalidInput),
     "access.Notification(rule_id=None)": (lambda: access.Notification(
         "ann", access.Channel.EMAIL, access.NotificationKind.APPROVED, qr.Role.STAFF_USER,
         None), qr.InvalidInput),  # type: ignore[arg-type]
     # result types built with junk that then could not be read (explain() raised)
     "SamplingConsequences(program=None)": (lambda: attrs.evolve(
         RESULTS["sampling"], program=None), qr.InvalidInput),
-    "ElectionOutcome(reasons=None)": (lambda: attrs.evolve(RESULTS["outcome"], reasons=None),
-                                      qr.InvalidInput),
-    "BatchOutcome(counts={})": (lambda: attrs.evolve(RESULTS["batch"], counts={}),
-                                qr.InvalidInput),
     "Connection(kind=None)": (lambda: access.Connection(None), qr.InvalidInput),  # type: ignore[arg-type]
     "TypeAdvice(connections=None)": (lambda: attrs.evolve(RESULTS["advice"], connections=None),
                                      qr.InvalidInput),
-    "EligibilityRecord(decision_date='x')": (lambda: attrs.evolve(
-        RESULTS["record"], decision_date="x"), qr.InvalidInput),
-    "EligibilityRecord(scenario='both')": (lambda: attrs.evolve(
-        RESULTS["record"], scenario="both"), qr.InvalidInput),
     "Answer(value=None)": (lambda: analysis.Answer(None, ()), qr.InvalidInput),  # type: ignore[arg-type]
     "Question(decide=None)": (lambda: analysis.Question("q", ("kind",), None),  # type: ignore[arg-type]
                               qr.InvalidInput),
