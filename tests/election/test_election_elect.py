@@ -454,7 +454,7 @@ def test_ele_who_1_no_decision_only_by_who_may_elect(actor: Actor) -> None:
         assert outcome.refusal.rule_ids == ("ELE-WHO-1",)
 
 
-def test_ele_choice_1_the_reviewers_no_decision_case_is_refused_for_every_rule() -> None:
+def test_ele_choice_1_py2018_apm_entity_no_decision_for_mips_eligible_refused_per_rule() -> None:
     """ELE-CHOICE-1 with ELE-WHO-1, ELE-ELIG-1: PY2018 (no opt-in, no window), an APM
     Entity Staff User, a MIPS eligible participant: refused, naming each rule."""
     outcome = _elect(Choice.NO_DECISION, policy=PY2018, actor=APM_STAFF,

@@ -189,17 +189,7 @@ def decide(
     >>> o.accepted, [str(e) for e in o.events]
     (True, ['PY2019: TIN *****6789 elected Opt-in (by a Practice representative)'])
     """
-    if not isinstance(policy, PolicyYear):
-        raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
-    if ledger is not None:
-        if not isinstance(ledger, ElectionLedger):
-            raise InvalidInput(
-                "ledger", f"an ElectionLedger or None; got {type(ledger).__name__}"
-            )
-        if ledger.year != policy.year:
-            raise InvalidInput(
-                "ledger", f"a PY{ledger.year} ledger cannot take PY{policy.year} elections"
-            )
+    ledger, policy = rules.checked(ledger, policy)
     if not isinstance(actor, Actor):
         raise InvalidInput("actor", f"an access.Actor; got {type(actor).__name__}")
     when = instant(at, "at")

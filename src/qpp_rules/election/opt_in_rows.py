@@ -43,7 +43,7 @@ import attrs
 import pendulum
 
 from qpp_rules.election.model import Choice, OptInStatus, Participant
-from qpp_rules.election.payload import _bool, _date, _kind, _npi, _object
+from qpp_rules.election.payload import _bool, _date, _kind, _npi, _object, election_read
 from qpp_rules.errors import InvalidIdentifier, InvalidInput, shown
 from qpp_rules.identifiers import TIN
 from qpp_rules.kernel import fields
@@ -137,12 +137,7 @@ def _row(row: Mapping[str, object], path: str, year: int | None) -> OptInRow:
     assert row_year is not None
     if year is not None and row_year != year:
         raise InvalidInput(f"{path}.year", f"the rows asked for are PY{year}; got {row_year}")
-    if opted_in is True:
-        election: Choice | None = Choice.OPT_IN
-    elif opted_in is False and decided is not None:
-        election = Choice.VOLUNTARY  # API users' reading; not confirmed by CMS
-    else:
-        election = None
+    election = election_read(opted_in, decided)
     if not eligible and election is not None:
         said = "isOptedIn true" if opted_in else "isOptedIn false with an optInDecisionDate"
         raise InvalidInput(

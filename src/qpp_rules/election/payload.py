@@ -351,12 +351,7 @@ def _record(
     )
     opted_in = _bool(scenario, "isOptedIn", path)
     decided = _date(scenario, path)
-    if opted_in is True:
-        election: Choice | None = Choice.OPT_IN
-    elif opted_in is False and decided is not None:
-        election = Choice.VOLUNTARY  # API users' reading; not confirmed by CMS
-    else:
-        election = None
+    election = election_read(opted_in, decided)
     return EligibilityRecord(
         year=year,
         npi=npi,
@@ -375,6 +370,17 @@ def _record(
         is_eligible=_eligible(scenario, path),
         low_volume_services=_count(scenario, "lowVolumeServices", path),
     )
+
+
+def election_read(opted_in: bool | None, decided: pendulum.DateTime | None) -> Choice | None:
+    """The election an Eligibility API answer records: ``isOptedIn`` true is Opt-in; false
+    with an ``optInDecisionDate`` is Report voluntarily (API users' reading; not confirmed by
+    CMS); false without a date, or null, is no election yet."""
+    if opted_in is True:
+        return Choice.OPT_IN
+    if opted_in is False and decided is not None:
+        return Choice.VOLUNTARY
+    return None
 
 
 def _raise_envelope(envelope: object) -> None:

@@ -21,7 +21,14 @@ import pendulum
 from qpp_rules.access.model import Actor
 from qpp_rules.access.permissions import may
 from qpp_rules.decisions import Decision, Reason
-from qpp_rules.election.model import Choice, FileFormat, OptInStatus, Participant, file_formats
+from qpp_rules.election.model import (
+    Choice,
+    ElectionLedger,
+    FileFormat,
+    OptInStatus,
+    Participant,
+    file_formats,
+)
 from qpp_rules.errors import InvalidInput
 from qpp_rules.kernel.citations import cite
 from qpp_rules.policy.model import PolicyYear
@@ -37,6 +44,22 @@ MAX_UPLOAD_FILES = 50
 #: ELE-BATCH-3 with erratum E10: QPP JSON and QRDA III XML; "QPP XML is NOT an accepted file
 #: format in 2019, XML refers to QRDA XML."
 UPLOAD_FORMATS = frozenset({FileFormat.QPP_JSON, FileFormat.QRDA_III_XML})
+
+
+def checked(ledger: object, policy: object) -> tuple[ElectionLedger | None, PolicyYear]:
+    """The ledger (None before the first election) and the policy, or ``InvalidInput`` naming
+    the one that is not what it should be (a ledger of another year than the policy's)."""
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
+    if ledger is None:
+        return None, policy
+    if not isinstance(ledger, ElectionLedger):
+        raise InvalidInput("ledger", f"an ElectionLedger or None; got {type(ledger).__name__}")
+    if ledger.year != policy.year:
+        raise InvalidInput(
+            "ledger", f"a PY{ledger.year} ledger cannot take PY{policy.year} elections"
+        )
+    return ledger, policy
 
 
 def window_state(at: pendulum.DateTime, policy: PolicyYear) -> str:

@@ -15,7 +15,7 @@ import pendulum
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.election.model import ElectionLedger, OptInStatus, Participant
-from qpp_rules.election.rules import GUIDE
+from qpp_rules.election.rules import GUIDE, checked
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.kernel.citations import Citation, cite
 from qpp_rules.policy.model import PolicyYear
@@ -50,10 +50,7 @@ def may_submit_data(
     >>> bool(d), d.rule_ids
     (False, ('ELE-WIN-1',))
     """
-    if not isinstance(policy, PolicyYear):
-        raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
-    if ledger is not None and not isinstance(ledger, ElectionLedger):
-        raise InvalidInput("ledger", f"an ElectionLedger or None; got {type(ledger).__name__}")
+    ledger, policy = checked(ledger, policy)
     if not isinstance(participant, Participant):
         raise InvalidInput("participant", f"a Participant; got {type(participant).__name__}")
     if not isinstance(status, OptInStatus):
