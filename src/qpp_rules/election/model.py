@@ -450,12 +450,14 @@ def file_formats(value: Any) -> tuple[FileFormat, ...] | None:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise InvalidInput("files", f"a sequence of FileFormat, one per file; got {shown(value)}")
     formats = []
+    known = {kind.value: kind for kind in FileFormat}
     for index, item in enumerate(value):
-        try:
-            formats.append(item if isinstance(item, FileFormat) else FileFormat(item))
-        except ValueError:
-            known = ", ".join(kind.value for kind in FileFormat)
-            raise InvalidInput(f"files[{index}]", f"one of {known}; got {shown(item)}") from None
+        found = item if isinstance(item, FileFormat) else (
+            known.get(item) if isinstance(item, str) else None
+        )
+        if found is None:
+            raise InvalidInput(f"files[{index}]", f"one of {', '.join(known)}; got {shown(item)}")
+        formats.append(found)
     return tuple(formats)
 
 

@@ -169,7 +169,9 @@ def read_opt_in_rows(obj: object, *, year: int | None = None) -> tuple[OptInRow,
 (isOptInEligible false) yet says it elected (isOptedIn true): the row contradicts itself \
 (ELE-BATCH-2: no election for a participant that is not opt-in eligible)
     """
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+    if year is not None and (
+        isinstance(year, bool) or not isinstance(year, int) or not 2017 <= year <= 9999
+    ):
         raise InvalidInput("year", f"a performance year or None; got {shown(year)}")
     rows, where = _rows(obj)
     return tuple(
