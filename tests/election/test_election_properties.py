@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from election_helpers import (
     ALL_ACTORS,
     PY2019,
@@ -20,6 +21,7 @@ import qpp_rules as qr
 from qpp_rules.election import (
     BatchOutcome,
     Choice,
+    Elected,
     Election,
     ElectionLedger,
     ElectionResult,
@@ -28,6 +30,8 @@ from qpp_rules.election import (
     UploadElections,
     elect,
     elect_batch,
+    evolve,
+    replay,
 )
 
 POOL = (group(1), group(2), group(3), clinician(1, 11), clinician(2, 12), clinician(3, 13))
@@ -170,3 +174,22 @@ def test_single_election_accepted_only_when_every_rule_allows(command: tuple[Any
     if not choice.is_election:
         assert outcome.state is None
         assert not outcome.events
+
+
+@given(commands, st.integers(0, 11))
+def test_ele_final_1_replay_rebuilds_the_ledger_and_refuses_a_replayed_event(
+    script: list[tuple[Any, ...]], pick: int,
+) -> None:
+    """Property: the events decide produced replay to the same ledger; replaying any one of
+    them again (an election for a participant already elected) is refused, as decide would
+    refuse it (ELE-FINAL-1)."""
+    ledger: ElectionLedger | None = None
+    history: list[Elected] = []
+    for command in script:
+        outcome = run(ledger, command)
+        ledger = outcome.state
+        history.extend(outcome.events)
+    assert replay(history) == ledger
+    if history:
+        with pytest.raises(qr.QppRulesError):
+            evolve(ledger, history[pick % len(history)])
