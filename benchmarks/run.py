@@ -3,7 +3,7 @@
     python benchmarks/run.py                 # everything (a few minutes)
     python benchmarks/run.py --quick         # smaller sizes, for a smoke run
     python benchmarks/run.py --only single   # one part: single, population, columnar, growth,
-                                             # memory, import
+                                             # memory, batch, import
 
 Writes benchmarks/results.json and prints a table. No figure here is an absolute bar: every
 bar is a ratio to a baseline timed in the same process on the same inputs.
@@ -26,9 +26,16 @@ from pathlib import Path
 from typing import Any
 
 import qpp_rules as qr
-from qpp_rules.access import Evidence, OrganizationRecord, validate_first_security_official
+from qpp_rules.access import Actor, Evidence, OrganizationRecord, validate_first_security_official
 from qpp_rules.analysis import QUESTIONS, Population, compare, evaluate, sweep
-from qpp_rules.election import LowVolumeFacts, opt_in_status
+from qpp_rules.election import (
+    Choice,
+    LowVolumeFacts,
+    OptInStatus,
+    Participant,
+    elect_batch,
+    opt_in_status,
+)
 from qpp_rules.registration import Organization, options
 
 HERE = Path(__file__).resolve().parent
@@ -466,6 +473,41 @@ def bench_memory(quick: bool) -> dict[str, Any]:
     return {"organizations": count, "rss_growth_mib": round(found["growth_mib"], 1),
             "cached_answers": found["cached"], "cache_limit": found["limit"],
             "bar": "RSS growth < 50 MiB", "pass": found["growth_mib"] < 50}
+def _upload_rows(count: int) -> tuple[dict[Participant, Choice], dict[Participant, OptInStatus]]:
+    """``count`` distinct clinicians (one TIN, NPIs with a valid check digit), choices cycling
+    Opt-in, Report voluntarily, No decision, every one opt-in eligible."""
+    npis = (qr.NPI(f"{n:09d}{d}") for n in range(100_000_000, 200_000_000) for d in range(10)
+            if qr.NPI.is_valid(f"{n:09d}{d}"))
+    tin = qr.TIN("000765630")
+    choices = {}
+    order = (Choice.OPT_IN, Choice.VOLUNTARY, Choice.NO_DECISION)
+    for index, npi in zip(range(count), npis, strict=False):
+        choices[Participant(tin, npi)] = order[index % 3]
+    return choices, dict.fromkeys(choices, OptInStatus.OPT_IN_ELIGIBLE)
+
+
+def bench_batch(quick: bool) -> dict[str, Any]:
+    """A registry upload (``elect_batch``, ELE-BATCH-1) of 1,000 to 100,000 rows, confirmed
+    and accepted: the time per row must not grow with the upload (it was quadratic)."""
+    sizes = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
+    policy = qr.policy_for(2019)
+    actor = Actor(qr.OrgType.REGISTRY, qr.Role.STAFF_USER)
+    at = qr.eastern(2020, 2, 3, 12)
+    out: dict[str, Any] = {}
+    for size in sizes:
+        choices, statuses = _upload_rows(size)
+
+        def upload(c: Any = choices, s: Any = statuses) -> Any:
+            return elect_batch(None, c, at=at, policy=policy, confirmation="CONFIRM",
+                               actor=actor, statuses=s)
+
+        assert upload().accepted
+        elapsed = best_of(upload, repeat=2 if size >= 100_000 else 3)
+        out[str(size)] = {"s": round(elapsed, 4), "us_per_row": round(elapsed / size * 1e6, 2)}
+    per_row = [v["us_per_row"] for v in out.values()]
+    out["bar"] = "time per row at the largest upload <= 2x at the smallest (linear)"
+    out["pass"] = max(per_row) <= 2 * min(per_row)
+    return out
 
 
 def _cold(code: str, runs: int) -> float:
@@ -496,7 +538,8 @@ def bench_import(quick: bool) -> dict[str, Any]:
 
 
 PARTS = {"single": bench_single, "population": bench_population, "columnar": bench_columnar,
-         "growth": bench_growth, "memory": bench_memory, "import": bench_import}
+         "growth": bench_growth, "memory": bench_memory, "batch": bench_batch,
+         "import": bench_import}
 
 
 def main() -> int:

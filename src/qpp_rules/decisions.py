@@ -179,10 +179,11 @@ class Outcome(Generic[S, E, N]):
         return self.accepted
 
     def explain(self) -> str:
-        """What happened, or why not."""
+        """What happened, or why not; an upload's counts first."""
+        head = [] if self.counts is None else [str(self.counts)]
         if self.refusal is not None:
-            return self.refusal.explain()
-        lines = ["accepted", *(f"  - {event}" for event in self.events)]
+            return "\n".join([*head, self.refusal.explain()])
+        lines = [*head, "accepted", *(f"  - {event}" for event in self.events)]
         lines += [f"  notify: {notification}" for notification in self.notifications]
         return "\n".join(lines)
 
