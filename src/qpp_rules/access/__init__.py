@@ -46,6 +46,7 @@ from qpp_rules.access.requests import (
     decide,
     evolve,
     pending_requests,
+    replay,
     role_of,
     security_officials,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "organization_type_for",
     "pending_requests",
     "permissions",
+    "replay",
     "required_evidence",
     "role_of",
     "security_officials",

@@ -666,7 +666,9 @@ class RoleRequested:
 @attrs.frozen(cache_hash=True)
 class RoleGranted:
     """A request was approved: by Security Official ``by``, or (``by`` None) automatically
-    after the first Security Official's evidence passed validation (ACC-SO-1).
+    after the first Security Official's ``evidence`` passed validation (ACC-SO-1). The
+    automatic grant records the evidence it was validated on, so that ``evolve`` can check it
+    again against the organization's records; an approval by a Security Official records none.
 
     >>> from qpp_rules import eastern
     >>> str(RoleGranted(Request("ann", Role.SECURITY_OFFICIAL, eastern(2019, 3, 1))))
@@ -676,6 +678,9 @@ class RoleGranted:
     request: Request = attrs.field(validator=_enum(Request, "event.request"))
     by: str | None = attrs.field(default=None, converter=_optional_user)
     at: pendulum.DateTime | None = attrs.field(default=None, converter=_optional_at)
+    evidence: Evidence | None = attrs.field(
+        default=None, validator=_optional_enum(Evidence, "event.evidence")
+    )
 
     def __str__(self) -> str:
         how = "automatically after validation" if self.by is None else f"by {self.by}"

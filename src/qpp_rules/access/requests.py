@@ -71,7 +71,7 @@ from qpp_rules.access.model import (
 from qpp_rules.access.permissions import may
 from qpp_rules.access.validation import validate_first_security_official
 from qpp_rules.decisions import Decision, Outcome, Reason
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import ImpossibleEvent, InvalidInput
 from qpp_rules.kernel.cache import SHARED
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.time import instant, utc_key
@@ -82,6 +82,7 @@ __all__ = [
     "decide",
     "evolve",
     "pending_requests",
+    "replay",
     "role_of",
     "security_officials",
 ]
@@ -183,7 +184,7 @@ def _request_role(
             return Outcome.refused(state, validation)
         events: tuple[AccessEvent, ...] = (
             RoleRequested(request, organization),
-            RoleGranted(request, None, at),
+            RoleGranted(request, None, at, command.evidence),
         )
         told = tuple(
             Notification(user, channel, NotificationKind.APPROVED_AUTOMATICALLY, role, "ACC-SO-1")
@@ -283,8 +284,27 @@ def decide(
 
 
 def evolve(state: AccessState | None, event: object) -> AccessState | None:
-    """The state after ``event``. ``InvalidInput`` for an event that cannot follow ``state``
-    (a grant without its request, an event for another organization).
+    """The state after ``event``. An event that :func:`decide` could not have produced from
+    ``state`` raises :class:`~qpp_rules.ImpossibleEvent` (an ``InvalidInput``) naming the
+    field and the rule it breaks, so that a forged or corrupted event log never builds a
+    state the rules forbid:
+
+    - a request: not for another organization (ACC-ROLE-3), not by a user who holds a role or
+      waits (ACC-SO-2), and for the Security Official role while the organization has none
+      (ACC-ROLE-2);
+    - a grant or a denial: of the request pending for that user, exactly as it was made
+      (ACC-SO-2), at a recorded instant;
+    - an automatic grant (``by`` None): only of the Security Official role, only while the
+      organization has no Security Official, at the instant of the request, carrying evidence
+      that passes :func:`validate_first_security_official` against the organization's record
+      in the state (ACC-SO-1);
+    - an approval or denial: by a Security Official of this organization who is not the
+      requester (ACC-SO-2), recording no evidence.
+
+    What ``evolve`` cannot check, holding only the state: that the organization's record (and
+    so the evidence that matched it) was CMS's at the time; the year's permission table
+    (ACC-PERM-1) and the CPC+ connection date (ACC-DATE-1), which need the policy; that an
+    answer came after the request in time; that the events of one command arrived together.
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.access import OrganizationRecord, Request, Role, RoleRequested
@@ -293,30 +313,121 @@ def evolve(state: AccessState | None, event: object) -> AccessState | None:
     ...                                        qr.eastern(2019, 1, 2)), org))
     >>> [r.user for r in s.pending]
     ['ann']
+    >>> evolve(s, RoleGranted(s.pending[0], by="ann", at=qr.eastern(2019, 1, 2)))
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.ImpossibleEvent: event.by: nobody approves or denies their own request \
+(ACC-SO-2)
     """
-    if state is not None and not isinstance(state, AccessState):
-        raise InvalidInput("state", f"an AccessState or None; got {type(state).__name__}")
+    checked = _state(state)
     if isinstance(event, RoleRequested):
-        if state is None:
-            return AccessState(event.organization, (), (event.request,))
-        if event.organization != state.organization:
-            raise InvalidInput("event.organization", "the event is another organization's")
-        user = event.request.user
-        if state.role_of(user) is not None or state.pending_for(user) is not None:
-            raise InvalidInput("event.request", "the user already holds a role or waits")
-        return attrs.evolve(state, pending=(*state.pending, event.request))
+        return _requested(checked, event)
     if isinstance(event, RoleGranted | RequestDenied):
-        if state is None:
-            raise InvalidInput("event", "no request was made in this organization")
-        request = state.pending_for(event.request.user)
-        if request is None or request.role is not event.request.role:
-            raise InvalidInput("event.request", "the request is not pending")
-        pending = tuple(r for r in state.pending if r.user != request.user)
-        if isinstance(event, RequestDenied):
-            return attrs.evolve(state, pending=pending)
-        members = (*state.members, Member(request.user, request.role))
-        return attrs.evolve(state, members=members, pending=pending)
+        return _answered(checked, event)
     raise InvalidInput("event", f"an access event; got {type(event).__name__}")
+
+
+def replay(events: Iterable[AccessEvent]) -> AccessState | None:
+    """The state an organization's events build, from nobody connected (``None``); each event
+    is checked as :func:`evolve` checks it (``ImpossibleEvent`` for one ``decide`` could not
+    have produced).
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.access import OrganizationRecord, Evidence, RequestRole, Role
+    >>> practice = OrganizationRecord(qr.OrgType.PRACTICE, tins=["000765630"],
+    ...                               clinicians=[("1234567893", "AB1234")])
+    >>> evidence = Evidence(tin="000765630", npi="1234567893", ptan="AB1234")
+    >>> first = decide(None, RequestRole("ann", Role.SECURITY_OFFICIAL, practice, evidence),
+    ...                at=qr.eastern(2019, 3, 1, 9), policy=qr.policy_for(2019))
+    >>> replay(first.events) == first.state
+    True
+    """
+    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
+        raise InvalidInput("events", f"a sequence of access events; got {type(events).__name__}")
+    state: AccessState | None = None
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def _requested(state: AccessState | None, event: RoleRequested) -> AccessState:
+    request = event.request
+    if state is not None and event.organization != state.organization:
+        raise ImpossibleEvent(
+            "event.organization", "the event is another organization's (ACC-ROLE-3)"
+        )
+    if state is not None and (
+        state.role_of(request.user) is not None or state.pending_for(request.user) is not None
+    ):
+        raise ImpossibleEvent(
+            "event.request", "the user already holds a role or waits on a request (ACC-SO-2)"
+        )
+    if (state is None or not state.has_security_official) and (
+        request.role is not Role.SECURITY_OFFICIAL
+    ):
+        raise ImpossibleEvent(
+            "event.request.role",
+            "the organization has no Security Official: only that role may be requested "
+            "(ACC-ROLE-2)",
+        )
+    if state is None:
+        return AccessState(event.organization, (), (request,))
+    return attrs.evolve(state, pending=(*state.pending, request))
+
+
+def _answered(state: AccessState | None, event: RoleGranted | RequestDenied) -> AccessState:
+    if state is None:
+        raise ImpossibleEvent("event", "no request was made in this organization (ACC-SO-2)")
+    request = state.pending_for(event.request.user)
+    if request is None or request != event.request:
+        raise ImpossibleEvent("event.request", "the request is not pending (ACC-SO-2)")
+    if event.at is None:
+        raise ImpossibleEvent("event.at", "an answer records when it was given (ACC-SO-2)")
+    if isinstance(event, RoleGranted) and event.by is None:
+        _check_automatic(state, event)
+    else:
+        if event.by == request.user:
+            raise ImpossibleEvent(
+                "event.by", "nobody approves or denies their own request (ACC-SO-2)"
+            )
+        if state.role_of(str(event.by)) is not Role.SECURITY_OFFICIAL:
+            raise ImpossibleEvent(
+                "event.by",
+                "only a Security Official of this organization approves or denies its "
+                "requests (ACC-SO-2)",
+            )
+        if isinstance(event, RoleGranted) and event.evidence is not None:
+            raise ImpossibleEvent(
+                "event.evidence",
+                "an approval by a Security Official records no validation evidence (ACC-SO-2)",
+            )
+    pending = tuple(r for r in state.pending if r.user != request.user)
+    if isinstance(event, RequestDenied):
+        return attrs.evolve(state, pending=pending)
+    members = (*state.members, Member(request.user, request.role))
+    return attrs.evolve(state, members=members, pending=pending)
+
+
+def _check_automatic(state: AccessState, event: RoleGranted) -> None:
+    """An automatic grant is the first Security Official's, validated (ACC-SO-1)."""
+    if state.has_security_official or event.request.role is not Role.SECURITY_OFFICIAL:
+        raise ImpossibleEvent(
+            "event.by",
+            "only the organization's first Security Official is approved automatically; "
+            "this request needs a Security Official's approval (ACC-SO-1, ACC-SO-2)",
+        )
+    if event.at is not None and utc_key(event.at) != utc_key(event.request.at):
+        raise ImpossibleEvent(
+            "event.at", "an automatic approval happens when the request is made (ACC-SO-1)"
+        )
+    if event.evidence is None or not validate_first_security_official(
+        state.organization, event.evidence
+    ):
+        raise ImpossibleEvent(
+            "event.evidence",
+            "an automatic approval records evidence that validates against the "
+            "organization's records (ACC-SO-1)",
+        )
 
 
 def _state(state: object) -> AccessState | None:
