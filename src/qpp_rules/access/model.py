@@ -38,7 +38,7 @@ from qpp_rules.identifiers import (
     VendorId,
     VirtualGroupId,
 )
-from qpp_rules.time import instant
+from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Role
 
 __all__ = [
@@ -106,6 +106,12 @@ def _at(value: object) -> pendulum.DateTime:
 
 def _optional_at(value: object) -> pendulum.DateTime | None:
     return None if value is None else instant(value, "at")
+
+
+def _instant_key(value: pendulum.DateTime | None) -> object:
+    """What an instant field compares and hashes by: the instant itself (two readings of
+    November's repeated hour are different instants though Python finds them equal)."""
+    return None if value is None else utc_key(value)
 
 
 def _optional_user(value: object) -> str | None:
@@ -458,7 +464,8 @@ class Evidence:
 
 @attrs.frozen(cache_hash=True)
 class Request:
-    """A user's request for a role in the organization, made at instant ``at``.
+    """A user's request for a role in the organization, made at instant ``at``. Requests
+    compare and hash by the instant: two readings of November's repeated hour differ.
 
     >>> from qpp_rules import eastern
     >>> r = Request("pat@example.org", Role.STAFF_USER, eastern(2019, 3, 1, 9))
@@ -468,7 +475,7 @@ class Request:
 
     user: str = attrs.field(validator=_user("request.user"))
     role: Role = attrs.field(validator=_enum(Role, "request.role"))
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=_instant_key)
 
     def __str__(self) -> str:
         return f"{self.user} requests the {self.role.value} role"
@@ -677,7 +684,9 @@ class RoleGranted:
 
     request: Request = attrs.field(validator=_enum(Request, "event.request"))
     by: str | None = attrs.field(default=None, converter=_optional_user)
-    at: pendulum.DateTime | None = attrs.field(default=None, converter=_optional_at)
+    at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_optional_at, eq=_instant_key
+    )
     evidence: Evidence | None = attrs.field(
         default=None, validator=_optional_enum(Evidence, "event.evidence")
     )
@@ -698,7 +707,9 @@ class RequestDenied:
 
     request: Request = attrs.field(validator=_enum(Request, "event.request"))
     by: str = attrs.field(validator=_user("event.by"))
-    at: pendulum.DateTime | None = attrs.field(default=None, converter=_optional_at)
+    at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_optional_at, eq=_instant_key
+    )
 
     def __str__(self) -> str:
         return f"denied by {self.by}: {self.request}"
