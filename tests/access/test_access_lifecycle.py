@@ -68,7 +68,7 @@ from qpp_rules.access import (
 # -- ACC-ROLE-2 / ACC-SO-1: the first Security Official --------------------------------------
 
 
-def test_acc_role_2_firstREQUEST_STEP_may_only_be_security_official() -> None:
+def test_acc_role_2_first_request_may_only_be_security_official() -> None:
     outcome = run(None, RequestRole("bob", STAFF, practice(), GOOD))
     assert not outcome.accepted
     assert outcome.refusal.rule_ids == ("ACC-ROLE-2",)
@@ -111,7 +111,7 @@ def test_acc_so_1_validation_error_may_be_re_entered() -> None:
 
 
 @pytest.mark.parametrize("role", [STAFF, SO])
-def test_acc_so_2_laterREQUEST_STEPs_wait_for_a_security_official(role: Role) -> None:
+def test_acc_so_2_later_requests_wait_for_a_security_official(role: Role) -> None:
     outcome = run(with_official(), RequestRole("bob", role, practice()), 1)
     assert outcome.accepted
     assert role_of(outcome.state, "bob") is None
@@ -124,7 +124,7 @@ def test_acc_so_2_laterREQUEST_STEPs_wait_for_a_security_official(role: Role) ->
 
 
 @pytest.mark.parametrize("role", [STAFF, SO])
-def test_acc_so_2_approval_grants_the_role_and_emails_theREQUEST_STEPer(role: Role) -> None:
+def test_acc_so_2_approval_grants_the_role_and_emails_the_requester(role: Role) -> None:
     state = with_pending("bob", role)
     outcome = run(state, Approve(pending_requests(state)[0], by="ann"), 2)
     assert outcome.accepted
@@ -167,21 +167,21 @@ def test_acc_so_2_a_stranger_cannot_approve_or_deny() -> None:
         assert outcome.state is state
 
 
-def test_acc_so_2_nobody_approves_their_ownREQUEST_STEP() -> None:
+def test_acc_so_2_nobody_approves_their_own_request() -> None:
     state = AccessState(practice(), (Member("ann", SO),), (Request("bob", SO, T0),))
     outcome = run(state, Approve(state.pending[0], by="bob"), 1)
     assert not outcome.accepted
     assert "their own request" in outcome.explain()
 
 
-def test_acc_so_2_nobody_approves_their_ownREQUEST_STEP_even_holding_the_approvers_role() -> None:
+def test_acc_so_2_nobody_approves_their_own_request_even_holding_the_approvers_role() -> None:
     """A hand-built state where the approver would approve a request of their own."""
     state = AccessState(practice(), (Member("ann", SO),), (Request("bob", STAFF, T0),))
     outcome = run(state, Approve(Request("ann", STAFF, T0), by="ann"), 1)
     assert not outcome.accepted
 
 
-def test_acc_so_2_denied_user_mayREQUEST_STEP_again() -> None:
+def test_acc_so_2_denied_user_may_request_again() -> None:
     state = with_pending()
     denied = run(state, Deny(state.pending[0], by="ann"), 2)
     assert denied.accepted
@@ -194,7 +194,7 @@ def test_acc_so_2_denied_user_mayREQUEST_STEP_again() -> None:
     assert len(pending_requests(again.state)) == 1
 
 
-def test_acc_so_2REQUEST_STEP_for_a_role_already_pending_is_refused() -> None:
+def test_acc_so_2_request_for_a_role_already_pending_is_refused() -> None:
     state = with_pending()
     outcome = run(state, RequestRole("bob", STAFF, practice()), 2)
     assert not outcome.accepted
@@ -204,14 +204,14 @@ def test_acc_so_2REQUEST_STEP_for_a_role_already_pending_is_refused() -> None:
     assert other.refusal.rule_ids == ("ACC-SO-2",)
 
 
-def test_acc_so_2REQUEST_STEP_for_a_role_already_held_is_refused() -> None:
+def test_acc_so_2_request_for_a_role_already_held_is_refused() -> None:
     outcome = run(with_official(), RequestRole("ann", SO, practice(), GOOD), 1)
     assert not outcome.accepted
     assert outcome.refusal.rule_ids == ("ACC-SO-2",)
     assert "already holds" in outcome.explain()
 
 
-def test_acc_so_2_approving_aREQUEST_STEP_that_is_not_pending_is_refused() -> None:
+def test_acc_so_2_approving_a_request_that_is_not_pending_is_refused() -> None:
     state = with_official()
     for current in (None, state):
         outcome = run(current, Approve(Request("bob", STAFF, T0), by="ann"), 1)
@@ -265,7 +265,7 @@ def test_acc_so_3_asking_for_the_other_role_is_a_role_change() -> None:
 # -- ACC-ROLE-3: one organization per request -------------------------------------------------
 
 
-def test_acc_role_3_aREQUEST_STEP_names_one_organization() -> None:
+def test_acc_role_3_a_request_names_one_organization() -> None:
     with pytest.raises(qr.InvalidInput) as caught:
         RequestRole("ann", SO, [practice(), registry()], GOOD)
     assert "ACC-ROLE-3" in str(caught.value)
@@ -319,7 +319,7 @@ def test_acc_date_1_reads_the_date_from_the_policy_table() -> None:
                       policy=later).accepted
 
 
-def test_acc_date_1_applies_to_laterREQUEST_STEPs_and_not_to_other_organizations() -> None:
+def test_acc_date_1_applies_to_later_requests_and_not_to_other_organizations() -> None:
     state = AccessState(cpc_site(), (Member("ann", SO),))
     early = qr.eastern(2019, 1, 1, 23, 59, 59)
     outcome = decide(state, RequestRole("bob", STAFF, cpc_site()), at=early, policy=POLICY)
@@ -393,7 +393,7 @@ def test_decide_bad_input_raises_invalid_input(
         lambda: AccessState(practice(), ("ann",)),
     ],
 )
-def testCOMMANDS_and_state_validate_on_construction(build: Any) -> None:
+def test_commands_and_state_validate_on_construction(build: Any) -> None:
     with pytest.raises(qr.InvalidInput):
         build()
 
