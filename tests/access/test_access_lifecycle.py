@@ -267,7 +267,7 @@ def test_acc_so_3_asking_for_the_other_role_is_a_role_change() -> None:
 
 def test_acc_role_3_a_request_names_one_organization() -> None:
     with pytest.raises(qr.InvalidInput) as caught:
-        RequestRole("ann", SO, [practice(), registry()], GOOD)
+        RequestRole("ann", SO, [practice(), registry()], GOOD)  # type: ignore[arg-type]
     assert "ACC-ROLE-3" in str(caught.value)
     outcome = run(with_official(), RequestRole("bob", STAFF, registry()), 1)
     assert not outcome.accepted
@@ -383,8 +383,8 @@ def test_decide_bad_input_raises_invalid_input(
     [
         lambda: RequestRole("", SO, practice()),
         lambda: RequestRole("ann", "Security Official", practice()),  # type: ignore[arg-type]
-        lambda: RequestRole("ann", SO, practice(), {"tin": TIN_A}),
-        lambda: RequestRole("ann", SO, "Better Business Health"),
+        lambda: RequestRole("ann", SO, practice(), {"tin": TIN_A}),  # type: ignore[arg-type]
+        lambda: RequestRole("ann", SO, "Better Business Health"),  # type: ignore[arg-type]
         lambda: Approve("bob", by="ann"),  # type: ignore[arg-type]
         lambda: Deny(Request("bob", STAFF, T0), by=None),  # type: ignore[arg-type]
         lambda: Request("bob", STAFF, dt.datetime(2019, 1, 1)),
