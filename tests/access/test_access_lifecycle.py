@@ -398,7 +398,7 @@ def test_commands_and_state_validate_on_construction(build: Any) -> None:
         build()
 
 
-def test_evolve_refuses_events_that_cannot_follow() -> None:
+def test_acc_so_2_evolve_refuses_events_that_cannot_follow() -> None:
     state = with_official()
     with pytest.raises(qr.InvalidInput):
         evolve(None, RoleGranted(Request("ann", SO, T0)))
@@ -412,7 +412,7 @@ def test_evolve_refuses_events_that_cannot_follow() -> None:
         role_of(state, 42)
 
 
-def test_outcome_state_is_the_fold_of_its_events() -> None:
+def test_acc_so_2_outcome_state_is_the_fold_of_its_events() -> None:
     state = with_pending()
     outcome = run(state, Approve(state.pending[0], by="ann"), 2)
     folded: AccessState | None = state

@@ -214,3 +214,11 @@ def test_acc_so_2_answers_in_novembers_repeated_hour_are_different_events() -> N
         late = kind(request, "ann", _EST_0122)
         assert early != late
         assert len({early, late}) == 2
+
+
+def test_acc_so_2_a_notification_names_its_rule() -> None:
+    """A notification without a rule ID is bad input (from the robustness suite)."""
+    with pytest.raises(qr.InvalidInput) as caught:
+        Notification("ann", Channel.EMAIL, NotificationKind.APPROVED, Role.STAFF_USER,
+                     None)  # type: ignore[arg-type]
+    assert caught.value.field == "notification.rule_id"
