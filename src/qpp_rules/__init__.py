@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.errors import (
+    ImpossibleEvent,
     InvalidChecksum,
     InvalidFormat,
     InvalidIdentifier,
@@ -81,6 +82,7 @@ __all__ = [
     "ApmModel",
     "Citation",
     "Decision",
+    "ImpossibleEvent",
     "InvalidChecksum",
     "InvalidFormat",
     "InvalidIdentifier",

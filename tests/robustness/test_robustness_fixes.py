@@ -10,12 +10,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import pytest
 from robustness_support import (
-    EVIDENCE,
     PY2019,
-    RECORD,
     ROWS,
     TIN_TEXT,
     deep_list,
@@ -23,7 +20,7 @@ from robustness_support import (
 from robustness_table import RESULTS
 
 import qpp_rules as qr
-from qpp_rules import access, analysis, election, errors, identifiers, policy, registration
+from qpp_rules import analysis, election, errors, identifiers, policy, registration
 
 HUGE: Any = 10**5_000  # str() refuses it: more than 4300 digits
 DEEP: Any = deep_list()  # repr() and == recurse past the limit
@@ -67,13 +64,6 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
     "reform(a value nested 5000 deep)": (lambda: qr.reform(
         PY2019, {"registration.may_register": DEEP}, label="x"), qr.InvalidInput),
     "FrozenMap(5)": (lambda: policy.FrozenMap(5), qr.InvalidInput),  # type: ignore[arg-type]
-    "access.Notification(rule_id=None)": (lambda: access.Notification(
-        "ann", access.Channel.EMAIL, access.NotificationKind.APPROVED, qr.Role.STAFF_USER,
-        None), qr.InvalidInput),  # type: ignore[arg-type]
-    # result types built with junk that then could not be read (explain() raised)
-    "Connection(kind=None)": (lambda: access.Connection(None), qr.InvalidInput),  # type: ignore[arg-type]
-    "TypeAdvice(connections=None)": (lambda: attrs.evolve(RESULTS["advice"], connections=None),
-                                     qr.InvalidInput),
     "Answer(value=None)": (lambda: analysis.Answer(None, ()), qr.InvalidInput),  # type: ignore[arg-type]
     "Question(decide=None)": (lambda: analysis.Question("q", ("kind",), None),  # type: ignore[arg-type]
                               qr.InvalidInput),
@@ -108,16 +98,6 @@ def test_the_fixed_bug_raises_a_qpp_rules_error(name: str) -> None:
     with pytest.raises(expected) as raised:
         call()
     str(raised.value)  # the message reads
-
-
-def test_evidence_with_a_number_too_long_to_print_is_answered() -> None:
-    """ACC-SO-1: evidence never fails on what was given; a number too long for any
-    identifier is kept (masked) and validation names the TIN as malformed."""
-    evidence = access.Evidence(tin=HUGE)
-    assert "0000" not in repr(evidence)
-    decision = access.validate_first_security_official(RECORD, evidence)
-    assert not decision.allowed
-    assert "TIN: not a valid TIN" in decision.explain()
 
 
 def test_every_error_message_masks_what_may_be_a_tin() -> None:
@@ -160,8 +140,3 @@ def test_a_population_validates_its_org_ids_before_answering() -> None:
     with pytest.raises(qr.InvalidInput) as raised:
         analysis.evaluate(rows, PY2019)
     assert raised.value.field == "records[3].org_id"
-
-
-def test_evidence_row_is_valid() -> None:
-    """The fixtures above are valid: the refusals come from the junk alone."""
-    assert access.validate_first_security_official(RECORD, EVIDENCE).allowed
