@@ -309,3 +309,22 @@ def test_usage_errors_mask_the_tin(capsys: Capsys, argv: list[str]) -> None:
     assert_one_line_error(err)
     assert "0765630" not in err
     assert "5630" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input is exit 2, never "internal error"
+# ---------------------------------------------------------------------------------------------
+def test_deeply_nested_json_and_repeated_csv_columns_are_bad_input(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"kind": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text("org_id,kind,clinicians,clinicians\nA,Practice,30,3\n",
+                        encoding="utf-8")
+    for argv in (["explain", str(deep)], ["evaluate", str(repeated)]):
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, ""), err
+        assert_one_line_error(err)
+        assert "internal error" not in err
+    assert "repeated.csv[1].clinicians: a repeated column" in err

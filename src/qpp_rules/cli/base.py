@@ -8,7 +8,6 @@ arguments and the policy a command decides under.
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -112,6 +111,8 @@ def near(name: str, known: Iterable[str]) -> str:
     >>> near("zzz", ["kind", "size"])
     ''
     """
+    import difflib
+
     found = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     if not found:
         return ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qpp_rules.errors import QppRulesError
 
@@ -22,9 +22,10 @@ from . import progress as _progress
 from .base import PROG, UsageError, command, policy, scrub, warn_plugins
 from .evaluate import evaluate_all, population_argument
 from .inputs import read_population, read_reform_file, reform_change, reformed
-from .policyvalues import policy_diff, value_paths
 from .render import csv_text, markdown_text, show, wrapped, write_output
-from .why import Change, QuestionWhy, RuleShare, Why, by_columns, explain_changes
+
+if TYPE_CHECKING:  # loaded when the command runs, keeping start-up fast
+    from .why import Change, QuestionWhy, RuleShare, Why
 
 __all__ = ["diff", "flat_rows", "plot"]
 
@@ -80,6 +81,8 @@ def _format(args: argparse.Namespace) -> str:
 def diff(args: argparse.Namespace) -> int:
     """``qpp-rules diff --from Y --to Y [FILE] [--reform PATH=VALUE ...] [--reform-file F]
     [--by COLUMNS] [--format table|csv|markdown|json] [--output PATH] [--plot PNG]``."""
+    from .policyvalues import policy_diff, value_paths
+    from .why import by_columns, explain_changes
     chosen = _format(args)
     warn_plugins()
     by = by_columns(args.by)
@@ -90,7 +93,7 @@ def diff(args: argparse.Namespace) -> int:
     if args.reform_file is not None:
         label, from_file = read_reform_file(args.reform_file, known)
         changes += from_file
-    after = reformed(args.after, changes, known, label)
+    after = reformed(policy(args.after), changes, known, label)
     progress = _progress.terminal_progress(chosen == "json")
     population, source = read_population(args.file, progress=progress)
     bar = _progress.stages(f"diff {scrub(source)}", population, 3, progress=progress)

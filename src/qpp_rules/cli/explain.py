@@ -29,7 +29,7 @@ from .base import (
     scrub,
     warn_plugins,
 )
-from .inputs import MODEL_ALIASES, choice, dollars, read_text
+from .inputs import MODEL_ALIASES, choice, dollars, read_text, source_name
 from .render import decision_json, emit_json, reason_lines
 
 if TYPE_CHECKING:
@@ -104,7 +104,10 @@ def _organization(args: argparse.Namespace) -> Organization:
                 f"give FILE or the organization flags, not both (got FILE and "
                 f"{_flag_name(flags[0])})"
             )
-        return from_json(read_text(args.file), Organization)
+        try:
+            return from_json(read_text(args.file), Organization)
+        except RecursionError:  # JSON nested past the reader's depth: bad input
+            raise InvalidInput(source_name(args.file), "nested too deeply to read") from None
     if args.kind is None:
         raise UsageError("give FILE (a JSON Organization) or --kind with --clinicians")
     if args.clinicians is None and args.size is None:

@@ -28,7 +28,7 @@ from qpp_rules.errors import InvalidInput
 from qpp_rules.policy import PolicyYear
 
 from . import progress as _progress
-from .base import PROG, near, policy
+from .base import PROG, near
 
 if TYPE_CHECKING:
     from qpp_rules.analysis import Population
@@ -104,6 +104,10 @@ def _read_csv(handle: IO[str], name: str, size: int | None, *, progress: bool) -
         reader = csv.DictReader(lines)
         if reader.fieldnames is None:
             raise InvalidInput(name, "an empty file: no header")
+        repeated = [field for index, field in enumerate(reader.fieldnames)
+                    if field in reader.fieldnames[:index]]
+        if repeated:
+            raise InvalidInput(f"{name}[1].{repeated[0]}"[:120], "a repeated column")
         unknown = [field for field in reader.fieldnames if field not in COLUMNS]
         if unknown:
             raise InvalidInput(
@@ -215,13 +219,12 @@ def read_reform_file(file: str, known: Sequence[str]) -> tuple[str | None, list[
     return label, changes
 
 
-def reformed(year: int, changes: Sequence[tuple[str, Any]], known: Sequence[str],
+def reformed(base: PolicyYear, changes: Sequence[tuple[str, Any]], known: Sequence[str],
              label: str | None = None) -> PolicyYear:
-    """The policy of ``year`` with ``changes`` applied at once by ``qr.reform`` (labelled
-    ``PYyyyy + reform`` unless named); a mistyped path is refused with the nearest names."""
-    chosen = policy(year)
+    """``base`` with ``changes`` applied at once by ``qr.reform`` (labelled ``PYyyyy +
+    reform`` unless named); a mistyped path is refused with the nearest names."""
     if not changes:
-        return chosen
+        return base
     table: dict[str, Any] = {}
     values = set(known)
     for path, value in changes:
@@ -231,4 +234,4 @@ def reformed(year: int, changes: Sequence[tuple[str, Any]], known: Sequence[str]
             raise InvalidInput(path, f"no policy value at this path{near(path, values)}; "
                                f"'{PROG} paths' lists them")
         table[path] = value
-    return qr.reform(chosen, table, label=label or f"{chosen.label} + reform")
+    return qr.reform(base, table, label=label or f"{base.label} + reform")

@@ -14,7 +14,6 @@ import argparse
 from typing import Any
 
 from .base import command, near, one_year_argument, policy, warn_plugins
-from .policyvalues import declared_type, type_name, value_paths
 from .render import csv_text, emit_json, markdown_text, show, wrapped, write_output
 
 __all__ = ["paths"]
@@ -39,6 +38,8 @@ def paths(args: argparse.Namespace) -> int:
     citation; a PREFIX that matches nothing is refused with the nearest paths."""
     from qpp_rules.errors import InvalidInput
     from qpp_rules.serialization import to_dict
+
+    from .policyvalues import declared_type, type_name, value_paths
     warn_plugins()
     chosen = policy(args.year)
     every = value_paths(chosen)

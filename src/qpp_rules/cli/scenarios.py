@@ -29,13 +29,13 @@ from qpp_rules.errors import InvalidInput, QppRulesError
 
 from .base import command, instant, json_argument, policy, scrub
 from .inputs import read_text, reformed
-from .policyvalues import value_paths
 from .render import emit_json
-from .scenario_kinds import KINDS
 
 __all__ = ["Result", "load_scenarios", "run_scenario", "test_command"]
 
-_KEYS = frozenset({"name", "year", "as_of", "reform", "source", "notes", *KINDS})
+_KEYS = frozenset({"name", "year", "as_of", "reform", "source", "notes"})
+"""The keys of a scenario besides its checks (``scenario_kinds.KINDS``, loaded when a file
+is read)."""
 
 
 def _yaml() -> Any:
@@ -62,8 +62,10 @@ def _files(arguments: list[str]) -> Iterator[Path]:
 
 def load_scenarios(file: str) -> list[tuple[str, Mapping[str, Any]]]:
     """The scenarios of one YAML file, each with where it is (``file[index]``)."""
+    from .scenario_kinds import KINDS
     yaml = _yaml()
     name = Path(file).name
+    keys = _KEYS | set(KINDS)
     try:
         data = yaml.safe_load(read_text(file))
     except yaml.YAMLError as error:
@@ -76,12 +78,12 @@ def load_scenarios(file: str) -> list[tuple[str, Mapping[str, Any]]]:
         where = f"{name}[{index}]"
         if not isinstance(item, Mapping):
             raise InvalidInput(where, f"a scenario (a table); got {type(item).__name__}")
-        unknown = sorted(str(key) for key in item if key not in _KEYS)
+        unknown = sorted(str(key) for key in item if key not in keys)
         if unknown:
             from .base import near
             raise InvalidInput(f"{where}.{unknown[0]}",
-                               f"unknown key{near(unknown[0], _KEYS)}; keys: "
-                               f"{', '.join(sorted(_KEYS))}")
+                               f"unknown key{near(unknown[0], keys)}; keys: "
+                               f"{', '.join(sorted(keys))}")
         if not any(kind in item for kind in KINDS):
             raise InvalidInput(where, f"no check: give one of {', '.join(KINDS)}")
         if not isinstance(item.get("name"), str) or not isinstance(item.get("year"), int):
@@ -112,9 +114,9 @@ def run_scenario(where: str, item: Mapping[str, Any]) -> Result:
     if reform is not None:
         if not isinstance(reform, Mapping):
             raise InvalidInput(f"{where}.reform", "a table of policy paths and new values")
-        known = value_paths(chosen, tables=True)
-        base = reformed(chosen.year, list(reform.items()), known, f"{chosen.label} + reform")
-        chosen = base if item.get("as_of") is None else chosen  # as_of with reform: see docs
+        from .policyvalues import value_paths
+        chosen = reformed(chosen, list(reform.items()), value_paths(chosen, tables=True))
+    from .scenario_kinds import KINDS
     failures: list[str] = []
     for kind, check in KINDS.items():
         if kind in item:

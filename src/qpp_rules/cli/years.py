@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qpp_rules.policy import PolicyYear
 
 from .base import command, json_argument, policies, policy, warn_plugins, year_argument
-from .policyvalues import PolicyChange, policy_diff
 from .render import cited, emit_json, show, table, wrapped
 
-__all__ = ["YEAR_ROWS", "years"]
+if TYPE_CHECKING:
+    from .policyvalues import PolicyChange
+
+__all__ = ["YEAR_ROWS", "change_json", "change_lines", "years"]
 
 YEAR_ROWS: tuple[tuple[str, str], ...] = (
     ("registration.window", "registration window"),
@@ -121,6 +123,7 @@ def change_lines(change: PolicyChange, indent: int = 2) -> list[str]:
 
 
 def _diff(before: PolicyYear, after: PolicyYear, *, as_json: bool) -> int:
+    from .policyvalues import policy_diff
     changes = policy_diff(before, after)
     if as_json:
         emit_json({"from": before.label, "to": after.label,
