@@ -11,10 +11,11 @@ registration.window,Window,2019-04-04 10:00 EDT to 2019-07-01 17:00 EDT (closed 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from .base import command, near, one_year_argument, policy, warn_plugins
-from .render import csv_text, emit_json, markdown_text, show, wrapped, write_output
+from .render import csv_text, markdown_text, show, wrapped, write_output
 
 __all__ = ["paths"]
 
@@ -54,15 +55,11 @@ def paths(args: argparse.Namespace) -> int:
                      str(chosen.cite(path))])
     form = "json" if args.json else args.format
     if form == "json":
-        data = [{"path": path, "type": type_name(declared_type(path)),
-                 "value": to_dict(chosen.value_at(path)), "citation": to_dict(chosen.cite(path))}
-                for path in listed]
-        if args.output is None:
-            emit_json({"year": chosen.year, "policy": chosen.label, "paths": data})
-            return 0
-        import json
-        write_output(json.dumps({"year": chosen.year, "policy": chosen.label, "paths": data},
-                                indent=2, ensure_ascii=False), args.output)
+        data = {"year": chosen.year, "policy": chosen.label, "paths": [
+            {"path": path, "type": type_name(declared_type(path)),
+             "value": to_dict(chosen.value_at(path)), "citation": to_dict(chosen.cite(path))}
+            for path in listed]}
+        write_output(json.dumps(data, indent=2, ensure_ascii=False), args.output)
         return 0
     header = ["path", "type", "value", "citation"]
     if form in ("csv", "markdown"):
