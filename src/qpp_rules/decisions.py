@@ -24,7 +24,7 @@ import attrs
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.kernel.citations import Citation, as_citation
 
-__all__ = ["Citation", "Decision", "Outcome", "Reason", "accept", "refuse"]
+__all__ = ["Decision", "Outcome", "Reason", "accept", "refuse"]
 
 
 def _text(field: str) -> Callable[[Any, Any, Any], None]:

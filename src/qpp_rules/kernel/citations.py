@@ -101,11 +101,11 @@ omb, secondary; got 'blog'
             raise InvalidInput("citation", f"non-empty text; got {shown(text)}")
         rules: tuple[str, ...] = ()
         match = _RULES_TAIL.match(text)
-        if match is not None and match.group("rules").strip():
+        if match is not None and match.group("rules").strip() and match.group("head"):
             rules = tuple(part.strip() for part in match.group("rules").split(","))
             text = match.group("head")
         source, comma, section = text.partition(", ")
-        if not comma:
+        if not comma or not source:
             return cls(text, "", rules)
         return cls(source, section, rules)
 
