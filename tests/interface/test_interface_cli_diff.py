@@ -328,3 +328,33 @@ def test_deeply_nested_json_and_repeated_csv_columns_are_bad_input(
         assert_one_line_error(err)
         assert "internal error" not in err
     assert "repeated.csv[1].clinicians: a repeated column" in err
+
+
+def test_evaluate_csv_neutralises_cells_a_spreadsheet_would_run(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    path = tmp_path / "pop.csv"
+    path.write_text("org_id,kind,clinicians\n=cmd|' /C calc'!A0,Practice,30\n-2,Practice,30\n"
+                    "B,Practice,30\n", encoding="utf-8")
+    code, out, _ = run(capsys, "evaluate", str(path), "--format", "csv")
+    assert code == 0
+    ids = [row["org_id"] for row in csv.DictReader(io.StringIO(out))]
+    assert ids == ["'=cmd|' /C calc'!A0", "'-2", "B"]
+
+
+def test_diff_masks_a_tin_in_a_by_column_and_explain_json_masks_the_name(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    path = tmp_path / "pop.csv"
+    path.write_text("org_id,kind,clinicians,name\nA,APM Entity,30,Clinic 000765630\n",
+                    encoding="utf-8")
+    for form in ("table", "csv", "markdown", "json"):
+        code, out, _ = run(capsys, "diff", "--from", "2019", "--to", "2021", str(path),
+                           "--by", "name", "--format", form)
+        assert code == 0
+        assert "000765630" not in out
+        assert "*****5630" in out
+    code, out, _ = run(capsys, "explain", "--kind", "Practice", "--clinicians", "30",
+                       "--name", "Clinic 000765630", "--json")
+    assert code == 0
+    assert json.loads(out)["organization"]["name"] == "Clinic *****5630"

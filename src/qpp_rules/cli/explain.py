@@ -152,9 +152,8 @@ def _masked_organization(org: Organization) -> dict[str, Any]:
     data: dict[str, Any] = to_dict(org)
     if org.tin is not None:
         data["tin"] = org.tin.masked
-    for key in ("name",):
-        if isinstance(data.get(key), str):
-            data[key] = scrub(data[key])
+    if isinstance(data.get("name"), str):  # free text that may hold a TIN
+        data["name"] = scrub(data["name"])
     return data
 
 

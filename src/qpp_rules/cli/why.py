@@ -25,7 +25,7 @@ import attrs
 import qpp_rules as qr
 from qpp_rules.errors import InvalidInput
 
-from .base import near
+from .base import near, scrub
 from .policyvalues import PolicyChange
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def by_columns(text: str | None) -> tuple[str, ...]:
 def _cell(value: Any) -> str:
     if value is None:
         return "(blank)"
-    return str(getattr(value, "value", value))
+    return scrub(str(getattr(value, "value", value)))  # a report: free text masked
 
 
 def _size(clinicians: Any) -> str:
