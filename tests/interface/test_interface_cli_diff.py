@@ -358,3 +358,23 @@ def test_diff_masks_a_tin_in_a_by_column_and_explain_json_masks_the_name(
                        "--name", "Clinic 000765630", "--json")
     assert code == 0
     assert json.loads(out)["organization"]["name"] == "Clinic *****5630"
+
+
+def test_the_diff_reads_the_library_s_policy_diff_where_it_exists(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One adapter: ``qr.policy_diff`` (path, before, after and both citations) is used as
+    soon as the library has it."""
+    from qpp_rules.cli.policyvalues import PolicyChange
+    before = qr.policy_for(2019)
+    own = policy_diff(before, qr.policy_for(2021))
+    seen: list[str] = []
+
+    def library(a: qr.PolicyYear, b: qr.PolicyYear) -> tuple[PolicyChange, ...]:
+        seen.append(f"{a.label} -> {b.label}")
+        return own[:1]
+
+    monkeypatch.setattr(qr, "policy_diff", library, raising=False)
+    data = run_json(capsys, "years", "--diff", "2019", "2021")
+    assert seen == ["PY2019 -> PY2021"]
+    assert [c["path"] for c in data["changes"]] == [own[0].path]
