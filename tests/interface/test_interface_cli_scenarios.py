@@ -65,7 +65,7 @@ def test_a_failing_scenario_is_reported_with_its_explanation_reg_elig_1(
     assert "wrong.yaml[0].registration_options.web_interface: expected allowed=True, got False" \
         in out
     assert "because: [REG-ELIG-1] The CMS Web Interface needs 25 or more clinicians" in out
-    assert "1 passed, 1 failed" in out
+    assert "3 passed, 1 failed" in out
     code, out, _ = run(capsys, "test", str(path), "--json")
     assert code == 1
     data = json.loads(out)
@@ -122,3 +122,19 @@ def test_without_pyyaml_the_error_names_the_extra(
     code, _, err = run(capsys, "test", str(SCENARIOS))
     assert code == 2
     assert "pip install 'qpp-rules[scenarios]'" in err
+
+
+def test_as_of_gives_the_policy_as_it_stood_ele_win_1(capsys: Capsys, tmp_path: Path) -> None:
+    """ELE-WIN-1 with amendment A1: the registry-upload file's as_of scenario is refused for
+    the closed window; a naive as_of is bad input."""
+    code, out, _ = run(capsys, "test", str(SCENARIOS / "registry-upload.yaml"), "--json")
+    assert code == 0
+    names = [s["name"] for s in json.loads(out)["scenarios"]]
+    assert "The same upload is late under the policy as it stood on 2020-03-01" in names
+    path = tmp_path / "naive.yaml"
+    path.write_text("name: x\nyear: 2019\nas_of: 2020-03-01 00:00:00\nopt_in_status: "
+                    "{facts: {allowed_charges: '1', patients: 1}, expect: {}}\n",
+                    encoding="utf-8")
+    code, out, err = run(capsys, "test", str(path))
+    assert (code, out) == (2, "")
+    assert "as_of" in err

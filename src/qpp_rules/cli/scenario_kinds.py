@@ -189,7 +189,7 @@ def check_elections(data: Mapping[str, Any], policy: PolicyYear, where: str) -> 
     """A registry's upload (``elect_batch``): ``actor``, ``at``, ``confirmation``,
     ``participants`` (each ``tin``, optional ``npi``, ``choice``; opt-in eligible unless
     ``status`` says otherwise) and ``expect`` (``accepted``, ``counts`` per choice,
-    ``elections``: how many are recorded)."""
+    ``elections``: how many are recorded, and for a refusal ``rules`` / ``rules_include``)."""
     import pendulum
 
     from qpp_rules.access import Actor
@@ -222,6 +222,9 @@ def check_elections(data: Mapping[str, Any], policy: PolicyYear, where: str) -> 
                for choice, count in dict(outcome.counts or {}).items()}
         if got != expect["counts"]:
             failures.append(f"{where}.counts: expected {expect['counts']}, got {got}")
+    if refusal is not None and ("rules" in expect or "rules_include" in expect):
+        rules = {key: expect[key] for key in ("rules", "rules_include") if key in expect}
+        failures += check_decision(refusal, rules, where)
     if "elections" in expect:
         held = len(outcome.state) if outcome.state is not None else 0
         if held != expect["elections"]:
