@@ -31,7 +31,8 @@ __all__ = ["diff", "flat_rows", "plot"]
 
 RULE_NOTE = (
     "A rule counts for an organization whose answer changed only where it decided the change: "
-    "the reasons of the refused side, else the reasons that differ between the two sides."
+    "the reasons of the refused side, else the reasons that differ between the two sides; of "
+    "these, the rules a changed policy value cites, where any is."
 )
 
 

@@ -5,7 +5,8 @@ each change (with their titles), the policy values behind it, and breakdowns by 
 A rule counts for an organization whose answer changed only where it decided the change:
 the reasons of the refused side (a ``no`` lists exactly what refused it, while a ``yes`` lists
 every check it passed), and where neither side is a refusal, the reasons that differ between
-the two sides (or, where both sides give the same reasons, those reasons).
+the two sides (or, where both sides give the same reasons, those reasons); of these, only the
+rules a changed policy value cites, where any of them is.
 
 >>> import qpp_rules as qr
 >>> from qpp_rules.analysis import Answer
@@ -48,14 +49,26 @@ REFUSED = "no"
 question)."""
 
 
-def deciding_rules(before: Answer, after: Answer) -> frozenset[str]:
-    """The rules that decided a change of answer from ``before`` to ``after``."""
+def deciding_rules(before: Answer, after: Answer,
+                   changed: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The rules that decided a change of answer from ``before`` to ``after``: the refused
+    side's reasons, or where neither side is a refusal the reasons that differ (the same
+    reasons on both sides: those); of these, only the ones a changed policy value cites
+    (``changed``, the rule IDs the differing values' citations name) where any is.
+
+    >>> from qpp_rules.analysis import Answer
+    >>> none = Answer("none", ("REG-AUTO-1", "REG-AUTO-2"))
+    >>> held = Answer("cahps", ("REG-AUTO-1", "REG-ELIG-4"))
+    >>> sorted(deciding_rules(none, held)), sorted(deciding_rules(none, held, {"REG-ELIG-4"}))
+    (['REG-AUTO-2', 'REG-ELIG-4'], ['REG-ELIG-4'])
+    """
     if before.value == REFUSED:
-        return frozenset(before.rule_ids)
-    if after.value == REFUSED:
-        return frozenset(after.rule_ids)
-    differ = set(before.rule_ids) ^ set(after.rule_ids)
-    return frozenset(differ or before.rule_ids)
+        candidates = frozenset(before.rule_ids)
+    elif after.value == REFUSED:
+        candidates = frozenset(after.rule_ids)
+    else:
+        candidates = frozenset(set(before.rule_ids) ^ set(after.rule_ids) or before.rule_ids)
+    return (candidates & changed) or candidates
 
 
 def rule_title(rule_id: str) -> str:
@@ -235,12 +248,13 @@ def _question(question: str, first: Evaluation, second: Evaluation,
     grouped: Counter[tuple[tuple[str, ...], str, str]] = Counter()
     by_group: dict[tuple[tuple[str, ...], str, str], Counter[str]] = {}
     rules: Counter[str] = Counter()
+    cited = frozenset(rule_id for change in changes for rule_id in change.rules)
     for (b, a, group), count in counted.items():
         old, new = before[b], after[a]
         if old.value == new.value:
             continue
         way = (old.value, new.value)
-        deciding = deciding_rules(old, new)
+        deciding = deciding_rules(old, new, cited)
         directions[way] += count
         grouped[(group, *way)] += count
         for rule_id in deciding:
