@@ -70,6 +70,8 @@ def load_scenarios(file: str) -> list[tuple[str, Mapping[str, Any]]]:
         data = yaml.safe_load(read_text(file))
     except yaml.YAMLError as error:
         raise InvalidInput(name, f"not valid YAML: {' '.join(str(error).split())}") from None
+    except RecursionError:
+        raise InvalidInput(name, "nested too deeply to read") from None
     if isinstance(data, Mapping) and "scenarios" in data:
         data = data["scenarios"]
     items = data if isinstance(data, list) else [data]
@@ -86,7 +88,7 @@ def load_scenarios(file: str) -> list[tuple[str, Mapping[str, Any]]]:
                                f"{', '.join(sorted(keys))}")
         if not any(kind in item for kind in KINDS):
             raise InvalidInput(where, f"no check: give one of {', '.join(KINDS)}")
-        if not isinstance(item.get("name"), str) or not isinstance(item.get("year"), int):
+        if not isinstance(item.get("name"), str) or type(item.get("year")) is not int:
             raise InvalidInput(where, "a scenario needs a name (text) and a year (a number)")
         found.append((where, item))
     return found
