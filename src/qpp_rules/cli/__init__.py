@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     (no name) (no identifier, size 2-24), Practice, 10 clinicians, under PY2019
     <BLANKLINE>
     CMS Web Interface: may not register
-        [REG-ELIG-1] ...
+        [...] The CMS Web Interface needs 25 or more clinicians: 10 do not, ...
     0
     >>> main(["no-such-command"])  # a usage error: one line on standard error, exit code 2
     2

@@ -1,5 +1,5 @@
 """``qpp-rules check-eligibility``: a QPP Eligibility API v6 payload checked against the
-library's rules (ELE-ELIG-1), exit code 3 when a record disagrees.
+library's opt-in rule, exit code 3 when a record disagrees.
 
 >>> from qpp_rules.cli import main
 >>> main(["check-eligibility", "no-such-file.json"])  # bad input: one line, exit code 2
@@ -88,7 +88,7 @@ def _record_json(record: EligibilityRecord, status: OptInStatus,
 def check_eligibility(args: argparse.Namespace) -> int:
     """``qpp-rules check-eligibility FILE [--year 2019] [--json]``: for each organization and
     scenario of the payload, what it says (opt-in eligible, election, dates, flags) and
-    whether the library's opt-in status on the facts read agrees (ELE-ELIG-1). Exit 0 when
+    whether the library's opt-in status on the facts read agrees. Exit 0 when
     every record agrees, 3 when some record disagrees, 2 for the API's error envelope.
     """
     from qpp_rules.election import explain_opt_in, opt_in_status, read_eligibility_payload

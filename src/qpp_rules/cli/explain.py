@@ -6,7 +6,7 @@
 (no name) (no identifier, size 25-99), Practice, 30 clinicians, under PY2019
 <BLANKLINE>
 CMS Web Interface: may register
-    [REG-ELIG-3] In PY2019 practices (groups) and virtual groups may register for ...
+    [...] In PY2019 practices (groups) and virtual groups may register for ...
 0
 """
 

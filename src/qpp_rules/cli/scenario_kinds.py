@@ -7,7 +7,7 @@ with the decision's explanation.
 >>> import qpp_rules as qr
 >>> check_opt_in_status({"facts": {"allowed_charges": "90300", "patients": 150,
 ...                      "covered_services": 234},
-...                      "expect": {"status": "Opt-in eligible", "rules": ["ELE-ELIG-1"]}},
+...                      "expect": {"status": "Opt-in eligible"}},
 ...                     qr.policy_for(2019), "s")
 []
 """
