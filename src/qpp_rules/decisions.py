@@ -24,7 +24,7 @@ import attrs
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.kernel.citations import Citation, as_citation
 
-__all__ = ["Citation", "Decision", "Outcome", "Reason", "accept", "refuse"]
+__all__ = ["Decision", "Outcome", "Reason", "accept", "refuse"]
 
 
 def _text(field: str) -> Callable[[Any, Any, Any], None]:
@@ -179,10 +179,11 @@ class Outcome(Generic[S, E, N]):
         return self.accepted
 
     def explain(self) -> str:
-        """What happened, or why not."""
+        """What happened, or why not; an upload's counts first."""
+        head = [] if self.counts is None else [str(self.counts)]
         if self.refusal is not None:
-            return self.refusal.explain()
-        lines = ["accepted", *(f"  - {event}" for event in self.events)]
+            return "\n".join([*head, self.refusal.explain()])
+        lines = [*head, "accepted", *(f"  - {event}" for event in self.events)]
         lines += [f"  notify: {notification}" for notification in self.notifications]
         return "\n".join(lines)
 
@@ -205,7 +206,11 @@ def accept(
     >>> o.accepted, o.state, o.notifications
     (True, 5, ('now 2', 'now 5'))
     """
-    happened = tuple(events)
+    happened = _sequence("events", events)
+    if not callable(evolve):
+        raise InvalidInput("evolve", f"the domain's evolve function; got {shown(evolve)}")
+    if notify is not None and not callable(notify):
+        raise InvalidInput("notify", f"a function or None; got {shown(notify)}")
     current: Any = state
     notes: list[N] = []
     for event in happened:

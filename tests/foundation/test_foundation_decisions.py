@@ -253,3 +253,10 @@ def test_a_reason_carries_a_structured_citation_with_the_sources_words() -> None
     shown = Decision.allow(why).explain(quotes=True)
     assert why.citation.quote in shown
     assert why.citation.quote not in Decision.allow(why).explain()
+
+
+@given(st.text(min_size=1, max_size=60))
+def test_any_citation_text_is_read_and_its_short_form_reads_back_equal(text: str) -> None:
+    citation = Reason("R-1", "m", text).citation
+    assert citation.source
+    assert Reason("R-1", "m", str(citation)).citation == citation

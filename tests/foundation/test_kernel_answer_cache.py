@@ -98,3 +98,17 @@ def test_racing_threads_share_the_first_answer_stored() -> None:
 def test_a_cache_limit_must_be_a_positive_whole_number(limit: Any) -> None:
     with pytest.raises(qr.QppRulesError, match="limit"):
         AnswerCache(limit=limit)
+
+
+def test_a_policy_copies_and_pickles_with_an_empty_cache_of_the_same_limit() -> None:
+    import copy
+    import pickle
+
+    policy = qr.policy_for(2019)
+    options(Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM), policy)
+    assert len(policy.answers) > 0
+    for twin in (copy.deepcopy(policy), pickle.loads(pickle.dumps(policy))):
+        assert twin == policy
+        assert twin.answers is not policy.answers
+        assert len(twin.answers) == 0
+        assert twin.answers.limit == policy.answers.limit

@@ -534,15 +534,16 @@ def test_amendment_changes_hold_typed_values_after_reading() -> None:
 # type; found by walking the values (attrs introspection), so new event types are covered
 # ---------------------------------------------------------------------------------------------
 def _values_inside(value: Any) -> Any:
-    """Every attrs value inside ``value`` (itself included), depth first, and every typed
-    mapping (a FrozenMap subclass such as ChoiceCounts; a bare FrozenMap names no types)."""
+    """Every attrs value inside ``value`` (itself included), depth first, and every mapping
+    of a class that names its types (ChoiceCounts; a generic FrozenMap names none: only the
+    field that holds it does)."""
     if attrs.has(type(value)):
         yield value
         for field in attrs.fields(type(value)):
             if not field.name.startswith("_"):
                 yield from _values_inside(getattr(value, field.name))
     elif isinstance(value, FrozenMap):
-        if type(value) is not FrozenMap:
+        if not getattr(type(value), "__parameters__", ()):
             yield value
         for key, item in value.items():
             yield from _values_inside(key)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from qpp_rules.access.model import Actor
 from qpp_rules.decisions import Decision, Reason
+from qpp_rules.kernel.citations import cite
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role
 
@@ -30,7 +31,6 @@ _REGISTER = {
     Program.CAHPS: Permission.REGISTER_CAHPS,
 }
 _NOTHING: frozenset[Permission] = frozenset()
-_CITE_DENY = "ACCESS-GUIDE, Which Role Do I Choose? (design: fail closed)"
 
 
 def permissions(
@@ -107,14 +107,16 @@ def authorize(
     """
     if not isinstance(policy, PolicyYear):
         return Decision.refuse(
-            Reason("ACC-DENY-1", "No policy year was given: nothing is granted.", _CITE_DENY)
+            Reason(
+                "ACC-DENY-1", "No policy year was given: nothing is granted.", cite("ACC-DENY-1")
+            )
         )
     if not isinstance(actor, Actor) or not isinstance(permission, Permission):
         return Decision.refuse(
             Reason(
                 "ACC-DENY-1",
                 "An unknown actor or permission is granted nothing (fail closed).",
-                _CITE_DENY,
+                cite("ACC-DENY-1"),
             )
         )
     kind, role = actor.kind, actor.role
@@ -123,7 +125,9 @@ def authorize(
     elif model is not None and not isinstance(model, ApmModel):
         return Decision.refuse(
             Reason(
-                "ACC-DENY-1", "An unknown APM model is granted nothing (fail closed).", _CITE_DENY
+                "ACC-DENY-1",
+                "An unknown APM model is granted nothing (fail closed).",
+                cite("ACC-DENY-1"),
             )
         )
     key = (authorize, kind, role, permission, model)
@@ -144,6 +148,6 @@ def authorize(
         "ACC-PERM-1",
         f"In {policy.label}, a {role.value} of {article} {kind.value}{where} {verb} "
         f"{permission.value}.",
-        str(policy.cite(source)),
+        policy.cite(source),
     )
     return policy.answers.put(key, Decision(granted, (reason,)))

@@ -28,6 +28,9 @@ caches goes through an :class:`AnswerCache`:
 ...     _ = cache.answer((double, n), lambda: double(n))
 >>> len(cache)                      # bounded: the oldest answers were dropped
 2
+>>> import copy
+>>> len(copy.deepcopy(cache)), copy.deepcopy(cache).limit   # a copy starts empty
+(0, 2)
 """
 
 from __future__ import annotations
@@ -133,6 +136,17 @@ class AnswerCache:
 
     def __repr__(self) -> str:
         return f"<AnswerCache {len(self._answers)}/{self._limit} answers>"
+
+    # A copy (or a pickle) of a value that holds a cache gets an empty cache of the same
+    # limit: answers are rebuilt on demand, and a lock cannot be copied.
+    def __copy__(self) -> AnswerCache:
+        return AnswerCache(self._limit)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AnswerCache:
+        return AnswerCache(self._limit)
+
+    def __reduce__(self) -> tuple[type[AnswerCache], tuple[int]]:
+        return (AnswerCache, (self._limit,))
 
 
 #: The answers of rules that read no policy (first Security Official validation, organization

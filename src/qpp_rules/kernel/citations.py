@@ -46,11 +46,15 @@ _RULES_TAIL = re.compile(r"^(?P<head>.*?) \[(?P<rules>[^\[\]]*)\]$", re.DOTALL)
 def _rule_ids(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
-    return tuple(value)
+    if isinstance(value, tuple | list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise InvalidInput(
+        "citation.rules", f"rule IDs (text, or a sequence of text); got {shown(value, 60)}"
+    )
 
 
 def _authority(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value not in AUTHORITIES:
+    if not isinstance(value, str) or value not in AUTHORITIES:
         raise InvalidInput(
             fields.field_path(instance, attribute),
             f"one of {', '.join(sorted(AUTHORITIES))}; got {shown(value)}",
@@ -75,9 +79,7 @@ omb, secondary; got 'blog'
 
     source: str = attrs.field(validator=fields.text(min_length=1))
     section: str = attrs.field(default="", validator=fields.text())
-    rules: tuple[str, ...] = attrs.field(
-        default=(), converter=_rule_ids, validator=attrs.validators.deep_iterable(fields.text())
-    )
+    rules: tuple[str, ...] = attrs.field(default=(), converter=_rule_ids)
     quote: str | None = attrs.field(default=None, validator=fields.text(optional=True))
     note: str | None = attrs.field(default=None, validator=fields.text(optional=True))
     authority: str = attrs.field(default="guide", validator=_authority)
@@ -101,11 +103,11 @@ omb, secondary; got 'blog'
             raise InvalidInput("citation", f"non-empty text; got {shown(text)}")
         rules: tuple[str, ...] = ()
         match = _RULES_TAIL.match(text)
-        if match is not None and match.group("rules").strip():
+        if match is not None and match.group("rules").strip() and match.group("head"):
             rules = tuple(part.strip() for part in match.group("rules").split(","))
             text = match.group("head")
         source, comma, section = text.partition(", ")
-        if not comma:
+        if not comma or not source:
             return cls(text, "", rules)
         return cls(source, section, rules)
 

@@ -366,11 +366,27 @@ def _mapping_unstructure(conv: Converter, kind: Any) -> Callable[[Any], Any]:
 # ---------------------------------------------------------------------------------------------
 # attrs classes and unions of them
 # ---------------------------------------------------------------------------------------------
+def _any_fields(conv: Converter, origin: type, *, structure: bool) -> dict[str, Any]:
+    """A field declared ``Any`` holds any value: it is read and written as :class:`Tagged`,
+    as a generic parameter is (the hook looked up at each use, so a variant's own counts)."""
+    try:
+        hints = typing.get_type_hints(origin)
+    except Exception:  # an annotation that does not resolve: cattrs reports it
+        return {}
+    names = [field.name for field in attrs.fields(origin) if hints.get(field.name) is Any]
+    if structure:
+        hook = override(struct_hook=lambda value, _: conv.get_structure_hook(Tagged)(
+            value, Tagged))
+    else:
+        hook = override(unstruct_hook=lambda value: conv.get_unstructure_hook(Tagged)(value))
+    return dict.fromkeys(names, hook)
+
+
 def _attrs(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
     style = conv.style
     origin = _origin(kind)
     kind = _parametrized(kind)
-    inner = make_dict_structure_fn(kind, conv)
+    inner = make_dict_structure_fn(kind, conv, **_any_fields(conv, origin, structure=True))
     names = [field.name for field in attrs.fields(origin) if field.init]
     listed = ", ".join(names) or "(none)"
     spoken = " and ".join(", ".join(names).rsplit(", ", 1)) or "(none)"
@@ -396,6 +412,7 @@ def _attrs_unstructure(conv: Converter, kind: Any) -> Callable[[Any], Any]:
         for field in attrs.fields(origin)
         if field.name.startswith("_") and (not field.init or not field.eq)
     }
+    private.update(_any_fields(conv, origin, structure=False))
     inner = make_dict_unstructure_fn(_parametrized(kind), conv, **private)
 
     def unstructure(value: Any) -> Any:

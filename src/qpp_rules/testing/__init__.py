@@ -21,14 +21,13 @@ works in a suite that never imports this module; importing it registers them too
 
 from __future__ import annotations
 
+from qpp_rules.testing.lifecycle import access_outcomes, election_outcomes, registration_outcomes
 from qpp_rules.testing.strategies import (
-    access_outcomes,
     addresses,
     apm_entity_ids,
     aware_datetimes,
     clinician_counts,
     election_ledgers,
-    election_outcomes,
     low_volume_facts,
     npis,
     organizations,
@@ -38,7 +37,6 @@ from qpp_rules.testing.strategies import (
     ptans,
     reforms,
     register_type_strategies,
-    registration_outcomes,
     registration_states,
     size_bands,
     tins,

@@ -132,7 +132,15 @@ def registration_outcomes(
     policy: qr.PolicyYear | None = None,
 ) -> st.SearchStrategy[Outcome[Registration | None, Any, Any]]:
     """Outcomes of registration ``decide`` along a command sequence (a first registration,
-    then contacts, size changes, cancels, re-registrations), accepted or refused."""
+    then contacts, size changes, cancels, re-registrations), accepted or refused.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, derandomize=True, database=None)
+    ... @given(registration_outcomes())
+    ... def check(outcome):
+    ...     assert outcome.accepted == (outcome.refusal is None)
+    >>> check()
+    """
     return _registration_run(policy).flatmap(st.sampled_from)
 
 
@@ -188,7 +196,15 @@ def access_outcomes(
 ) -> st.SearchStrategy[Outcome[AccessState | None, Any, Any]]:
     """Outcomes of access ``decide`` along a command sequence for one practice (the first
     Security Official with right or wrong evidence, then requests, approvals, denials, role
-    changes and removals), accepted or refused."""
+    changes and removals), accepted or refused.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, derandomize=True, database=None)
+    ... @given(access_outcomes())
+    ... def check(outcome):
+    ...     assert outcome.accepted == (outcome.refusal is None)
+    >>> check()
+    """
     return _access_run(policy).flatmap(st.sampled_from)
 
 
@@ -230,9 +246,19 @@ def _election_run(draw: st.DrawFn, policy: qr.PolicyYear | None,
     return results
 
 
-def election_outcomes(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[Any]:
+def election_outcomes(
+    policy: qr.PolicyYear | None = None,
+) -> st.SearchStrategy[Outcome[ElectionLedger | None, Any, Any]]:
     """What ``elect`` and ``elect_batch`` return along a sequence of elections and a
-    registry upload (PY2019 by default), accepted or refused."""
+    registry upload (PY2019 by default), accepted or refused.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, derandomize=True, database=None)
+    ... @given(election_outcomes())
+    ... def check(outcome):
+    ...     assert outcome.accepted == (outcome.refusal is None)
+    >>> check()
+    """
     return _election_run(policy).filter(lambda results: len(results) > 0).flatmap(
         st.sampled_from)
 

@@ -20,7 +20,7 @@ from qpp_rules.identifiers import (
     VirtualGroupId,
     npi_check_digit,
 )
-from qpp_rules.vocabulary import ApmModel, OrgType, SizeBand
+from qpp_rules.vocabulary import ApmModel, OrgType, ReportingTrack, SizeBand
 
 if TYPE_CHECKING:
     from qpp_rules.access import AccessState
@@ -29,13 +29,11 @@ if TYPE_CHECKING:
     from qpp_rules.registration import Address, Organization, Registration
 
 __all__ = [
-    "access_outcomes",
     "addresses",
     "apm_entity_ids",
     "aware_datetimes",
     "clinician_counts",
     "election_ledgers",
-    "election_outcomes",
     "low_volume_facts",
     "npis",
     "organizations",
@@ -45,7 +43,6 @@ __all__ = [
     "ptans",
     "reforms",
     "register_type_strategies",
-    "registration_outcomes",
     "registration_states",
     "size_bands",
     "tins",
@@ -283,9 +280,10 @@ def organizations(
     kinds: st.SearchStrategy[OrgType] | None = None,
 ) -> st.SearchStrategy[Organization]:
     """``registration.Organization`` values of every type (Practices most often), each with
-    an exact clinician count (and its size band), an address, and consistent identifiers (a
-    TIN for practices and registries, a virtual group ID, an APM Entity ID and model for APM
-    Entities).
+    an exact clinician count (and its size band), an address, consistent identifiers (a TIN
+    for practices and registries, a virtual group ID, an APM Entity ID and model for APM
+    Entities), and a reporting track (REG-ELIG-10: traditional MIPS or the APP for practices
+    and APM Entities, the kinds that report through it; traditional MIPS for the others).
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10, derandomize=True, database=None)
@@ -300,9 +298,11 @@ def organizations(
 
     def build(kind: OrgType, count: int, address: Address, tin: TIN, vg: VirtualGroupId,
               aco: ApmEntityId, model: ApmModel, ssp: bool, prior: bool,
-              split: int | None) -> Organization:
+              split: int | None, app: bool) -> Organization:
         fields: dict[str, Any] = {"name": "Generated Health", "address": address,
                                   "clinicians": count}
+        if app and kind in (OrgType.PRACTICE, OrgType.APM_ENTITY):
+            fields["reporting_track"] = ReportingTrack.APP
         if kind in (OrgType.PRACTICE, OrgType.REGISTRY):
             fields["tin"] = tin
         if kind is OrgType.PRACTICE:
@@ -329,6 +329,7 @@ def organizations(
         st.booleans(),
         st.booleans(),
         st.one_of(st.none(), st.integers(1, 200)),
+        st.booleans(),
     )
 
 
@@ -503,7 +504,7 @@ def _domain_strategies() -> list[tuple[type, st.SearchStrategy[Any]]]:
         Registration,
         options,
     )
-    from qpp_rules.testing.lifecycle import contacts
+    from qpp_rules.testing.lifecycle import access_outcomes, contacts, registration_outcomes
 
     years = st.deferred(policy_years)  # the years are looked up at the first draw
     access = st.deferred(_access_states)
@@ -545,57 +546,3 @@ def _access_states() -> st.SearchStrategy[AccessState]:
         return st.nothing() if outcome.state is None else st.just(outcome.state)
 
     return access_outcomes().flatmap(reached)
-
-
-def registration_outcomes(
-    policy: qr.PolicyYear | None = None,
-) -> st.SearchStrategy[Outcome[Registration | None, Any, Any]]:
-    """Outcomes of registration ``decide`` along command sequences (a first registration,
-    then contacts, size changes, cancels and re-registrations), accepted or refused: what a
-    service stores or sends.
-
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=5, derandomize=True, database=None)
-    ... @given(registration_outcomes())
-    ... def check(outcome):
-    ...     assert outcome.accepted == (outcome.refusal is None)
-    >>> check()
-    """
-    from qpp_rules.testing.lifecycle import registration_outcomes as build
-
-    return build(policy)
-
-
-def access_outcomes(
-    policy: qr.PolicyYear | None = None,
-) -> st.SearchStrategy[Outcome[AccessState | None, Any, Any]]:
-    """Outcomes of access ``decide`` along command sequences for one practice (its first
-    Security Official with right or wrong evidence, then requests, approvals, denials, role
-    changes and removals), accepted or refused.
-
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=5, derandomize=True, database=None)
-    ... @given(access_outcomes())
-    ... def check(outcome):
-    ...     assert outcome.accepted == (outcome.refusal is None)
-    >>> check()
-    """
-    from qpp_rules.testing.lifecycle import access_outcomes as build
-
-    return build(policy)
-
-
-def election_outcomes(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[Any]:
-    """What ``elect`` and ``elect_batch`` return along a sequence of elections and a
-    registry upload (PY2019 by default), accepted or refused.
-
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=5, derandomize=True, database=None)
-    ... @given(election_outcomes())
-    ... def check(outcome):
-    ...     assert outcome.accepted == (outcome.refusal is None)
-    >>> check()
-    """
-    from qpp_rules.testing.lifecycle import election_outcomes as build
-
-    return build(policy)
