@@ -4,7 +4,7 @@ domain's decider (registration ``decide``, access ``decide``, election ``elect``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
@@ -263,20 +263,8 @@ def election_outcomes(
         st.sampled_from)
 
 
-@overload
 def election_ledgers(policy: qr.PolicyYear | None = None, *,
-                     allow_none: Literal[False] = False) -> st.SearchStrategy[ElectionLedger]:
-    ...
-
-
-@overload
-def election_ledgers(policy: qr.PolicyYear | None = None, *,
-                     allow_none: bool) -> st.SearchStrategy[ElectionLedger | None]:
-    ...
-
-
-def election_ledgers(policy: qr.PolicyYear | None = None, *,
-                     allow_none: bool = False) -> st.SearchStrategy[Any]:
+                     allow_none: bool = False) -> st.SearchStrategy[ElectionLedger | None]:
     """Election ledgers holding one or more accepted, confirmed elections; None (no election
     yet) too only with ``allow_none=True``."""
     def ledger(results: list[Any]) -> ElectionLedger | None:
