@@ -1,4 +1,5 @@
-"""Serialization: every public value to JSON and back, through one cattrs ``Converter``.
+"""Serialization: every public value to JSON and back, through one cattrs ``Converter``, the
+JSON variant of the library's one converter configuration (:mod:`qpp_rules.kernel.convert`).
 
 The JSON form of a value is plain and stable:
 
@@ -13,7 +14,10 @@ The JSON form of a value is plain and stable:
   pairs when its keys are not text);
 - attrs classes are objects of their public fields (private attributes, such as a policy's
   memo, are left out); where a field may hold one of several attrs classes, the object names
-  its class under ``"_type"``.
+  its class under ``"_type"``;
+- a value in a generic field (an ``Outcome``'s state, events, notifications and counts)
+  names its class's public name under ``"_type"`` (``"registration.Registered"``), so that
+  ``from_json(to_json(outcome), type(outcome)) == outcome``.
 
 Reading is strict: unknown fields, wrong JSON types and malformed values are refused with one
 :class:`~qpp_rules.InvalidInput` that lists every failing field path in ``.problems``.

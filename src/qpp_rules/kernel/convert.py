@@ -31,6 +31,7 @@ import collections.abc
 import datetime as _dt
 import enum
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -396,8 +397,9 @@ def _attrs(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
             return value
         if not isinstance(value, Mapping):
             raise _leaf(style.say("object", value, fields=listed, fields_and=spoken))
-        if TAG in value:
-            if value[TAG] != origin.__name__:
+        if TAG in value:  # the class's name, or its public name (``election.Elected``)
+            tag = value[TAG]
+            if not isinstance(tag, str) or re.split(r"[.:]", tag)[-1] != origin.__name__:
                 raise _leaf(f"{TAG} names {origin.__name__} here")
             value = {key: item for key, item in value.items() if key != TAG}
         return inner(value, kind)
