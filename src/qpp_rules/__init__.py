@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.errors import (
+    ImpossibleEvent,
     InvalidChecksum,
     InvalidFormat,
     InvalidIdentifier,
@@ -48,7 +49,15 @@ from qpp_rules.policy import (
     policy_for,
 )
 from qpp_rules.time import EASTERN, Window, eastern, instant
-from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role, SizeBand
+from qpp_rules.vocabulary import (
+    ApmModel,
+    OrgType,
+    Permission,
+    Program,
+    ReportingTrack,
+    Role,
+    SizeBand,
+)
 
 if TYPE_CHECKING:  # imported on first use (they need cattrs), keeping `import qpp_rules` fast
     from qpp_rules.policy.loading import load_policy_file, reform
@@ -73,6 +82,7 @@ __all__ = [
     "ApmModel",
     "Citation",
     "Decision",
+    "ImpossibleEvent",
     "InvalidChecksum",
     "InvalidFormat",
     "InvalidIdentifier",
@@ -91,6 +101,7 @@ __all__ = [
     "Program",
     "QppRulesError",
     "Reason",
+    "ReportingTrack",
     "Role",
     "SizeBand",
     "UnknownPolicyYear",

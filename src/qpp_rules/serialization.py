@@ -1,4 +1,5 @@
-"""Serialization: every public value to JSON and back, through one cattrs ``Converter``.
+"""Serialization: every public value to JSON and back, through one cattrs ``Converter``, the
+JSON variant of the library's one converter configuration (:mod:`qpp_rules.kernel.convert`).
 
 The JSON form of a value is plain and stable:
 
@@ -13,7 +14,10 @@ The JSON form of a value is plain and stable:
   pairs when its keys are not text);
 - attrs classes are objects of their public fields (private attributes, such as a policy's
   memo, are left out); where a field may hold one of several attrs classes, the object names
-  its class under ``"_type"``.
+  its class under ``"_type"``;
+- a value in a generic field (an ``Outcome``'s state, events, notifications and counts)
+  names its class's public name under ``"_type"`` (``"registration.Registered"``), so that
+  ``from_json(to_json(outcome), type(outcome)) == outcome``.
 
 Reading is strict: unknown fields, wrong JSON types and malformed values are refused with one
 :class:`~qpp_rules.InvalidInput` that lists every failing field path in ``.problems``.
@@ -35,36 +39,27 @@ add one (e.g. -04:00 or Z)
 
 from __future__ import annotations
 
-import collections.abc
-import datetime as _dt
-import enum
 import importlib
 import json
-import types
+import pkgutil
 import typing
-from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
-import pendulum
 from cattrs.errors import (
     AttributeValidationNote,
-    BaseValidationError,
     ClassValidationError,
-    ForbiddenExtraKeysError,
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from qpp_rules.errors import InvalidInput, NaiveDateTime
-from qpp_rules.identifiers import NPI, Identifier
+from qpp_rules.errors import InvalidInput
+from qpp_rules.kernel.convert import TAG, Converter, Style, Tagged
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.model import Amendment, PolicyYear
-from qpp_rules.time import instant
-from qpp_rules.vocabulary import SizeBand
+from qpp_rules.policy.loading import type_at
+from qpp_rules.policy.model import Amendment
 
 if TYPE_CHECKING:  # loaded on first use at run time (see __getattr__)
     from qpp_rules.election.payload import EligibilityRecord, read_eligibility_payload
@@ -77,15 +72,14 @@ __all__ = [
     "from_dict",
     "from_json",
     "make_converter",
+    "public_class",
+    "public_name",
     "read_eligibility_payload",
     "to_dict",
     "to_json",
 ]
 
 T = TypeVar("T")
-
-TAG = "_type"
-"""The key naming an object's class where a field may hold one of several attrs classes."""
 
 _LAZY = {
     "read_eligibility_payload": "qpp_rules.election.payload",
@@ -109,255 +103,133 @@ def __getattr__(name: str) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# Type predicates
+# Values in a generic field (an Outcome's state, events, notifications, counts): tagged with
+# their public name, so that the plain type reads them back
 # ---------------------------------------------------------------------------------------------
-_NONE = type(None)
-_SEQUENCES: dict[Any, Callable[[list[Any]], Any]] = {
-    tuple: tuple,
-    list: list,
-    collections.abc.Sequence: tuple,
-    collections.abc.MutableSequence: list,
-    frozenset: frozenset,
-    set: set,
-    collections.abc.Set: frozenset,
-    collections.abc.MutableSet: set,
-}
-_MAPPINGS = (FrozenMap, collections.abc.Mapping)
+_NATIVE = (str, int, float, bool, type(None), list, dict)
 
 
-def _origin(kind: Any) -> Any:
-    return typing.get_origin(kind) or kind
+@cache
+def _homes() -> tuple[str, ...]:
+    """The packages a public class is exported from: ``qpp_rules`` and each sub-package."""
+    import qpp_rules
+
+    found = pkgutil.iter_modules(qpp_rules.__path__)
+    return ("", *sorted(info.name for info in found if info.ispkg))
 
 
-def _is_union(kind: Any) -> bool:
-    return typing.get_origin(kind) in (typing.Union, types.UnionType)
+def _module(home: str) -> Any:
+    return importlib.import_module(f"qpp_rules.{home}" if home else "qpp_rules")
 
 
-def _is_attrs(kind: Any) -> bool:
-    origin = _origin(kind)
-    return isinstance(origin, type) and attrs.has(origin)
+@cache
+def public_name(kind: type) -> str:
+    """The name a class is exported under, as :data:`TAG` writes it in a generic field:
+    ``Name`` from ``qpp_rules``, ``package.Name`` from a sub-package (the first that exports
+    it), else ``module:QualifiedName``.
+
+    >>> from qpp_rules.registration import Registered
+    >>> import qpp_rules as qr
+    >>> public_name(Registered), public_name(qr.Decision)
+    ('registration.Registered', 'Decision')
+    """
+    for home in _homes():
+        module = _module(home)
+        if getattr(module, kind.__name__, None) is kind and kind.__name__ in getattr(
+            module, "__all__", ()
+        ):
+            return f"{home}.{kind.__name__}" if home else kind.__name__
+    return f"{kind.__module__}:{kind.__qualname__}"
 
 
-def _is_collection(kind: Any) -> bool:
-    try:
-        return _origin(kind) in _SEQUENCES
-    except TypeError:  # an unhashable annotation
-        return False
+def public_class(name: str) -> type | None:
+    """The class :func:`public_name` gave ``name``, or None (a module is imported only when
+    it is one of the library's packages, or already loaded).
 
+    >>> public_class("registration.Registered").__name__, public_class("os.system")
+    ('Registered', None)
+    """
+    import sys
 
-def _is_mapping(kind: Any) -> bool:
-    try:
-        return _origin(kind) in _MAPPINGS
-    except TypeError:  # an unhashable annotation
-        return False
-
-
-def _name(kind: Any) -> str:
-    return getattr(kind, "__name__", None) or repr(kind)
-
-
-def _json_type(value: Any) -> str:
-    """The JSON-ish name of a value's type, for messages (never the value: it may be a TIN)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float | Decimal):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple | set | frozenset):
-        return "a list"
-    return type(value).__name__
-
-
-def _leaf(message: str, kind: type[InvalidInput] = InvalidInput) -> InvalidInput:
-    """An error about the value at the current path (the path is added by the caller)."""
-    return kind("", message)
-
-
-# ---------------------------------------------------------------------------------------------
-# Leaf hooks: primitives, identifiers, enums, instants, money
-# ---------------------------------------------------------------------------------------------
-def _structure_str(value: Any, _: Any) -> str:
-    if not isinstance(value, str):
-        raise _leaf(f"text; got {_json_type(value)}")
-    return value
-
-
-def _structure_bool(value: Any, _: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _leaf(f"true or false; got {_json_type(value)}")
-    return value
-
-
-def _structure_int(value: Any, _: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _leaf(f"a whole number; got {_json_type(value)}")
-    return value
-
-
-def _structure_float(value: Any, _: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _leaf(f"a number; got {_json_type(value)}")
-    return float(value)
-
-
-def _structure_decimal(value: Any, _: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, str):
-        try:
-            amount = Decimal(value.strip())
-        except InvalidOperation:
-            raise _leaf('an amount as text, e.g. "90000" or "90000.50"') from None
-    elif isinstance(value, int) and not isinstance(value, bool):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))  # the shortest text that reads back as this float
+    home, _, attribute = name.rpartition(":") if ":" in name else name.rpartition(".")
+    if ":" in name:
+        module = sys.modules.get(home)
+        found = module
+        for part in attribute.split("."):
+            found = getattr(found, part, None)
+    elif home in _homes():
+        module = _module(home)
+        exported = attribute in getattr(module, "__all__", ())
+        found = getattr(module, attribute, None) if exported else None
     else:
-        raise _leaf(f'an amount as text, e.g. "90000"; got {_json_type(value)}')
-    if not amount.is_finite():
-        raise _leaf("a finite amount")
-    return amount
+        return None
+    return found if isinstance(found, type) else None
 
 
-def _unstructure_decimal(value: Decimal) -> str:
-    return str(value)
+def _unstructure_any(conv: Converter) -> Callable[[Any], Any]:
+    def unstructure(value: Any) -> Any:
+        if isinstance(value, _NATIVE):
+            return conv.unstructure(value)
+        if isinstance(value, tuple):
+            return [unstructure(item) for item in value]
+        data = conv.unstructure(value, unstructure_as=type(value))
+        name = public_name(typing.cast(type, type(value)))
+        return {TAG: name, **data} if attrs.has(type(value)) else {TAG: name, "value": data}
+
+    return unstructure
 
 
-def _structure_identifier(strict_npi: bool) -> Callable[[Any, Any], Identifier]:
-    def structure(value: Any, kind: Any) -> Identifier:
-        if isinstance(value, kind):
-            return typing.cast(Identifier, value)
-        if kind is Identifier:
-            raise _leaf("a specific identifier type (TIN, NPI, ...), not Identifier")
-        try:
-            if issubclass(kind, NPI):
-                return typing.cast(Identifier, kind(value, check_digit=strict_npi))
-            return typing.cast(Identifier, kind(value))
-        except InvalidInput as error:
-            raise type(error)("", error.message) from None
+def _structure_any(conv: Converter) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, Mapping) or not isinstance(value.get(TAG), str):
+            return value
+        kind = public_class(value[TAG])
+        if kind is None:
+            raise InvalidInput("", f"{TAG} names no class of the library: {value[TAG]!r}")
+        rest = {key: item for key, item in value.items() if key != TAG}
+        if attrs.has(kind):
+            return conv.get_structure_hook(kind)(rest, kind)
+        if set(rest) != {"value"}:
+            raise InvalidInput("", f"an object with {TAG} and value for a {kind.__name__}")
+        return conv.get_structure_hook(kind)(rest["value"], kind)
 
     return structure
 
 
-def _unstructure_identifier(value: Identifier) -> str:
-    return value.value
-
-
-def _structure_enum(value: Any, kind: Any) -> Any:
-    if isinstance(value, kind):
-        return value
-    if issubclass(kind, SizeBand) and isinstance(value, str):
-        try:
-            return SizeBand.parse(value)
-        except InvalidInput:
-            pass
-    try:
-        return kind(value)
-    except (ValueError, TypeError):
-        allowed = ", ".join(repr(member.value) for member in kind)
-        raise _leaf(f"one of {allowed}; got {_json_type(value)} that is none of them") from None
-
-
-def _unstructure_enum(value: enum.Enum) -> Any:
-    return value.value
-
-
-def _structure_datetime(value: Any, _: Any) -> pendulum.DateTime:
-    if isinstance(value, _dt.datetime):
-        moment = value
-    elif isinstance(value, str):
-        try:
-            moment = _dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise _leaf(
-                "an ISO 8601 date and time with its UTC offset, e.g. 2019-07-01T17:00:00-04:00"
-            ) from None
-    else:
-        raise _leaf(f"an ISO 8601 date and time (text); got {_json_type(value)}")
-    try:
-        return instant(moment)  # the library's one reading of an aware datetime
-    except NaiveDateTime:
-        problem = _leaf(
-            "a date and time without a UTC offset is ambiguous; add one (e.g. -04:00 or Z)",
-            NaiveDateTime,
-        )
-    except InvalidInput as error:  # a time zone whose offset is impossible or fails
-        problem = _leaf(error.message)
-    raise problem
-
-
-def _unstructure_datetime(value: _dt.datetime) -> str:
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise NaiveDateTime("", "a naive datetime cannot be written: its time zone is unknown")
-    return value.isoformat()
-
-
-def _structure_date(value: Any, kind: Any) -> _dt.date:
-    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
-        day = value
-    elif isinstance(value, str):
-        try:
-            day = _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise _leaf("an ISO 8601 date, e.g. 2019-07-01") from None
-    else:
-        raise _leaf(f"an ISO 8601 date (text); got {_json_type(value)}")
-    if isinstance(kind, type) and issubclass(kind, pendulum.Date):
-        return pendulum.date(day.year, day.month, day.day)
-    return day
-
-
-def _unstructure_date(value: _dt.date) -> str:
-    return value.isoformat()
-
-
 # ---------------------------------------------------------------------------------------------
-# Collections
+# Amendments hold values of the types found at their paths
 # ---------------------------------------------------------------------------------------------
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
+def _amendment(conv: Converter) -> Callable[[Any, Any], Amendment]:
+    generic = conv.get_structure_hook(Amendment)
 
+    def structure(value: Any, _: Any) -> Amendment:
+        amendment: Amendment = generic(value, Amendment)
+        if isinstance(value, Amendment):
+            return amendment
+        changes: dict[str, Any] = {}
+        errors: list[Exception] = []
+        for path, item in amendment.changes.items():
+            try:
+                kind = type_at(path)
+                if kind is None:
+                    raise InvalidInput("", f"no policy value at {path!r}")
+                changes[path] = conv.get_structure_hook(kind)(item, kind)
+            except Exception as error:
+                error.__notes__ = [IterableValidationNote(path, path, Any)]
+                errors.append(error)
+        if errors:
+            inner = IterableValidationError("changes", errors, FrozenMap)
+            inner.__notes__ = [AttributeValidationNote("changes", "changes", FrozenMap)]
+            raise ClassValidationError("While structuring Amendment", [inner], Amendment)
+        return attrs.evolve(amendment, changes=FrozenMap(changes))
 
-def _sorted_list(items: Iterable[Any]) -> list[Any]:
-    """A set's unstructured items, sorted so that equal sets give equal JSON."""
-    listed = list(items)
-    try:
-        return sorted(listed)
-    except TypeError:
-        return sorted(listed, key=_canonical)
-
-
-def _with_note(error: Exception, note: str) -> Exception:
-    error.__notes__ = [*getattr(error, "__notes__", []), note]
-    return error
-
-
-class Converter(cattrs.Converter):
-    """A cattrs ``Converter`` whose ``structure`` raises :class:`~qpp_rules.InvalidInput`
-    (listing every failing field path in ``.problems``) instead of cattrs' exception groups.
-
-    >>> from qpp_rules import TIN
-    >>> make_converter().structure("00-0765630", TIN)
-    TIN('*****5630')
-    """
-
-    def structure(self, obj: Any, cl: Any) -> Any:
-        try:
-            return super().structure(obj, cl)
-        except (BaseValidationError, InvalidInput, TypeError, ValueError, KeyError,
-                AttributeError, ForbiddenExtraKeysError) as error:
-            raise _translate(error, cl) from None
-        except cattrs.errors.StructureHandlerNotFoundError:
-            raise InvalidInput("type", f"no way to read a {_name(cl)} from JSON") from None
+    return structure
 
 
 def make_converter(*, npi_check_digit: bool = False) -> Converter:
-    """A new converter configured as :data:`converter` is.
+    """A new converter configured as :data:`converter` is: the kernel's hooks
+    (:func:`qpp_rules.kernel.convert.configure`) for JSON, plus the public names of the values
+    in generic fields and the typed values of amendments.
 
     ``npi_check_digit=True`` refuses an NPI whose check digit fails while reading; the default
     reads it (CMS's own payloads carry such NPIs) and leaves the check to the rules that need
@@ -371,379 +243,11 @@ def make_converter(*, npi_check_digit: bool = False) -> Converter:
     ...
     qpp_rules.errors.InvalidChecksum: $: the NPI check digit does not match ('******7890')
     """
-    conv = Converter(
-        forbid_extra_keys=True,
-        unstruct_collection_overrides={
-            collections.abc.Set: _sorted_list,
-            collections.abc.Sequence: list,
-        },
-    )
-    for kind, structure in (
-        (str, _structure_str),
-        (bool, _structure_bool),
-        (int, _structure_int),
-        (float, _structure_float),
-        (Decimal, _structure_decimal),
-        (_dt.datetime, _structure_datetime),
-        (_dt.date, _structure_date),
-        (enum.Enum, _structure_enum),
-        (Identifier, _structure_identifier(npi_check_digit)),
-    ):
-        conv.register_structure_hook(kind, structure)
-    conv.register_unstructure_hook(Decimal, _unstructure_decimal)
-    conv.register_unstructure_hook(_dt.datetime, _unstructure_datetime)
-    conv.register_unstructure_hook(_dt.date, _unstructure_date)
-    conv.register_unstructure_hook(enum.Enum, _unstructure_enum)
-    conv.register_unstructure_hook(Identifier, _unstructure_identifier)
-
-    conv.register_structure_hook_factory(_is_attrs, lambda kind: _attrs_structure(conv, kind))
-    conv.register_unstructure_hook_factory(
-        _is_attrs, lambda kind: _attrs_unstructure(conv, kind)
-    )
-    conv.register_structure_hook_factory(
-        _is_collection, lambda kind: _collection_structure(conv, kind)
-    )
-    conv.register_structure_hook_factory(_is_mapping, lambda kind: _mapping_structure(conv, kind))
-    conv.register_unstructure_hook_factory(
-        _is_mapping, lambda kind: _mapping_unstructure(conv, kind)
-    )
-    conv.register_structure_hook_factory(_is_union, lambda kind: _union_structure(conv, kind))
-    conv.register_unstructure_hook_factory(
-        lambda kind: _is_union(kind) and len(_attrs_members(kind)) > 1,
-        lambda kind: _tagged_unstructure(conv, kind),
-    )
-    conv.register_structure_hook(PolicyYear, _policy_structure(conv))
-    conv.register_structure_hook_func(
-        lambda kind: isinstance(kind, TypeVar), lambda value, _: value
-    )
+    conv = Converter(Style(), npi_check_digit=npi_check_digit)
+    conv.register_structure_hook_func(lambda kind: kind is Tagged, _structure_any(conv))
+    conv.register_unstructure_hook_func(lambda kind: kind is Tagged, _unstructure_any(conv))
+    conv.register_structure_hook(Amendment, _amendment(conv))
     return conv
-
-
-def _collection_structure(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
-    origin = _origin(kind)
-    build = _SEQUENCES[origin]
-    args = typing.get_args(kind)
-    if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
-        if args == ((),):  # tuple[()]
-            args = ()
-        item_types: Callable[[int], Any] | None = None
-        fixed: tuple[Any, ...] | None = args
-    else:
-        fixed = None
-        element = args[0] if args else Any
-        item_types = lambda _: element  # noqa: E731
-    hooks: dict[Any, Callable[[Any, Any], Any]] = {}
-
-    def hook(item_type: Any) -> Callable[[Any, Any], Any]:
-        found = hooks.get(item_type)
-        if found is None:
-            found = hooks[item_type] = conv.get_structure_hook(item_type)
-        return found
-
-    def structure(value: Any, _: Any) -> Any:
-        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-            raise _leaf(f"a list; got {_json_type(value)}")
-        items = list(value)
-        if fixed is not None and len(items) != len(fixed):
-            raise _leaf(f"a list of exactly {len(fixed)} items; got {len(items)}")
-        result: list[Any] = []
-        errors: list[Exception] = []
-        for index, item in enumerate(items):
-            item_type = fixed[index] if fixed is not None else item_types(index)  # type: ignore[misc]
-            try:
-                result.append(hook(item_type)(item, item_type))
-            except Exception as error:
-                note = IterableValidationNote(
-                    f"Structuring {_name(kind)} @ index {index}", index, item_type
-                )
-                errors.append(_with_note(error, note))
-        if errors:
-            raise IterableValidationError(f"While structuring {_name(kind)}", errors, kind)
-        return build(result)
-
-    return structure
-
-
-def _mapping_types(kind: Any) -> tuple[Any, Any]:
-    args = typing.get_args(kind)
-    return (args[0], args[1]) if len(args) == 2 else (Any, Any)
-
-
-def _mapping_structure(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
-    key_type, value_type = _mapping_types(kind)
-    key_hook = conv.get_structure_hook(key_type)
-    value_hook = conv.get_structure_hook(value_type)
-
-    def structure(value: Any, _: Any) -> Any:
-        if isinstance(value, Mapping):
-            pairs = list(value.items())
-        elif isinstance(value, list | tuple) and all(
-            isinstance(pair, list | tuple) and len(pair) == 2 for pair in value
-        ):
-            pairs = [(pair[0], pair[1]) for pair in value]
-        else:
-            raise _leaf(f"an object (or a list of [key, value] pairs); got {_json_type(value)}")
-        result: dict[Any, Any] = {}
-        errors: list[Exception] = []
-        for index, (key, item) in enumerate(pairs):
-            where = key if isinstance(key, str) else index
-            try:
-                if key_type is int and isinstance(key, str) and key.lstrip("-").isdigit():
-                    key = int(key)
-                structured_key = key_hook(key, key_type)
-            except Exception as error:
-                note = IterableValidationNote(f"Structuring key {where!r}", where, key_type)
-                errors.append(_with_note(error, note))
-                continue
-            try:
-                result[structured_key] = value_hook(item, value_type)
-            except Exception as error:
-                note = IterableValidationNote(f"Structuring value {where!r}", where, value_type)
-                errors.append(_with_note(error, note))
-        if errors:
-            raise IterableValidationError(f"While structuring {_name(kind)}", errors, kind)
-        return FrozenMap(result)
-
-    return structure
-
-
-def _mapping_unstructure(conv: Converter, kind: Any) -> Callable[[Any], Any]:
-    key_type, value_type = _mapping_types(kind)
-    key_hook = conv.get_unstructure_hook(key_type)
-    value_hook = conv.get_unstructure_hook(value_type)
-
-    def unstructure(value: Mapping[Any, Any]) -> Any:
-        pairs = [(key_hook(key), value_hook(item)) for key, item in value.items()]
-        if all(isinstance(key, str) for key, _ in pairs):
-            return dict(sorted(pairs, key=lambda pair: pair[0]))
-        return [[key, item] for key, item in sorted(pairs, key=lambda p: _canonical(p[0]))]
-
-    return unstructure
-
-
-# ---------------------------------------------------------------------------------------------
-# attrs classes and unions of them
-# ---------------------------------------------------------------------------------------------
-def _parametrized(kind: Any) -> Any:
-    """A generic attrs class named bare (``Outcome``) is read as ``Outcome[Any, ...]``."""
-    parameters = getattr(kind, "__parameters__", ())
-    if isinstance(kind, type) and parameters:
-        return kind[tuple(Any for _ in parameters)]  # type: ignore[index]
-    return kind
-
-
-def _attrs_structure(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
-    origin = _origin(kind)
-    kind = _parametrized(kind)
-    inner = make_dict_structure_fn(kind, conv)
-    names = [field.name for field in attrs.fields(origin) if field.init]
-
-    def structure(value: Any, _: Any) -> Any:
-        if isinstance(value, origin):
-            return value
-        if not isinstance(value, Mapping):
-            raise _leaf(
-                f"an object with the fields {', '.join(names) or '(none)'}; "
-                f"got {_json_type(value)}"
-            )
-        if TAG in value:
-            if value[TAG] != origin.__name__:
-                raise _leaf(f"{TAG} names {origin.__name__} here")
-            value = {key: item for key, item in value.items() if key != TAG}
-        return inner(value, kind)
-
-    return structure
-
-
-def _attrs_unstructure(conv: Converter, kind: Any) -> Callable[[Any], Any]:
-    origin = _origin(kind)
-    private: dict[str, Any] = {  # caches, memos: private and outside eq (or __init__)
-        field.name: override(omit=True)
-        for field in attrs.fields(origin)
-        if field.name.startswith("_") and (not field.init or not field.eq)
-    }
-    inner = make_dict_unstructure_fn(kind, conv, **private)
-
-    def unstructure(value: Any) -> Any:
-        if type(value) is not origin and attrs.has(type(value)):
-            return conv.unstructure(value, unstructure_as=type(value))  # a subclass
-        return inner(value)
-
-    return unstructure
-
-
-def _attrs_members(kind: Any) -> list[Any]:
-    return [member for member in typing.get_args(kind) if _is_attrs(member)]
-
-
-def _union_structure(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
-    members = [member for member in typing.get_args(kind) if member is not _NONE]
-    optional = len(members) < len(typing.get_args(kind))
-    classes = {_origin(member).__name__: member for member in _attrs_members(kind)}
-    others = [member for member in members if not _is_attrs(member)]
-    names = " or ".join(_name(member) for member in members)
-
-    def structure(value: Any, _: Any) -> Any:
-        if value is None:
-            if optional:
-                return None
-            raise _leaf(f"a value ({names}); got null")
-        if len(members) == 1:
-            return conv.get_structure_hook(members[0])(value, members[0])
-        if classes and isinstance(value, Mapping):
-            if len(classes) == 1:
-                (only,) = classes.values()
-                return conv.get_structure_hook(only)(value, only)
-            tag = value.get(TAG)
-            chosen = classes.get(tag) if isinstance(tag, str) else None
-            if chosen is None:
-                raise _leaf(f"an object whose {TAG!r} is one of {', '.join(sorted(classes))}")
-            return conv.get_structure_hook(chosen)(value, chosen)
-        for member in others:
-            try:
-                return conv.get_structure_hook(member)(value, member)
-            except Exception:  # try the next member of the union
-                continue
-        raise _leaf(f"{names}; got {_json_type(value)}")
-
-    return structure
-
-
-def _tagged_unstructure(conv: Converter, kind: Any) -> Callable[[Any], Any]:
-    def unstructure(value: Any) -> Any:
-        if attrs.has(type(value)):
-            data = conv.unstructure(value, unstructure_as=type(value))
-            return {TAG: type(value).__name__, **data}
-        return conv.unstructure(value)
-
-    return unstructure
-
-
-# ---------------------------------------------------------------------------------------------
-# PolicyYear: amendments hold values of the types found at their paths
-# ---------------------------------------------------------------------------------------------
-def _type_at(path: str) -> Any:
-    kind: Any = PolicyYear
-    for part in path.split("."):
-        if not _is_attrs(kind):
-            raise InvalidInput("", f"no policy value at {path!r}")
-        hints = typing.get_type_hints(_origin(kind))
-        if part not in hints or part.startswith("_"):
-            raise InvalidInput("", f"no policy value at {path!r}")
-        kind = hints[part]
-        if _is_union(kind):
-            members = [member for member in typing.get_args(kind) if member is not _NONE]
-            if len(members) == 1:
-                kind = members[0]
-    return kind
-
-
-def _policy_structure(conv: Converter) -> Callable[[Any, Any], PolicyYear]:
-    generic = _attrs_structure(conv, PolicyYear)
-
-    def amended(amendment: Amendment, where: str) -> Amendment:
-        changes: dict[str, Any] = {}
-        errors: list[Exception] = []
-        for path, value in amendment.changes.items():
-            try:
-                kind = _type_at(path)
-                changes[path] = conv.get_structure_hook(kind)(value, kind)
-            except Exception as error:
-                errors.append(_with_note(error, IterableValidationNote(path, path, Any)))
-        if errors:
-            inner = IterableValidationError("changes", errors, FrozenMap)
-            note = AttributeValidationNote("changes", "changes", FrozenMap)
-            raise ClassValidationError(where, [_with_note(inner, note)], Amendment)
-        return attrs.evolve(amendment, changes=FrozenMap(changes))
-
-    def structure(value: Any, kind: Any) -> PolicyYear:
-        policy: PolicyYear = generic(value, kind)
-        if isinstance(value, PolicyYear):
-            return policy
-        errors: list[Exception] = []
-        fixed: dict[str, tuple[Amendment, ...]] = {}
-        for name in ("amendments", "known_amendments"):
-            items: list[Amendment] = []
-            group: list[Exception] = []
-            for index, amendment in enumerate(getattr(policy, name)):
-                try:
-                    items.append(amended(amendment, f"{name}[{index}]"))
-                except Exception as error:
-                    note = IterableValidationNote(name, index, Amendment)
-                    group.append(_with_note(error, note))
-            if group:
-                inner = IterableValidationError(name, group, tuple)
-                errors.append(_with_note(inner, AttributeValidationNote(name, name, tuple)))
-            fixed[name] = tuple(items)
-        if errors:
-            raise ClassValidationError("While structuring PolicyYear", errors, PolicyYear)
-        return attrs.evolve(policy, **fixed)  # type: ignore[arg-type]
-
-    return structure
-
-
-# ---------------------------------------------------------------------------------------------
-# Errors
-# ---------------------------------------------------------------------------------------------
-def _last_segment(path: str) -> str:
-    tail = path.rpartition(".")[2]
-    return tail.partition("[")[0]
-
-
-def _locate(path: str, error: BaseException, kind: Any) -> tuple[str, str]:
-    """The JSON path and the message of one failure."""
-    if isinstance(error, InvalidInput):
-        field = error.field
-        if field.startswith("$"):  # already a path (a nested converter call)
-            return path + field[1:], error.message
-        if not field:
-            return path, error.message
-        if _is_attrs(kind):
-            parts = field.split(".")
-            if len(parts) > 1 and parts[0] == _last_segment(path):
-                parts = parts[1:]
-            if parts[0] in attrs.fields_dict(_origin(kind)):
-                return f"{path}.{'.'.join(parts)}", error.message
-        return path, f"{field}: {error.message}"
-    if isinstance(error, TypeError) and len(error.args) >= 3 and isinstance(
-        error.args[1], attrs.Attribute
-    ):  # an attrs validator (instance_of): name the field, never echo the value
-        attribute = error.args[1]
-        return f"{path}.{attribute.name}", f"must be {_name(error.args[2])}"
-    if isinstance(error, ForbiddenExtraKeysError):
-        return path, f"unknown fields: {', '.join(sorted(error.extra_fields))}"
-    if isinstance(error, KeyError):
-        return path, "required field missing"
-    return path, cattrs.v.format_exception(error, kind)
-
-
-def _translate(error: BaseException, kind: Any) -> InvalidInput:
-    """One ``InvalidInput`` for a failed structuring, listing every failing path."""
-    seen: list[tuple[BaseException, Any]] = []
-
-    def describe(exc: BaseException, exc_type: Any) -> str:
-        seen.append((exc, exc_type))
-        return "-"
-
-    lines = cattrs.transform_error(error, path="$", format_exception=describe)
-    problems: list[tuple[str, str]] = []
-    classes: set[type[InvalidInput]] = set()
-    for line, (exc, exc_type) in zip(lines, seen, strict=True):
-        path = line.rpartition(" @ ")[2]
-        if exc_type is None and path == "$":
-            exc_type = kind
-        if isinstance(exc, InvalidInput) and len(exc.problems) > 1 and exc.field.startswith("$"):
-            for inner_path, message in exc.problems:
-                problems.append((path + inner_path[1:], message))
-        else:
-            problems.append(_locate(path, exc, exc_type))
-        classes.add(type(exc) if isinstance(exc, InvalidInput) else InvalidInput)
-    cls = classes.pop() if len(classes) == 1 else InvalidInput
-    field, message = problems[0]
-    if len(problems) > 1:
-        others = "; ".join(f"{path}: {text}" for path, text in problems[1:])
-        message = f"{message} (and {len(problems) - 1} more: {others})"
-    return cls(field, message, problems=tuple(problems))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -754,8 +258,8 @@ converter: Converter = make_converter()
 (what :func:`to_json` writes), ``converter.structure(data, Type)`` reads it back.
 
 >>> from qpp_rules import Reason
->>> converter.unstructure(Reason("X-1", "Closed.", "REG-GUIDE-2019"))
-{'rule_id': 'X-1', 'message': 'Closed.', 'citation': 'REG-GUIDE-2019'}
+>>> converter.unstructure(Reason("X-1", "Closed.", "REG-GUIDE-2019, III"))
+{'rule_id': 'X-1', 'message': 'Closed.', 'citation': {'source': 'REG-GUIDE-2019', 'section': 'III'}}
 """
 
 

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 import attrs
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qpp_rules as qr
 from qpp_rules import serialization
+from qpp_rules import testing as qrst
 from qpp_rules.errors import InvalidInput, NaiveDateTime
 from qpp_rules.identifiers import npi_check_digit
 from qpp_rules.policy import Amendment, Citation, Erratum, FrozenMap, PolicyYear
@@ -244,10 +245,10 @@ def test_a_reform_round_trips_with_its_label_and_citations() -> None:
 
 def test_private_attributes_are_left_out() -> None:
     policy = qr.policy_for(2019)
-    policy.memo()[("probe",)] = "cached"
+    policy.answers.put(("probe",), "cached")
     plain = to_dict(policy)
-    assert "_memo" not in plain
-    assert "memo" not in plain
+    assert "_answers" not in plain
+    assert "answers" not in plain
     assert "cached" not in to_json(policy)
 
 
@@ -526,3 +527,85 @@ def test_amendment_changes_hold_typed_values_after_reading() -> None:
     assert any(path.startswith("$.known_amendments[0].changes") for path in paths), paths
     amendment: Amendment = policy.known_amendments[0]
     assert isinstance(amendment.changes["election.window"], qr.Window)
+
+
+# ---------------------------------------------------------------------------------------------
+# Services: every outcome, state and event of the three lifecycles reads back with its plain
+# type; found by walking the values (attrs introspection), so new event types are covered
+# ---------------------------------------------------------------------------------------------
+def _values_inside(value: Any) -> Any:
+    """Every attrs value inside ``value`` (itself included), depth first, and every mapping
+    of a class that names its types (ChoiceCounts; a generic FrozenMap names none: only the
+    field that holds it does)."""
+    if attrs.has(type(value)):
+        yield value
+        for field in attrs.fields(type(value)):
+            if not field.name.startswith("_"):
+                yield from _values_inside(getattr(value, field.name))
+    elif isinstance(value, FrozenMap):
+        if not getattr(type(value), "__parameters__", ()):
+            yield value
+        for key, item in value.items():
+            yield from _values_inside(key)
+            yield from _values_inside(item)
+    elif isinstance(value, tuple | frozenset):
+        for item in value:
+            yield from _values_inside(item)
+
+
+def _assert_round_trips_with_plain_types(outcome: Any) -> None:
+    for value in _values_inside(outcome):
+        text = to_json(value)
+        assert from_json(text, type(value)) == value, type(value).__name__
+        assert json.loads(text) == to_dict(value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(qrst.registration_outcomes())
+def test_every_registration_outcome_reads_back_with_its_plain_type(outcome: Any) -> None:
+    """``from_json(to_json(o), type(o)) == o`` for ``decide``'s outcomes (REG-REC-1..4
+    states, every event and notification they carry)."""
+    _assert_round_trips_with_plain_types(outcome)
+
+
+@settings(max_examples=60, deadline=None)
+@given(qrst.access_outcomes())
+def test_every_access_outcome_reads_back_with_its_plain_type(outcome: Any) -> None:
+    """Access ``decide``'s outcomes (ACC-SO-1..3 requests, grants, denials, refusals)."""
+    _assert_round_trips_with_plain_types(outcome)
+
+
+@settings(max_examples=60, deadline=None)
+@given(qrst.election_outcomes())
+def test_every_election_outcome_reads_back_with_its_plain_type(outcome: Any) -> None:
+    """``elect`` and ``elect_batch`` results (ELE-FINAL-1 ledgers, ELE-BATCH-1 counts)."""
+    _assert_round_trips_with_plain_types(outcome)
+
+
+def test_a_generic_field_names_the_public_class_of_its_value() -> None:
+    """An Outcome's state and events are tagged with their public names, so a service that
+    reads ``Outcome`` without its parameters gets the classes back, not dicts."""
+    from qpp_rules.access import Evidence, OrganizationRecord, RequestRole, Role, decide
+
+    practice = OrganizationRecord(qr.OrgType.PRACTICE, tins=["000765630"],
+                                  clinicians=[("1234567893", "AB1234")])
+    evidence = Evidence(tin="000765630", npi="1234567893", ptan="AB1234")
+    outcome = decide(None, RequestRole("ann", Role.SECURITY_OFFICIAL, practice, evidence),
+                     at=qr.eastern(2019, 3, 1, 9), policy=qr.policy_for(2019))
+    assert outcome.accepted
+    plain = to_dict(outcome)
+    assert plain["state"][TAG] == "access.AccessState"
+    assert plain["events"]
+    assert all(event[TAG].startswith("access.") for event in plain["events"])
+    again = from_dict(plain, qr.Outcome)
+    assert again == outcome
+    assert type(again.state) is type(outcome.state)
+    assert serialization.public_class("access.AccessState") is type(outcome.state)
+
+
+def test_a_generic_field_naming_no_class_of_the_library_is_refused() -> None:
+    plain = {"accepted": True, "state": {TAG: "os.system", "x": 1}}
+    with pytest.raises(InvalidInput) as caught:
+        from_dict(plain, qr.Outcome)
+    assert caught.value.field == "$.state"
+    assert "names no class" in caught.value.message

@@ -118,10 +118,12 @@ def test_some_junk_is_refused_everywhere() -> None:
 
 
 # Parameters that accept any value by design: the state an Outcome carries is the caller's
-# (None before the first command), a field name only labels a message, asking what role an
+# (None before the first command), and so are its counts (a domain's own tally, e.g. an
+# upload's per-choice counts); a field name only labels a message, asking what role an
 # unknown user holds answers "none", and a direction of change nothing took counts nothing.
 _TAKES_ANYTHING = {
     "Outcome.state", "RegistrationOutcome.state", "ElectionResult.state", "AccessOutcome.state",
+    "Outcome.counts", "accept.state", "accept.counts", "refuse.state",
     "instant.field", "utc_key.field", "AccessState.role_of.user", "AccessState.pending_for.user",
     "Comparison.rules.direction", "Comparison.rules_before.direction",
 }

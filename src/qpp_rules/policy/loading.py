@@ -20,177 +20,61 @@ from __future__ import annotations
 import datetime as _dt
 import tomllib
 import typing
-from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
-import cattrs
 import pendulum
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
-from cattrs.gen import make_dict_structure_fn
 
 from qpp_rules.errors import InvalidInput, NaiveDateTime, PolicyFileError, shown
+from qpp_rules.kernel.convert import Converter, Style
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import Amendment, Citation, Erratum, PolicyYear, _problem
-from qpp_rules.time import EASTERN, Window, instant
+from qpp_rules.time import Window
 
-__all__ = ["apply_changes", "load_policy_file", "load_policy_text", "reform"]
+__all__ = ["apply_changes", "load_policy_file", "load_policy_text", "reform", "type_at"]
 
 _PLAIN_KEYS = frozenset({"year", "title"})
 _LEAF_KEYS = frozenset({"value", "cite", "erratum"})
+_NOT_VALUES = frozenset({"citations", "errata", "amendments", "known_amendments", "year",
+                         "title", "label", "_answers"})
 
+TOML = Style(
+    root="",
+    words={
+        "str": "expected str; got {got}",
+        "bool": "expected bool; got {got}",
+        "int": "expected int; got {got}",
+        "float": "expected float; got {got}",
+        "amount": "an amount as text or a whole number; got {got}",
+        "not amount": "not an amount: {value}",
+        "instant": "a date and time; got {got}",
+        "not instant": "not a date and time: {value}",
+        "enum": "{value} is not a valid {name}",
+        "list": "an array; got {got}",
+        "duplicate": "listed twice: {value}",
+        "mapping": "a table; got {got}",
+        "object": "a table with {fields_and}; got {got}",
+        "unknown": "unknown key",
+        "missing": "missing",
+    },
+    describe=lambda value: f"{type(value).__name__} {shown(value, 60)}",
+    naive="eastern",
+    float_money=False,
+    any_iterable=False,
+    duplicates=True,
+    empty_is_none=True,
+    keys="dot",
+    unknown="each",
+    outside="join",
+    other="text",
+)
+"""How a policy data file is read: the kernel's converter (:mod:`qpp_rules.kernel.convert`)
+with TOML's ways (a local date-time is Eastern time, ``{}`` is None, no float money, no
+``"25"`` for 25, a set lists each item once) and the file's dotted paths in messages."""
 
-def _as_eastern(value: Any, _: Any = None) -> pendulum.DateTime:
-    if isinstance(value, str):
-        parsed = pendulum.parse(value, tz=EASTERN)
-        if not isinstance(parsed, pendulum.DateTime):
-            raise ValueError(f"not a date and time: {value!r}")
-        return parsed.in_timezone(EASTERN)
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:  # a TOML local date-time: a wall-clock reading in ET
-            return pendulum.instance(value, tz=EASTERN)
-        return instant(value, "")  # the library's one reading of an aware datetime
-    if isinstance(value, _dt.date):
-        return pendulum.datetime(value.year, value.month, value.day, tz=EASTERN)
-    raise TypeError(f"a date and time; got {type(value).__name__}")
-
-
-def _decimal(value: Any, _: Any = None) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise TypeError(f"an amount as text or a whole number; got {type(value).__name__}")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"not an amount: {value!r}") from None
-    if not amount.is_finite():
-        raise ValueError(f"not a finite amount: {value!r}")
-    return amount
-
-
-def _describe(value: Any) -> str:
-    """A value's type and (shortened) text, for messages."""
-    return f"{type(value).__name__} {shown(value, 60)}"
-
-
-def _strict(kind: type) -> Callable[[Any, Any], Any]:
-    def structure(value: Any, _: Any) -> Any:
-        if type(value) is not kind:  # no "25" for 25, no true for 1
-            raise TypeError(f"expected {kind.__name__}; got {_describe(value)}")
-        return value
-
-    return structure
-
-
-def _make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True)
-    converter.register_structure_hook(pendulum.DateTime, _as_eastern)
-    converter.register_structure_hook(Decimal, _decimal)
-    for kind in (int, str, bool):
-        converter.register_structure_hook(kind, _strict(kind))
-    converter.register_structure_hook(
-        Window,
-        lambda value, _: Window(
-            _as_eastern(_field(value, "opens")), _as_eastern(_field(value, "closes"))
-        ),
-    )
-
-    def is_frozenmap(kind: Any) -> bool:
-        return typing.get_origin(kind) is FrozenMap
-
-    def frozenmap_hook(kind: Any) -> Callable[[Any, Any], Any]:
-        key_type, value_type = typing.get_args(kind)
-        inner = converter.get_structure_hook(dict[key_type, value_type])  # type: ignore[valid-type]
-
-        def structure(value: Any, _: Any) -> Any:
-            if not isinstance(value, Mapping):
-                raise TypeError(f"a table; got {type(value).__name__}")
-            return FrozenMap(inner(value, dict))
-
-        return structure
-
-    converter.register_structure_hook_factory(is_frozenmap, frozenmap_hook)
-
-    def is_collection(kind: Any) -> bool:
-        origin, args = typing.get_origin(kind), typing.get_args(kind)
-        return origin is frozenset or (origin is tuple and args[1:] == (...,))
-
-    def collection_hook(kind: Any) -> Callable[[Any, Any], Any]:
-        origin, element = typing.get_origin(kind), typing.get_args(kind)[0]
-        inner = converter.get_structure_hook(element)
-
-        def structure(value: Any, _: Any) -> Any:
-            # a TOML array only: a string is not a list of its characters
-            if not isinstance(value, list | tuple):
-                raise TypeError(f"an array; got {_describe(value)}")
-            items: list[Any] = []
-            errors: list[Exception] = []
-            for index, item in enumerate(value):
-                try:
-                    structured = inner(item, element)
-                    if origin is frozenset and structured in items:
-                        raise ValueError(f"listed twice: {shown(item)}")
-                    items.append(structured)
-                except Exception as error:
-                    error.__notes__ = [
-                        *getattr(error, "__notes__", []),
-                        IterableValidationNote(f"item {index}", index, element),
-                    ]
-                    errors.append(error)
-            if errors:
-                raise IterableValidationError(f"while structuring {kind!r}", errors, kind)
-            return origin(items)
-
-        return structure
-
-    converter.register_structure_hook_factory(is_collection, collection_hook)
-
-    def is_value_class(kind: Any) -> bool:
-        return isinstance(kind, type) and attrs.has(kind) and kind is not Window
-
-    def value_class_hook(kind: Any) -> Callable[[Any, Any], Any]:
-        inner = make_dict_structure_fn(kind, converter)
-
-        def structure(value: Any, _: Any) -> Any:
-            if not isinstance(value, Mapping):
-                raise TypeError(f"a table; got {_describe(value)}")
-            return inner(value, kind)
-
-        return structure
-
-    converter.register_structure_hook_factory(is_value_class, value_class_hook)
-
-    def is_optional_window(kind: Any) -> bool:
-        return set(typing.get_args(kind)) == {Window, type(None)}
-
-    def optional_window(value: Any, _: Any) -> Window | None:
-        if isinstance(value, Mapping) and not value:  # TOML has no null: {} means unknown
-            return None
-        return converter.structure(value, Window)
-
-    converter.register_structure_hook_func(is_optional_window, optional_window)
-    converter.register_structure_hook(Any, lambda value, _: value)
-    return converter
-
-
-def _field(value: Any, name: str) -> Any:
-    if not isinstance(value, Mapping):
-        raise TypeError(f"a table with opens and closes; got {type(value).__name__}")
-    extra = set(value) - {"opens", "closes"}
-    if extra:
-        raise ForbiddenExtraKeysError("", Window, extra)
-    if name not in value:
-        raise InvalidInput(name, "missing")
-    return value[name]
-
-
-CONVERTER = _make_converter()
+CONVERTER = Converter(TOML)
 
 
 def _split(
@@ -228,61 +112,11 @@ def _split(
     return values, citations, errata
 
 
-def _join(path: str, part: object) -> str:
-    if isinstance(part, int):
-        return f"{path}[{part}]"
-    name = str(getattr(part, "value", part))  # an enum key reads as the file writes it
-    return f"{path}.{name}" if path else name
-
-
-def _nest(path: str, field: str) -> str:
-    """The path of a field named by a value's own check, below the path being structured
-    (a table's checks may already name their full path, e.g. ``registration.window``)."""
-    if not field or field == path or field.startswith(f"{path}."):
-        return field or path
-    return _join(path, field)
-
-
-def _problems_of(error: BaseException, path: str = "") -> list[tuple[str, str]]:
-    """Every ``(path, message)`` in a structuring error (cattrs' exception groups walked, the
-    path written as the data file's dotted keys, ``[i]`` for an array item)."""
-    found: list[tuple[str, str]] = []
-    if isinstance(error, ClassValidationError | IterableValidationError):
-        with_notes, without = error.group_exceptions()
-        for inner, note in with_notes:
-            part = note.index if isinstance(note, IterableValidationNote) else note.name
-            found += _problems_of(inner, _join(path, part))
-        for inner in without:
-            found += _problems_of(inner, path)
-    elif isinstance(error, ForbiddenExtraKeysError):
-        found += [(_join(path, key), "unknown key") for key in sorted(error.extra_fields)]
-    elif isinstance(error, InvalidInput):
-        found += [(_nest(path, field), message) for field, message in error.problems]
-    elif isinstance(error, KeyError):
-        found.append((path, "missing"))
-    elif isinstance(error, TypeError | ValueError):
-        found.append((path, str(error)))
-    else:
-        found.append((path, f"{type(error).__name__}: {error}"))
-    return found
-
-
-def _report(problems: list[tuple[str, str]]) -> tuple[str, str]:
-    """The first problem's path, and a message carrying the others too."""
-    field, message = problems[0]
-    others = [f"{where or '(top)'}: {what}" for where, what in problems[1:]]
-    if others:
-        message += f" (and {len(others)} more: {'; '.join(others)})"
-    return field, message
-
-
 def _structure(value: Any, kind: Any, source: str, path: str) -> Any:
     try:
-        return CONVERTER.structure(value, kind)
-    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError,
-            InvalidInput, TypeError, ValueError, KeyError) as error:
-        field, message = _report(_problems_of(error, path))
-        raise PolicyFileError(source, field, message) from None
+        return CONVERTER.read(value, kind, path)
+    except InvalidInput as error:
+        raise PolicyFileError(source, error.field, error.message) from None
 
 
 def load_policy_text(text: str, source: str = "<text>") -> PolicyYear:
@@ -335,7 +169,7 @@ def _leaf_paths(value: Any, prefix: str = "") -> list[str]:
     paths: list[str] = []
     for field in attrs.fields(type(value)):
         if field.name in {"year", "title", "citations", "errata", "amendments",
-                          "known_amendments", "label", "_memo"}:
+                          "known_amendments", "label", "_answers"}:
             continue
         inner = getattr(value, field.name)
         path = f"{prefix}{field.name}"
@@ -369,7 +203,7 @@ def _amendment(policy: PolicyYear, item: Any, source: str, path: str) -> Amendme
         raise PolicyFileError(source, f"{path}.changes", "a table of path = new value")
     changes: dict[str, Any] = {}
     for target, raw_value in changes_raw.items():
-        kind = _type_at(target)
+        kind = type_at(target)
         if kind is None:
             raise PolicyFileError(source, f"{path}.changes", f"no policy value at {target!r}")
         changes[target] = _structure(raw_value, kind, source, f"{path}.changes.{target}")
@@ -387,13 +221,17 @@ def _amendment(policy: PolicyYear, item: Any, source: str, path: str) -> Amendme
     return amendment
 
 
-def _type_at(target: str) -> Any:
-    """The type of the policy value at the dotted path ``target``, or None if there is none."""
+def type_at(target: str) -> Any:
+    """The type of the policy value at the dotted path ``target``, or None if there is none
+    (the one answer for the loader, reforms and the serialization of amendments).
+
+    >>> type_at("registration.cahps_min_clinicians"), type_at("registration.nope")
+    (<class 'int'>, None)
+    """
     kind: Any = PolicyYear
     for part in target.split("."):
         hints = typing.get_type_hints(kind) if attrs.has(kind) else {}
-        if part not in hints or part in {"citations", "errata", "amendments", "known_amendments",
-                                         "year", "title", "label", "_memo"}:
+        if part not in hints or part in _NOT_VALUES:
             return None
         kind = hints[part]
     return kind
@@ -480,7 +318,7 @@ def _reform_value(path: str, value: Any) -> Any:
     """A reform's new value as the policy holds it: given as such, or in the data file's
     shape (a table for a Window, an array for a set, text or a whole number for an amount),
     structured with the loader's converter (no "25" for 25, no naive datetime)."""
-    kind = _type_at(path)
+    kind = type_at(path)
     if kind is None:
         raise InvalidInput(path, "no policy value at this path")
     if _problem(value, kind) is None:
@@ -488,13 +326,9 @@ def _reform_value(path: str, value: Any) -> Any:
     try:
         if _has_naive(value):
             raise NaiveDateTime(path, "a naive datetime has no time zone; give an aware one")
-        return CONVERTER.structure(value, kind)
-    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError,
-            InvalidInput, TypeError, ValueError, KeyError, OverflowError) as error:
-        if isinstance(error, NaiveDateTime):
-            raise
-        field, message = _report(_problems_of(error, path))
-        raise InvalidInput(field, message) from None
+        return CONVERTER.read(value, kind, path)
+    except OverflowError as error:
+        raise InvalidInput(path, f"not a policy value: {error}") from None
     except RecursionError:  # a value nested thousands deep
         raise InvalidInput(path, "not a policy value: nested too deeply") from None
 

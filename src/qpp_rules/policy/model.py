@@ -27,6 +27,8 @@ import attrs
 import pendulum
 
 from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.kernel.cache import AnswerCache
+from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.time import Window
 from qpp_rules.vocabulary import (
@@ -135,29 +137,6 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
         problem = _problem(getattr(instance, field.name), hints[field.name])
         if problem is not None:
             raise _fail(f"{prefix}{field.name}", problem)
-
-
-@attrs.frozen
-class Citation:
-    """Where a value is written: the guide (as cited in RULES.md), the section, the rule IDs,
-    and, where it helps, the guide's own words and a note on the reading taken.
-
-    >>> str(Citation("REG-GUIDE-2021", "Registration Information", ("REG-WIN-1",)))
-    'REG-GUIDE-2021, Registration Information [REG-WIN-1]'
-    """
-
-    source: str
-    section: str
-    rules: tuple[str, ...] = ()
-    quote: str | None = None
-    note: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        _check_fields(self)
-
-    def __str__(self) -> str:
-        rules = f" [{', '.join(self.rules)}]" if self.rules else ""
-        return f"{self.source}, {self.section}{rules}"
 
 
 @attrs.frozen
@@ -433,8 +412,8 @@ opens in 2020; got 2019
     amendments: tuple[Amendment, ...] = ()
     known_amendments: tuple[Amendment, ...] = ()
     label: str = ""
-    _memo: dict[Any, Any] = attrs.field(
-        factory=dict, init=False, eq=False, hash=False, repr=False
+    _answers: AnswerCache = attrs.field(
+        factory=AnswerCache, init=False, eq=False, hash=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -487,9 +466,12 @@ opens in 2020; got 2019
             value = getattr(value, part)
         return value
 
-    def memo(self) -> dict[Any, Any]:
-        """A per-policy cache for explained answers (answers are immutable, so shared)."""
-        return self._memo
+    @property
+    def answers(self) -> AnswerCache:
+        """This policy's explained answers, computed once per rule and distinct facts and
+        shared (answers are immutable): the one bounded answer cache
+        (:class:`qpp_rules.kernel.AnswerCache`)."""
+        return self._answers
 
     def __repr__(self) -> str:
         return f"<PolicyYear {self.label}>"

@@ -4,7 +4,7 @@ registering (REG-AUTO-1, REG-AUTO-2, REG-ELIG-4).
 Every number and switch comes from the year's ``policy.registration`` table. Each explained
 answer is computed once per distinct tuple of the facts it reads (organization type, size
 band, SSP ACO, SSP ACO participant, split-TIN count, WI submitted last year) and per policy,
-then shared through ``policy.memo()``: answers are immutable.
+then shared through ``policy.answers`` (the one bounded answer cache): answers are immutable.
 
 >>> import qpp_rules as qr
 >>> from qpp_rules.registration import Organization, options
@@ -20,23 +20,28 @@ True
 
 from __future__ import annotations
 
+import attrs
+
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.kernel.citations import Citation, rule
 from qpp_rules.policy.model import PolicyYear
-from qpp_rules.registration._why import check_policy, reason, reason_at
-from qpp_rules.registration.model import Options, Organization
-from qpp_rules.vocabulary import OrgType, Program, SizeBand
+from qpp_rules.registration.values import CollectionType, Options, Organization
+from qpp_rules.vocabulary import ApmModel, OrgType, Program, ReportingTrack, SizeBand
 
 __all__ = [
     "automatic_registrations",
     "band_allows",
     "cahps_required",
+    "check_policy",
+    "has_app",
     "minimum_clinicians",
     "options",
+    "reason",
     "registration_needed",
 ]
 
-_Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None]
+_Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None, ReportingTrack]
 
 _PLURAL = {
     OrgType.PRACTICE: "practices (groups)",
@@ -50,6 +55,51 @@ _THRESHOLD = {
 }
 
 
+# -- citing -----------------------------------------------------------------------------------
+def check_policy(policy: object) -> PolicyYear:
+    """``policy`` if it is a PolicyYear, else InvalidInput naming the field."""
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear (qpp_rules.policy_for(year)); got "
+                           f"{type(policy).__name__}")
+    return policy
+
+
+def reason(policy: PolicyYear, rule_id: str, message: str, path: str | None = None) -> Reason:
+    """A reason of a registration decision: cited by the policy value at ``path`` where the
+    rule reads one, else by the rule catalogue's entry for the year's registration guide
+    (with the guide's own sentence).
+
+    >>> import qpp_rules as qr
+    >>> why = reason(qr.policy_for(2021), "REG-REC-7", "Confirm.")
+    >>> str(why.citation), why.citation.quote[:30]
+    ('REG-GUIDE-2021, VII step 2 [REG-REC-7]', 'Once you select Cancel Registr')
+    >>> str(reason(qr.policy_for(2021), "REG-ELIG-7", "Split.").citation)[:39]
+    "REG-GUIDE-2019, I 'Groups with clinicia"
+    """
+    if path is not None:
+        return Reason(rule_id, message, policy.cite(path))
+    return Reason(rule_id, message, _cited(rule_id, policy.cite("registration.window").source))
+
+
+def _cited(rule_id: str, source: str) -> Citation:
+    """Where the guide ``source`` states ``rule_id``; for a guide that has no such section,
+    the latest earlier guide that has, saying it is carried forward (inference, e.g.
+    REG-ELIG-7 in PY2021)."""
+    sources = rule(rule_id).sources
+    for citation in sources:
+        if citation.source == source:
+            return citation
+    earlier = [c for c in sources if c.source < source] or list(sources)
+    if not earlier:
+        return rule(rule_id).citation()
+    base = earlier[-1]
+    return attrs.evolve(
+        base, section=f"{base.section} (carried forward to {source}, which has no such "
+        "section: inference)",
+    )
+
+
+# -- who may hold what --------------------------------------------------------------------------
 def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
     """The fewest clinicians the year asks for ``program`` (REG-ELIG-1, REG-ELIG-2).
 
@@ -99,6 +149,7 @@ def _facts(org: Organization) -> _Facts:
         org.split_tin_mips_clinicians,
         org.submitted_web_interface_prior_year,
         org.clinicians,
+        org.reporting_track,
     )
 
 
@@ -119,26 +170,50 @@ CMS Web Interface. (REG-GUIDE-2019, I 'Who needs to register?', 'Who can't regis
       - [REG-ELIG-1] The CMS Web Interface needs 25 or more clinicians: the size band 25-99 \
 qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
     """
-    if type(org) is Organization and type(policy) is PolicyYear:  # the hot path
-        hit: Options | None = policy._memo.get(org._facts)
+    if type(org) is Organization and type(policy) is PolicyYear:  # the hot path: _key inline
+        kind = org.kind
+        hit: Options | None = policy.answers.get((
+            options, kind._value_, org.size._value_, kind is _APM_ENTITY and org.apm_model is _SSP,
+            org.ssp_aco_participant, org.split_tin_mips_clinicians,
+            org.submitted_web_interface_prior_year, org.clinicians, org.reporting_track._value_,
+        ))
         if hit is not None:
             return hit
     policy = check_policy(policy)
-    facts = _facts(_check_org(org))
-    memo = policy.memo()
-    key = org._facts
-    found: Options | None = memo.get(key)
-    if found is None:
-        found = Options(
+    key = _key(_check_org(org))
+    facts = _facts(org)
+    return policy.answers.answer(
+        key,
+        lambda: Options(
             _explain(Program.WEB_INTERFACE, facts, policy),
             _explain(Program.CAHPS, facts, policy),
-        )
-        memo[key] = found
-    return found
+        ),
+    )
+
+
+_SSP = ApmModel.SHARED_SAVINGS_PROGRAM
+_APM_ENTITY = OrgType.APM_ENTITY
+
+
+def _key(org: Organization) -> tuple[object, ...]:
+    """The answer cache's key of :func:`options`: the rule and the facts it reads, as cheaply
+    hashed values (the members' text values, not the enums: an enum hashes in Python code)."""
+    kind = org.kind
+    return (
+        options,
+        kind._value_,
+        org.size._value_,
+        kind is _APM_ENTITY and org.apm_model is _SSP,
+        org.ssp_aco_participant,
+        org.split_tin_mips_clinicians,
+        org.submitted_web_interface_prior_year,
+        org.clinicians,
+        org.reporting_track._value_,
+    )
 
 
 def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
-    kind, size, ssp_aco, participant, split, submitted, count = facts
+    kind, size, ssp_aco, participant, split, submitted, count, track = facts
     table = policy.registration
     year = policy.year
     yes: list[Reason] = []
@@ -148,14 +223,14 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
     # REG-ELIG-3 / REG-ELIG-4: which organization types, by year.
     automatic = ssp_aco and program in table.ssp_aco_automatic
     if kind is OrgType.REGISTRY:
-        no.append(reason_at(
+        no.append(reason(
             policy, "REG-ELIG-3",
             f"Registries never register for the {name}: no guide offers it and the access "
             "guide gives registries no registration right (inference).",
             "registration.may_register",
         ))
     elif kind in table.registered_by_cms:
-        no.append(reason_at(
+        no.append(reason(
             policy, "REG-ELIG-3",
             f"In PY{year} a {kind.value} cannot use the registration system: CMS contacts "
             f"approved {_PLURAL[kind]} and registers the interested, eligible ones itself.",
@@ -168,7 +243,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             if program is Program.WEB_INTERFACE
             else "they are required to report through the APM Performance Pathway"
         )
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-ELIG-4",
             f"In PY{year} Shared Savings Program ACOs are automatically registered for the "
             f"{name}: {why}.",
@@ -183,36 +258,48 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             )
         else:
             text = f"In PY{year} a {kind.value} may not register for the {name}."
-        no.append(reason_at(policy, "REG-ELIG-3", text, "registration.may_register"))
+        no.append(reason(policy, "REG-ELIG-3", text, "registration.may_register"))
     else:
         allowed = [k for k in OrgType if k in table.may_register[program]]
         who = _join([_PLURAL[k] for k in allowed])
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-ELIG-3",
             f"In PY{year} {who} may register for the {name}.",
             "registration.may_register",
         ))
+
+    # REG-ELIG-10: the reporting track (the APP from PY2021).
+    if track is ReportingTrack.APP:
+        if not has_app(policy):
+            no.append(_no_app(policy))
+        elif program is Program.WEB_INTERFACE and not ssp_aco:
+            no.append(reason(
+                policy, "REG-ELIG-10",
+                f"In PY{year} only Shared Savings Program ACOs can use the {name} to meet the "
+                "APM Performance Pathway's reporting requirements; an organization reporting "
+                f"through the APP that is not one may not register for the {name}.",
+            ))
 
     # REG-ELIG-1 / REG-ELIG-2: the size band; REG-ELIG-7: a split TIN's own count.
     rule, path = _THRESHOLD[program]
     minimum = minimum_clinicians(program, policy)
     if count is not None:
         enough = count >= minimum
-        (yes if enough else no).append(reason_at(
+        (yes if enough else no).append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: {count} "
             + ("qualify." if enough else f"do not, so the {name} is not offered."),
             path,
         ))
     elif size.minimum >= minimum:
-        yes.append(reason_at(
+        yes.append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: the size band {size.value} "
             "qualifies.",
             path,
         ))
     else:
-        no.append(reason_at(
+        no.append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: the size band {size.value} does "
             f"not qualify, so the {name} is not offered to it.",
@@ -248,7 +335,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "ending its participation agreement or doubting the ACO will report.",
         ))
     if program is Program.WEB_INTERFACE and submitted and kind in table.web_interface_carry_over:
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-AUTO-1",
             f"It submitted quality data through the CMS Web Interface in {year - 1}, so it is "
             f"automatically registered for PY{year}; it may edit or cancel that registration.",
@@ -267,13 +354,35 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "means to administer the survey.",
         ))
     if program is Program.CAHPS and table.sampling.cahps_vendor_required:
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-SAMP-3",
             f"A group administering the PY{year} CAHPS for MIPS Survey must contract with a "
             "CMS-approved survey vendor and bears the vendor's cost.",
             "registration.sampling.cahps_vendor_required",
         ))
     return Decision.allow(*yes)
+
+
+def has_app(policy: PolicyYear) -> bool:
+    """Whether the year has the APM Performance Pathway (REG-ELIG-10): where its table names
+    the kinds that report the CAHPS for MIPS Survey through it (PY2021 on); before, traditional
+    MIPS is the only reporting track.
+
+    >>> import qpp_rules as qr
+    >>> has_app(qr.policy_for(2019)), has_app(qr.policy_for(2021))
+    (False, True)
+    """
+    return bool(check_policy(policy).registration.cahps_required_under_app)
+
+
+def _no_app(policy: PolicyYear) -> Reason:
+    return Reason(
+        "REG-ELIG-10",
+        f"In PY{policy.year} there is no APM Performance Pathway: traditional MIPS is the only "
+        "reporting track, so an organization said to report through the APP is refused (the "
+        "APP begins in PY2021).",
+        policy.cite("registration.cahps_required_under_app").with_rules("REG-ELIG-10"),
+    )
 
 
 def _join(words: list[str]) -> str:
@@ -301,11 +410,10 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
     """
     policy = check_policy(policy)
     facts = _facts(_check_org(org))
-    memo = policy.memo()
-    key = ("registration.automatic", *facts)
-    found: frozenset[Program] | None = memo.get(key)
+    key = (automatic_registrations, *facts)
+    found: frozenset[Program] | None = policy.answers.get(key)
     if found is None:
-        kind, _, ssp_aco, _, _, submitted, _ = facts
+        kind, _, ssp_aco, _, _, submitted, _, _ = facts
         table = policy.registration
         allowed = options(org, policy)
         held = set()
@@ -315,49 +423,56 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
                 triggered = triggered or (submitted and kind in table.web_interface_carry_over)
             if triggered and allowed[program].allowed:
                 held.add(program)
-        found = frozenset(held)
-        memo[key] = found
+        found = policy.answers.put(key, frozenset(held))
     return found
 
 
-def registration_needed(collection: Program | str, policy: PolicyYear) -> Decision:
+def registration_needed(
+    collection: CollectionType | Program | str, policy: PolicyYear
+) -> Decision:
     """Whether reporting through ``collection`` needs advance registration: yes for the CMS
-    Web Interface and the CAHPS for MIPS Survey; no for every other collection type, e.g.
-    those the year names (REG-ELIG-8: PY2018 Qualified Registry, QCDR, EHR; PY2019 eCQMs,
-    MIPS CQMs, QCDR measures).
+    Web Interface and the CAHPS for MIPS Survey (under any of the guides' names for it:
+    "CAHPS for MIPS Survey", "CAHPS Survey", "CAHPS"); no for every other collection type
+    (REG-ELIG-8: PY2018 Qualified Registry, QCDR, EHR; PY2019 eCQMs, MIPS CQMs, QCDR
+    measures). ``collection`` is a :class:`~qpp_rules.registration.CollectionType`, a
+    Program, or text naming one (or one the year's table names); other text is InvalidInput.
 
     >>> import qpp_rules as qr
     >>> registration_needed("eCQMs", qr.policy_for(2019)).rule_ids
     ('REG-ELIG-8',)
-    >>> bool(registration_needed(qr.Program.CAHPS, qr.policy_for(2019)))
+    >>> bool(registration_needed("CAHPS Survey", qr.policy_for(2019)))
     True
     """
     policy = check_policy(policy)
+    named = policy.registration.no_registration_needed
     if isinstance(collection, str):
         text = " ".join(collection.split())
-        matched = [p for p in Program if p.value.lower() == text.lower()]
-        if not text:
-            raise InvalidInput("collection", "a collection type or a Program; got empty text")
-        program = matched[0] if matched else None
-    elif isinstance(collection, Program):
-        program, text = collection, collection.value
+        try:
+            kind = CollectionType.parse(text)
+        except InvalidInput:  # text only the year's table names (a reform, a plug-in year)
+            listed = [item for item in named if item.casefold() == text.casefold()]
+            if not listed:
+                raise
+            return _not_needed(policy, listed[0], listed[0])
     else:
-        raise InvalidInput(
-            "collection", f"a collection type (text) or a Program; got {type(collection).__name__}"
-        )
-    named = policy.registration.no_registration_needed
+        kind = CollectionType.parse(collection)
+    program = kind.program
     if program is not None:
-        return Decision.allow(reason_at(
+        return Decision.allow(reason(
             policy, "REG-ELIG-8",
             f"The {program.value} needs advance registration, unlike the other collection "
             f"types ({_join(list(named))}).",
             "registration.no_registration_needed",
         ))
-    known = [item for item in named if item.lower() == text.lower()]
-    listed = f" ({known[0]} is one the PY{policy.year} guide names)" if known else ""
-    return Decision.refuse(reason_at(
+    known = [item for item in named if item.casefold() == kind.value.casefold()]
+    return _not_needed(policy, kind.value, known[0] if known else None)
+
+
+def _not_needed(policy: PolicyYear, text: str, listed: str | None) -> Decision:
+    also = f" ({listed} is one the PY{policy.year} guide names)" if listed else ""
+    return Decision.refuse(reason(
         policy, "REG-ELIG-8",
-        f"No registration is needed to report through {text}{listed}: only the CMS Web "
+        f"No registration is needed to report through {text}{also}: only the CMS Web "
         "Interface and the CAHPS for MIPS Survey need it.",
         "registration.no_registration_needed",
     ))
@@ -366,12 +481,13 @@ def registration_needed(collection: Program | str, policy: PolicyYear) -> Decisi
 def cahps_required(org: Organization, policy: PolicyYear, *, through_app: bool = False) -> Decision:
     """REG-ELIG-5: is the CAHPS for MIPS Survey *required* of ``org``? ``allowed`` is True
     when it is required: for the year's kinds that report through the APM Performance
-    Pathway (PY2021: groups and APM Entities, ``through_app=True``), and for a Shared Savings
+    Pathway (PY2021: groups and APM Entities whose ``reporting_track`` is
+    ``ReportingTrack.APP``, or ``through_app=True``, REG-ELIG-10), and for a Shared Savings
     Program ACO where the year registers SSP ACOs for CAHPS automatically because they are
     required to report through the APP (PY2021, REG-ELIG-4), with or without
     ``through_app``. Otherwise it is optional, and the reason says what it counts for under
-    traditional MIPS that year. Computed once per kind, SSP ACO flag, ``through_app`` and
-    policy.
+    traditional MIPS that year. Before PY2021 there is no APP: the APP track adds a
+    REG-ELIG-10 reason saying so. Computed once per kind, SSP ACO flag, track and policy.
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.registration import Organization
@@ -390,13 +506,11 @@ of the 6 required quality measures and an improvement activity.
     org = _check_org(org)
     if not isinstance(through_app, bool):
         raise InvalidInput("through_app", f"True or False; got {shown(through_app)}")
-    memo = policy.memo()
-    key = ("registration.cahps_required", org.kind, org.is_ssp_aco, through_app)
-    found: Decision | None = memo.get(key)
-    if found is None:
-        found = _cahps_required(org.kind, org.is_ssp_aco, through_app, policy)
-        memo[key] = found
-    return found
+    through_app = through_app or org.reporting_track is ReportingTrack.APP
+    return policy.answers.answer(
+        (_cahps_required, org.kind, org.is_ssp_aco, through_app),
+        lambda: _cahps_required(org.kind, org.is_ssp_aco, through_app, policy),
+    )
 
 
 def _cahps_required(
@@ -407,13 +521,13 @@ def _cahps_required(
     required_kinds = _join([_PLURAL[k] for k in OrgType if k in under_app])
     if ssp_aco and kind in under_app and Program.CAHPS in table.ssp_aco_automatic:
         return Decision.allow(
-            reason_at(
+            reason(
                 policy, "REG-ELIG-5",
                 f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
                 f"{required_kinds} reporting through the APM Performance Pathway.",
                 "registration.cahps_required_under_app",
             ),
-            reason_at(
+            reason(
                 policy, "REG-ELIG-4",
                 "Shared Savings Program ACOs are required to report through the APM "
                 "Performance Pathway, so they are automatically registered for the CAHPS for "
@@ -422,7 +536,7 @@ def _cahps_required(
             ),
         )
     if through_app and kind in under_app:
-        return Decision.allow(reason_at(
+        return Decision.allow(reason(
             policy, "REG-ELIG-5",
             f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
             f"{required_kinds} reporting through the APM Performance Pathway.",
@@ -431,8 +545,11 @@ def _cahps_required(
     credit = table.cahps_traditional_mips_credit
     counts = f"; it can count as {_join(list(credit))}" if credit else ""
     where = "Under traditional MIPS" if under_app else "In this year"
-    return Decision.refuse(reason_at(
+    optional = reason(
         policy, "REG-ELIG-5",
         f"{where} the CAHPS for MIPS Survey is optional in PY{policy.year}{counts}.",
         "registration.cahps_traditional_mips_credit",
-    ))
+    )
+    if through_app and not under_app:
+        return Decision.refuse(optional, _no_app(policy))
+    return Decision.refuse(optional)

@@ -20,8 +20,7 @@ from collections.abc import Iterable
 from qpp_rules.decisions import Decision
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.model import PolicyYear
-from qpp_rules.registration._why import check_policy
-from qpp_rules.registration.eligibility import minimum_clinicians, options
+from qpp_rules.registration.eligibility import check_policy, minimum_clinicians, options
 from qpp_rules.registration.model import Organization
 from qpp_rules.vocabulary import ApmModel, OrgType, Program, SizeBand
 

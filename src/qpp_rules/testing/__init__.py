@@ -1,10 +1,14 @@
 """Hypothesis strategies for other projects' property-based test suites.
 
 Every strategy generates *valid* QPP values: NPIs with correct check digits, TINs,
-organizations of every type and size band, policy years and reforms, low-volume facts near
-the thresholds, registration states reached by legal command sequences, election ledgers.
-Importing this module registers strategies with ``st.register_type_strategy`` so that
-``st.from_type(qr.NPI)`` works. Needs ``hypothesis`` (the ``testing`` extra).
+organizations of every type and size band (with exact clinician counts and addresses),
+policy years and reforms, windows, low-volume facts near the thresholds, registration states
+and outcomes reached by command sequences, access outcomes, election ledgers and outcomes.
+Needs ``hypothesis`` (the ``testing`` extra).
+
+Installed with the package, the strategies register themselves through Hypothesis's
+``hypothesis`` entry point (:func:`_hypothesis_setup_hook`), so ``st.from_type(Organization)``
+works in a suite that never imports this module; importing it registers them too.
 
 >>> from hypothesis import given
 >>> import qpp_rules as qr
@@ -17,9 +21,12 @@ Importing this module registers strategies with ``st.register_type_strategy`` so
 
 from __future__ import annotations
 
+from qpp_rules.testing.lifecycle import access_outcomes, election_outcomes, registration_outcomes
 from qpp_rules.testing.strategies import (
+    addresses,
     apm_entity_ids,
     aware_datetimes,
+    clinician_counts,
     election_ledgers,
     low_volume_facts,
     npis,
@@ -35,12 +42,17 @@ from qpp_rules.testing.strategies import (
     tins,
     vendor_ids,
     virtual_group_ids,
+    windows,
 )
 
 __all__ = [
+    "access_outcomes",
+    "addresses",
     "apm_entity_ids",
     "aware_datetimes",
+    "clinician_counts",
     "election_ledgers",
+    "election_outcomes",
     "low_volume_facts",
     "npis",
     "organizations",
@@ -50,11 +62,30 @@ __all__ = [
     "ptans",
     "reforms",
     "register_type_strategies",
+    "registration_outcomes",
     "registration_states",
     "size_bands",
     "tins",
     "vendor_ids",
     "virtual_group_ids",
+    "windows",
 ]
+
+
+def _hypothesis_setup_hook() -> None:
+    """Hypothesis calls this when it is imported (the ``hypothesis`` entry point in
+    ``pyproject.toml``): it registers every strategy for ``st.from_type``.
+
+    >>> from hypothesis import given, settings, strategies as st
+    >>> from qpp_rules import Window
+    >>> _hypothesis_setup_hook()
+    >>> @settings(max_examples=5, derandomize=True, database=None)
+    ... @given(st.from_type(Window))
+    ... def check(window):
+    ...     assert window.opens.timezone_name == "America/New_York"
+    >>> check()
+    """
+    register_type_strategies()
+
 
 register_type_strategies()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from hypothesis import strategies as st
 
@@ -19,11 +20,19 @@ from qpp_rules.identifiers import (
     VirtualGroupId,
     npi_check_digit,
 )
-from qpp_rules.vocabulary import ApmModel, OrgType, SizeBand
+from qpp_rules.vocabulary import ApmModel, OrgType, ReportingTrack, SizeBand
+
+if TYPE_CHECKING:
+    from qpp_rules.access import AccessState
+    from qpp_rules.decisions import Outcome
+    from qpp_rules.election import ElectionLedger, LowVolumeFacts, Participant
+    from qpp_rules.registration import Address, Organization, Registration
 
 __all__ = [
+    "addresses",
     "apm_entity_ids",
     "aware_datetimes",
+    "clinician_counts",
     "election_ledgers",
     "low_volume_facts",
     "npis",
@@ -39,6 +48,7 @@ __all__ = [
     "tins",
     "vendor_ids",
     "virtual_group_ids",
+    "windows",
 ]
 
 _DIGITS = "0123456789"
@@ -226,45 +236,92 @@ def reforms() -> st.SearchStrategy[qr.PolicyYear]:
     )
 
 
+_KINDS = (OrgType.PRACTICE,) * 5 + (OrgType.APM_ENTITY,) * 2 + (OrgType.VIRTUAL_GROUP,) * 2 + (
+    OrgType.REGISTRY,)
+"""Kinds in useful proportions: most organizations in the guides are Practices."""
+
+
+def clinician_counts() -> st.SearchStrategy[int]:
+    """Exact clinician counts of a group, 2 to 400, half of them at the size bands' edges
+    (2, 24, 25, 99, 100): where the registration rules change their answer.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, derandomize=True, database=None)
+    ... @given(clinician_counts())
+    ... def check(count):
+    ...     assert 2 <= count <= 400
+    >>> check()
+    """
+    return st.one_of(st.sampled_from([2, 24, 25, 99, 100]), st.integers(2, 400))
+
+
+def addresses() -> st.SearchStrategy[Address]:
+    """Complete US postal addresses (street, city, two-letter state, 5-digit ZIP).
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, derandomize=True, database=None)
+    ... @given(addresses())
+    ... def check(address):
+    ...     assert len(address.state) == 2 and len(address.zip) == 5
+    >>> check()
+    """
+    from qpp_rules.registration import Address
+
+    return st.builds(
+        Address,
+        st.integers(1, 9999).map(lambda n: f"{n} Main Street"),
+        st.sampled_from(["Baltimore", "Boston", "Denver", "Austin", "Portland"]),
+        st.sampled_from(["MD", "MA", "CO", "TX", "OR"]),
+        st.text(_DIGITS, min_size=5, max_size=5),
+    )
+
+
 def organizations(
     kinds: st.SearchStrategy[OrgType] | None = None,
-) -> st.SearchStrategy[Any]:
-    """``registration.Organization`` values of every type and size band, with consistent
-    identifiers (a TIN for practices and registries, a virtual group ID, an APM Entity ID and
-    model for APM Entities).
+) -> st.SearchStrategy[Organization]:
+    """``registration.Organization`` values of every type (Practices most often), each with
+    an exact clinician count (and its size band), an address, consistent identifiers (a TIN
+    for practices and registries, a virtual group ID, an APM Entity ID and model for APM
+    Entities), and a reporting track (REG-ELIG-10: traditional MIPS or the APP for practices
+    and APM Entities, the kinds that report through it; traditional MIPS for the others).
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10, derandomize=True, database=None)
     ... @given(organizations())
     ... def check(organization):
+    ...     assert organization.clinicians is not None and organization.address is not None
     ...     if organization.kind is OrgType.PRACTICE:
     ...         assert organization.tin is not None
     >>> check()
     """
     from qpp_rules.registration import Organization
 
-    def build(kind: OrgType, size: SizeBand, tin: TIN, vg: VirtualGroupId, aco: ApmEntityId,
-              model: ApmModel, ssp: bool, prior: bool, split: int | None) -> Any:
-        fields: dict[str, Any] = {"kind": kind, "size": size, "name": "Generated Health"}
+    def build(kind: OrgType, count: int, address: Address, tin: TIN, vg: VirtualGroupId,
+              aco: ApmEntityId, model: ApmModel, ssp: bool, prior: bool,
+              split: int | None, app: bool) -> Organization:
+        fields: dict[str, Any] = {"name": "Generated Health", "address": address,
+                                  "clinicians": count}
+        if app and kind in (OrgType.PRACTICE, OrgType.APM_ENTITY):
+            fields["reporting_track"] = ReportingTrack.APP
         if kind in (OrgType.PRACTICE, OrgType.REGISTRY):
             fields["tin"] = tin
         if kind is OrgType.PRACTICE:
             fields["ssp_aco_participant"] = ssp
-            if split is not None and size is not SizeBand.LARGE:  # never more than the band
-                split = min(split, {SizeBand.SMALL: 24, SizeBand.MEDIUM: 99}[size])
-            fields["split_tin_mips_clinicians"] = None if ssp else split
+            fields["split_tin_mips_clinicians"] = None if ssp or split is None else min(
+                split, count)  # never more than the group
         if kind is OrgType.VIRTUAL_GROUP:
             fields["virtual_group_id"] = vg
         if kind is OrgType.APM_ENTITY:
             fields["apm_entity_id"] = aco
             fields["apm_model"] = model
         fields["submitted_web_interface_prior_year"] = prior
-        return Organization(**fields)
+        return Organization(kind, SizeBand.from_clinicians(count), **fields)
 
     return st.builds(
         build,
-        kinds if kinds is not None else st.sampled_from(list(OrgType)),
-        size_bands(),
+        kinds if kinds is not None else st.sampled_from(_KINDS),
+        clinician_counts(),
+        addresses(),
         tins(),
         virtual_group_ids(),
         apm_entity_ids(),
@@ -272,10 +329,11 @@ def organizations(
         st.booleans(),
         st.booleans(),
         st.one_of(st.none(), st.integers(1, 200)),
+        st.booleans(),
     )
 
 
-def low_volume_facts(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[Any]:
+def low_volume_facts(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[LowVolumeFacts]:
     """``election.LowVolumeFacts`` near the year's thresholds (PY2019's by default): each
     element at, just below or just above its limit, or anywhere.
 
@@ -305,7 +363,7 @@ def low_volume_facts(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[A
                      covered_services=near(services_limit))
 
 
-def participants() -> st.SearchStrategy[Any]:
+def participants() -> st.SearchStrategy[Participant]:
     """``election.Participant`` values: groups (TIN) and clinicians (TIN + NPI).
 
     >>> from hypothesis import given, settings
@@ -321,7 +379,8 @@ def participants() -> st.SearchStrategy[Any]:
     return st.builds(Participant, tins(), st.one_of(st.none(), npis()))
 
 
-def registration_states(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[Any]:
+def registration_states(policy: qr.PolicyYear | None = None,
+                        ) -> st.SearchStrategy[Registration]:
     """Registration records reached by legal command sequences inside the year's window:
     a first registration, then any accepted modifications (contacts, organization updates,
     size changes, cancels, re-registrations).
@@ -338,19 +397,50 @@ def registration_states(policy: qr.PolicyYear | None = None) -> st.SearchStrateg
     return build(policy)
 
 
-def election_ledgers(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[Any]:
-    """Election ledgers reached by accepted, confirmed elections inside the PY2019 window.
+@overload
+def election_ledgers(policy: qr.PolicyYear | None = None, *,
+                     allow_none: Literal[False] = False) -> st.SearchStrategy[ElectionLedger]:
+    ...
+
+
+@overload
+def election_ledgers(policy: qr.PolicyYear | None = None, *,
+                     allow_none: bool) -> st.SearchStrategy[ElectionLedger | None]:
+    ...
+
+
+def election_ledgers(policy: qr.PolicyYear | None = None, *,
+                     allow_none: bool = False) -> st.SearchStrategy[Any]:
+    """Election ledgers holding one or more accepted, confirmed elections inside the year's
+    window (PY2019 by default); None, the ledger before any election, only with
+    ``allow_none=True``.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10, derandomize=True, database=None)
     ... @given(election_ledgers())
     ... def check(ledger):
-    ...     assert ledger is None or ledger.year == 2019
+    ...     assert ledger.year == 2019 and ledger.elections
     >>> check()
     """
     from qpp_rules.testing.lifecycle import election_ledgers as build
 
-    return build(policy)
+    return build(policy, allow_none=allow_none)
+
+
+def windows() -> st.SearchStrategy[qr.Window]:
+    """Half-open windows in US Eastern time, from a minute to a year long.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, derandomize=True, database=None)
+    ... @given(windows())
+    ... def check(window):
+    ...     assert window.contains(window.opens) and not window.contains(window.closes)
+    >>> check()
+    """
+    return st.builds(
+        lambda opens, minutes: qr.Window(opens, opens.add(minutes=minutes)),
+        aware_datetimes().map(qr.instant), st.integers(1, 366 * 24 * 60),
+    )
 
 
 def register_type_strategies() -> None:
@@ -364,7 +454,7 @@ def register_type_strategies() -> None:
     ...     assert NPI.is_valid(npi.value)
     >>> check()
     """
-    for kind, strategy in (
+    foundation: list[tuple[type, st.SearchStrategy[Any]]] = [
         (TIN, tins()),
         (NPI, npis()),
         (PTAN, ptans()),
@@ -372,14 +462,87 @@ def register_type_strategies() -> None:
         (PracticeSiteId, practice_site_ids()),
         (VirtualGroupId, virtual_group_ids()),
         (VendorId, vendor_ids()),
-        (qr.PolicyYear, policy_years()),
-    ):
-        st.register_type_strategy(kind, strategy)
-    try:
-        from qpp_rules.election import LowVolumeFacts, Participant
-        from qpp_rules.registration import Organization
-    except ImportError:  # pragma: no cover - a partial install
-        return
-    st.register_type_strategy(Organization, st.deferred(organizations))
-    st.register_type_strategy(LowVolumeFacts, st.deferred(low_volume_facts))
-    st.register_type_strategy(Participant, st.deferred(participants))
+        (qr.PolicyYear, st.deferred(policy_years)),
+        (qr.Window, st.deferred(windows)),
+    ]
+    for kind, strategy in foundation + _domain_strategies():
+        # a resolver, not the strategy: Hypothesis would check a strategy for emptiness now,
+        # drawing on the policy years (and their loader) at import time
+        st.register_type_strategy(kind, _resolver(strategy))
+
+
+def _resolver(strategy: st.SearchStrategy[Any]) -> Callable[[type], st.SearchStrategy[Any]]:
+    return lambda _: strategy
+
+
+def _pick(attribute: str) -> Any:
+    """A strategy drawing one of the items of ``attribute`` (a tuple or a mapping's values)
+    of a drawn value, or nothing when it has none."""
+
+    def pick(value: Any) -> st.SearchStrategy[Any]:
+        found = getattr(value, attribute)
+        items = list(found.values()) if hasattr(found, "values") else list(found)
+        return st.sampled_from(items) if items else st.nothing()
+
+    return pick
+
+
+def _domain_strategies() -> list[tuple[type, st.SearchStrategy[Any]]]:
+    """Every public value type of the three domains and the policy, with its strategy."""
+    from qpp_rules.access import AccessState, Evidence, Member, OrganizationRecord, Request
+    from qpp_rules.election import Election, ElectionLedger, LowVolumeFacts, Participant
+    from qpp_rules.policy.model import (  # not the package: it would load cattrs
+        AccessPolicy,
+        ElectionPolicy,
+        RegistrationPolicy,
+        SamplingPolicy,
+    )
+    from qpp_rules.registration import (
+        Address,
+        Contact,
+        Organization,
+        Registration,
+        options,
+    )
+    from qpp_rules.testing.lifecycle import access_outcomes, contacts, registration_outcomes
+
+    years = st.deferred(policy_years)  # the years are looked up at the first draw
+    access = st.deferred(_access_states)
+    decisions = st.builds(lambda org, policy: options(org, policy).web_interface,
+                          st.deferred(organizations), years)
+    return [
+        (qr.Decision, decisions),
+        (qr.Reason, decisions.flatmap(_pick("reasons"))),
+        (qr.Citation, years.flatmap(_pick("citations"))),
+        (qr.LowVolumeThreshold, years.map(lambda policy: policy.election.low_volume)),
+        (RegistrationPolicy, years.map(lambda policy: policy.registration)),
+        (ElectionPolicy, years.map(lambda policy: policy.election)),
+        (AccessPolicy, years.map(lambda policy: policy.access)),
+        (SamplingPolicy, years.map(lambda policy: policy.registration.sampling)),
+        (Organization, st.deferred(organizations)),
+        (Address, st.deferred(addresses)),
+        (Contact, st.deferred(contacts)),
+        (Registration, st.deferred(registration_states)),
+        (LowVolumeFacts, st.deferred(low_volume_facts)),
+        (Participant, st.deferred(participants)),
+        (ElectionLedger, st.deferred(election_ledgers)),
+        (Election, st.deferred(election_ledgers).flatmap(_pick("elections"))),
+        (AccessState, access),
+        (OrganizationRecord, access.map(lambda state: state.organization)),
+        (Member, access.flatmap(_pick("members"))),
+        (Request, st.deferred(access_outcomes).flatmap(_pick("events")).filter(
+            lambda event: hasattr(event, "request")).map(lambda event: event.request)),
+        (Evidence, st.builds(lambda tin, npi, ptan: Evidence(tin=tin, npi=npi, ptan=ptan),
+                             tins(), npis(), ptans())),
+        (qr.Outcome, st.one_of(st.deferred(registration_outcomes),
+                               st.deferred(access_outcomes))),
+    ]
+
+
+def _access_states() -> st.SearchStrategy[AccessState]:
+    from qpp_rules.testing.lifecycle import access_outcomes
+
+    def reached(outcome: Outcome[AccessState | None, Any, Any]) -> st.SearchStrategy[AccessState]:
+        return st.nothing() if outcome.state is None else st.just(outcome.state)
+
+    return access_outcomes().flatmap(reached)
