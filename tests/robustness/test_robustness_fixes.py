@@ -70,6 +70,10 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
         qr.InvalidInput),
     "from_json(an instant with a 30-hour offset)": (lambda: serialization.from_dict(
         JUNK["aware_30_hours"], _dt.datetime), qr.InvalidInput),
+    "to_json(an instant with a 30-hour offset)": (lambda: serialization.to_json(
+        JUNK["aware_30_hours"]), qr.InvalidInput),
+    "to_dict(an instant with an integer offset)": (lambda: serialization.to_dict(
+        JUNK["aware_int_offset"]), qr.InvalidInput),
     # JSON nested past the recursion limit: RecursionError before
     "from_json(arrays nested 100000 deep)": (lambda: serialization.from_json(
         JUNK["deep_json_text"], qr.Decision), qr.InvalidInput),
@@ -220,6 +224,10 @@ def test_a_time_zone_that_raises_is_invalid_input() -> None:
         qr.instant(at)
     with pytest.raises(qr.InvalidInput):
         qr.Window(qr.eastern(2019, 1, 1), qr.eastern(2020, 1, 1)).contains(at)
+    with pytest.raises(qr.InvalidInput, match="no tz database"):
+        qr.reform(PY2019, {"access.cpc_plus_connections_open": at}, label="x")
+    with pytest.raises(qr.InvalidInput, match="no tz database"):
+        serialization.from_dict(at, _dt.datetime)
 
 
 def test_a_time_zone_without_an_offset_stays_naive_everywhere() -> None:

@@ -54,7 +54,7 @@ from qpp_rules.identifiers import NPI, Identifier
 from qpp_rules.kernel.citations import Citation
 from qpp_rules.kernel.reading import Style, _is_attrs, _name, _origin, json_type, problems, report
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.time import EASTERN, instant
+from qpp_rules.time import EASTERN, instant, utc_key
 from qpp_rules.vocabulary import SizeBand
 
 __all__ = ["TAG", "Converter", "Style", "Tagged", "configure"]
@@ -188,9 +188,17 @@ def _instant(style: Style) -> Callable[[Any, Any], pendulum.DateTime]:
 
 
 def _unstructure_instant(value: _dt.datetime) -> str:
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise NaiveDateTime("", "a naive datetime cannot be written: its time zone is unknown")
-    return value.isoformat()
+    try:
+        utc_key(value, "")  # an aware instant whose time zone gives a valid UTC offset
+    except NaiveDateTime:
+        problem: InvalidInput = NaiveDateTime(
+            "", "a naive datetime cannot be written: its time zone is unknown"
+        )
+    except InvalidInput as error:
+        problem = error
+    else:
+        return value.isoformat()
+    raise problem
 
 
 def _date(value: Any, kind: Any) -> _dt.date:

@@ -31,7 +31,7 @@ from qpp_rules.errors import InvalidInput, NaiveDateTime, PolicyFileError, shown
 from qpp_rules.kernel.convert import Converter, Style
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import Amendment, Citation, Erratum, PolicyYear, _problem
-from qpp_rules.time import Window
+from qpp_rules.time import Window, instant
 
 __all__ = ["apply_changes", "load_policy_file", "load_policy_text", "reform", "type_at"]
 
@@ -335,7 +335,13 @@ def _reform_value(path: str, value: Any) -> Any:
 
 def _has_naive(value: Any) -> bool:
     if isinstance(value, _dt.datetime):
-        return value.tzinfo is None or value.tzinfo.utcoffset(value) is None
+        try:
+            instant(value, "")  # the library's one reading of an aware datetime
+        except NaiveDateTime:
+            return True
+        except InvalidInput:  # a time zone that fails: the converter's reading says so
+            return False
+        return False
     if isinstance(value, Mapping):
         return any(_has_naive(item) for item in value.values())
     if isinstance(value, list | tuple | set | frozenset):
