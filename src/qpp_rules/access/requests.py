@@ -74,6 +74,7 @@ from qpp_rules.access.validation import validate_first_security_official
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import unknown_reason
 from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Role
 
@@ -139,8 +140,11 @@ def _request_role(
             "separate request for it.",
             _ONE_ORG,
         ))
+    if _is_cpc_plus(organization) and policy.access.cpc_plus_connections_open is None:
+        return Outcome.refused(state, Decision.refuse(unknown_reason(
+            policy, "access.cpc_plus_connections_open", "ACC-DATE-1")))
     opens = policy.access.cpc_plus_connections_open
-    if _is_cpc_plus(organization) and utc_key(at) < utc_key(opens):
+    if _is_cpc_plus(organization) and opens is not None and utc_key(at) < utc_key(opens):
         return Outcome.refused(state, _policy_refusal(
             policy,
             "ACC-DATE-1",

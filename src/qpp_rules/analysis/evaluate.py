@@ -24,7 +24,8 @@ from typing import Any
 import attrs
 
 from qpp_rules.errors import InvalidInput, QppRulesError
-from qpp_rules.policy.model import PolicyYear, _check_fields
+from qpp_rules.policy.model import LowVolumeThreshold, PolicyYear, _check_fields
+from qpp_rules.policy.unknown import known
 from qpp_rules.vocabulary import Program, SizeBand
 
 from .population import Population
@@ -143,7 +144,7 @@ def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
 def _low_volume_keys(population: Population, policy: PolicyYear) -> list[tuple[Any, ...]]:
     # The threshold's comparisons, column-wise: "exceeds" is strictly greater (ELE-ELIG-1).
     # tests/analysis pins that this agrees with election.opt_in_status for every record.
-    limit = policy.election.low_volume
+    limit: LowVolumeThreshold = known(policy, "election.low_volume", "ELE-ELIG-1")
     charges = [None if v is None else v > limit.allowed_charges
                for v in population.column("allowed_charges")]
     patients = [None if v is None else v > limit.patients

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.election.model import LowVolumeFacts, OptInStatus, element_label
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, UnknownPolicyValue
 from qpp_rules.policy.model import LowVolumeThreshold, PolicyYear
+from qpp_rules.policy.unknown import known, unknown_reason
 
 __all__ = ["explain_opt_in", "opt_in_status"]
 
@@ -48,7 +49,7 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
     cached: tuple[OptInStatus, Decision] | None = memo.get(key)
     if cached is not None:
         return cached
-    threshold = policy.election.low_volume
+    threshold: LowVolumeThreshold = known(policy, "election.low_volume", "ELE-ELIG-1")
     names = threshold.elements
     citation = str(policy.cite("election.low_volume"))
     parts = [
@@ -64,7 +65,7 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
     elif count == 0:
         status = OptInStatus.EXEMPT
         verdict = "no element exceeded: MIPS exempt, with no option to opt in"
-    elif policy.election.opt_in:
+    elif known(policy, "election.opt_in", "ELE-ELIG-1"):
         status = OptInStatus.OPT_IN_ELIGIBLE
         verdict = (
             "exceeding one or two elements, but not all, makes it opt-in eligible: it may "
@@ -107,9 +108,11 @@ def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
     <OptInStatus.EXEMPT: 'MIPS exempt'>
     """
     if type(facts) is LowVolumeFacts and type(policy) is PolicyYear:  # the hot path
-        return _answer(facts.exceeds(policy.election.low_volume), policy)[0]
+        limit = policy.election.low_volume
+        if limit is not None:
+            return _answer(facts.exceeds(limit), policy)[0]
     checked, year = _check(facts, policy)
-    return _answer(checked.exceeds(year.election.low_volume), year)[0]
+    return _answer(checked.exceeds(known(year, "election.low_volume", "ELE-ELIG-1")), year)[0]
 
 
 def explain_opt_in(facts: LowVolumeFacts, policy: PolicyYear) -> Decision:
@@ -127,4 +130,8 @@ professional services exceed 200 (2 of 3 elements exceeded): exceeding one or tw
 but not all, makes it opt-in eligible: it may opt in, report voluntarily, or do nothing.
     """
     checked, year = _check(facts, policy)
-    return _answer(checked.exceeds(year.election.low_volume), year)[1]
+    try:
+        return _answer(checked.exceeds(known(year, "election.low_volume", "ELE-ELIG-1")),
+                       year)[1]
+    except UnknownPolicyValue as missing:  # the year does not know its threshold or opt-in
+        return Decision.refuse(unknown_reason(year, missing.path, missing.rule))

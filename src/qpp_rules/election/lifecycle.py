@@ -63,6 +63,7 @@ from qpp_rules.election.model import (
     _choice_counts,
 )
 from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.policy import unknown as _unknown
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.time import instant, utc_key
@@ -142,8 +143,17 @@ def _status(value: object, field: str) -> OptInStatus:
     return value
 
 
+# The values every election reads, and the rule that reads each (elect_batch raises
+# UnknownPolicyValue naming the first one a year does not know).
+_NEEDS = (
+    ("election.opt_in", "ELE-ELIG-1"),
+    ("election.may_elect", "ELE-WHO-1"),
+    ("election.confirmation_word", "ELE-CONF-1"),
+)
+
+
 def _confirmed(confirmation: str | None, policy: PolicyYear) -> bool:
-    word = policy.election.confirmation_word
+    word: str = _unknown.known(policy, "election.confirmation_word", "ELE-CONF-1")
     return confirmation is not None and confirmation.strip().casefold() == word.casefold()
 
 
@@ -172,7 +182,7 @@ def _memo(policy: PolicyYear, key: tuple[Any, ...], build: Any) -> Any:
 def _who(actor: Actor, policy: PolicyYear) -> Reason | None:
     def build() -> tuple[Reason | None]:
         citation = str(policy.cite("election.may_elect"))
-        if actor.kind in policy.election.may_elect:
+        if actor.kind in _unknown.known(policy, "election.may_elect", "ELE-WHO-1"):
             if may(actor.kind, actor.role, Permission.SUBMIT_DATA, policy):
                 return (None,)
             return (
@@ -355,6 +365,9 @@ def elect(
         raise InvalidInput("participant", f"a Participant; got {type(participant).__name__}")
     if not isinstance(choice, Choice):
         raise InvalidInput("choice", f"a Choice; got {shown(choice)}")
+    missing = _unknown.refuse_unknown(policy, _NEEDS)  # a year beyond the guides
+    if missing is not None:
+        return ElectionResult.refused(ledger, missing)
     status = _status(status, "status")
     window = _window_state(when, policy)
     existing = None if ledger is None else ledger.choice_of(participant)

@@ -39,6 +39,7 @@ from qpp_rules.vocabulary import (
 )
 
 __all__ = [
+    "AUTHORITIES",
     "AccessPolicy",
     "Amendment",
     "Citation",
@@ -137,13 +138,27 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
             raise _fail(f"{prefix}{field.name}", problem)
 
 
+AUTHORITIES = ("guide", "cms", "federal-register", "omb", "secondary", "reform")
+"""Who wrote a citation's source: one of the five CMS guides of ``sources/`` (``guide``),
+another CMS page, fact sheet or repository (``cms``), the Federal Register or the CFR
+(``federal-register``), an OMB information-collection document (``omb``), a non-CMS page
+used only where no primary source was found (``secondary``), or a reform (``reform``)."""
+
+
 @attrs.frozen
 class Citation:
-    """Where a value is written: the guide (as cited in RULES.md), the section, the rule IDs,
-    and, where it helps, the guide's own words and a note on the reading taken.
+    """Where a value is written: the source (a guide as cited in RULES.md, or a document's
+    name), the section, the rule IDs, and, where it helps, the source's own words and a note
+    on the reading taken. ``authority`` says who wrote the source (:data:`AUTHORITIES`);
+    every source other than a guide or a reform names its address (``url``: a URL or a
+    document) and quotes its words.
 
     >>> str(Citation("REG-GUIDE-2021", "Registration Information", ("REG-WIN-1",)))
     'REG-GUIDE-2021, Registration Information [REG-WIN-1]'
+    >>> Citation("CMS deadlines page", "PY2024", authority="cms")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: url: a cms source names its address (a URL or document)
     """
 
     source: str
@@ -151,9 +166,20 @@ class Citation:
     rules: tuple[str, ...] = ()
     quote: str | None = None
     note: str | None = None
+    authority: str = "guide"
+    url: str | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self)
+        if self.authority not in AUTHORITIES:
+            raise _fail("authority",
+                        f"one of {', '.join(AUTHORITIES)}; got {shown(self.authority)}")
+        if self.authority not in ("guide", "reform"):
+            if not self.url or not self.url.strip():
+                raise _fail("url", f"a {self.authority} source names its address (a URL or "
+                            "document)")
+            if not self.quote or not self.quote.strip():
+                raise _fail("quote", f"a {self.authority} source is quoted: its words, verbatim")
 
     def __str__(self) -> str:
         rules = f" [{', '.join(self.rules)}]" if self.rules else ""
@@ -258,41 +284,41 @@ class RegistrationPolicy:
 clinicians, 2 or more (a group); got 1
     """
 
-    window: Window
-    web_interface_min_clinicians: int
-    cahps_min_clinicians: int
+    window: Window | None
+    web_interface_min_clinicians: int | None
+    cahps_min_clinicians: int | None
     may_register: FrozenMap[Program, frozenset[OrgType]]
-    registered_by_cms: frozenset[OrgType]
-    web_interface_carry_over: frozenset[OrgType]
-    ssp_aco_automatic: frozenset[Program]
-    editable_fields: FrozenMap[OrgType, frozenset[str]]
-    notified_events: frozenset[RegistrationEventKind]
-    other_submission_types: str
-    no_registration_needed: tuple[str, ...]
-    sampling: SamplingPolicy
-    cahps_required_under_app: frozenset[OrgType] = frozenset()
-    cahps_traditional_mips_credit: tuple[str, ...] = ()
+    registered_by_cms: frozenset[OrgType] | None
+    web_interface_carry_over: frozenset[OrgType] | None
+    ssp_aco_automatic: frozenset[Program] | None
+    editable_fields: FrozenMap[OrgType, frozenset[str]] | None
+    notified_events: frozenset[RegistrationEventKind] | None
+    other_submission_types: str | None
+    no_registration_needed: tuple[str, ...] | None
+    sampling: SamplingPolicy | None
+    cahps_required_under_app: frozenset[OrgType] | None = frozenset()
+    cahps_traditional_mips_credit: tuple[str, ...] | None = ()
+    web_interface_offered: bool | None = True
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self, "registration.")
-        if not isinstance(self.window, Window):
-            raise _fail("registration.window", "a Window")
         for name in ("web_interface_min_clinicians", "cahps_min_clinicians"):
             value = getattr(self, name)
+            if value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 2:
                 raise _fail(
                     f"registration.{name}",
                     f"a whole number of clinicians, 2 or more (a group); got {shown(value)}",
                 )
-        if set(self.may_register) != set(Program):
-            raise _fail("registration.may_register", "names both programs")
+        # A program missing from may_register is unknown for the year (no source gives it).
         for kinds in self.may_register.values():
             if OrgType.REGISTRY in kinds:
                 raise _fail(
                     "registration.may_register",
                     "registries never register (REG-ELIG-3); remove Registry",
                 )
-        for kind, fields in self.editable_fields.items():
+        for kind, fields in (self.editable_fields or FrozenMap()).items():
             unknown = set(fields) - EDITABLE_FIELDS
             if unknown:
                 raise _fail(
@@ -300,8 +326,19 @@ clinicians, 2 or more (a group); got 1
                     f"unknown fields {sorted(unknown)}; only {sorted(EDITABLE_FIELDS)} "
                     "(identifiers never change, REG-REC-3)",
                 )
-        if RegistrationEventKind.SUBMITTED not in self.notified_events:
+        if (self.notified_events is not None
+                and RegistrationEventKind.SUBMITTED not in self.notified_events):
             raise _fail("registration.notified_events", "every year notifies a submission")
+        if self.web_interface_offered is False:
+            # REG-END-1: a year without the CMS Web Interface registers nobody for it.
+            if self.may_register.get(Program.WEB_INTERFACE):
+                raise _fail("registration.may_register", "the CMS Web Interface is not "
+                            "offered this year (web_interface_offered = false): nobody may "
+                            "register for it")
+            if Program.WEB_INTERFACE in (self.ssp_aco_automatic or ()) \
+                    or self.web_interface_carry_over:
+                raise _fail("registration.ssp_aco_automatic", "the CMS Web Interface is not "
+                            "offered this year: nobody is automatically registered for it")
 
 
 @attrs.frozen
@@ -317,27 +354,29 @@ class ElectionPolicy:
     'CONFIRM'
     """
 
-    opt_in: bool
+    opt_in: bool | None
     window: Window | None
     submission_window: Window | None
-    low_volume: LowVolumeThreshold
-    payment_year_offset: int
-    public_reporting_preview_days: int
-    may_elect: frozenset[OrgType] = frozenset({OrgType.PRACTICE, OrgType.REGISTRY})
-    confirmation_word: str = "CONFIRM"
+    low_volume: LowVolumeThreshold | None
+    payment_year_offset: int | None
+    public_reporting_preview_days: int | None
+    may_elect: frozenset[OrgType] | None = frozenset({OrgType.PRACTICE, OrgType.REGISTRY})
+    confirmation_word: str | None = "CONFIRM"
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self, "election.")
-        if not isinstance(self.confirmation_word, str) or not self.confirmation_word.strip():
+        if self.confirmation_word is not None and (
+                not isinstance(self.confirmation_word, str) or not self.confirmation_word.strip()):
             raise _fail("election.confirmation_word", "the word a person types to confirm")
-        if self.opt_in and self.low_volume.covered_services is None:
+        if self.opt_in and self.low_volume is not None \
+                and self.low_volume.covered_services is None:
             raise _fail(
                 "election.low_volume.covered_services",
                 "opt-in needs the three-element threshold (exceeding some but not all)",
             )
-        if self.window is not None and not self.opt_in:
+        if self.window is not None and self.opt_in is False:
             raise _fail("election.window", "a year without opt-in has no election window")
-        if self.payment_year_offset < 0 or self.public_reporting_preview_days < 0:
+        if (self.payment_year_offset or 0) < 0 or (self.public_reporting_preview_days or 0) < 0:
             raise _fail("election", "offsets and periods cannot be negative")
 
 
@@ -356,13 +395,13 @@ class AccessPolicy:
     '2019-01-02T00:00:00-05:00'
     """
 
-    permissions: FrozenMap[OrgType, FrozenMap[Role, frozenset[Permission]]]
-    apm_feedback_models: frozenset[ApmModel]
-    cpc_plus_connections_open: pendulum.DateTime
+    permissions: FrozenMap[OrgType, FrozenMap[Role, frozenset[Permission]]] | None
+    apm_feedback_models: frozenset[ApmModel] | None
+    cpc_plus_connections_open: pendulum.DateTime | None
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self, "access.")
-        for kind, by_role in self.permissions.items():
+        for kind, by_role in (self.permissions or FrozenMap()).items():
             for role, granted in by_role.items():
                 registering = sorted(p.name for p in granted if p.is_registration_right)
                 if registering:
@@ -433,6 +472,7 @@ opens in 2020; got 2019
     amendments: tuple[Amendment, ...] = ()
     known_amendments: tuple[Amendment, ...] = ()
     label: str = ""
+    unknowns: FrozenMap[str, str] = attrs.field(factory=FrozenMap)
     _memo: dict[Any, Any] = attrs.field(
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
@@ -446,7 +486,7 @@ opens in 2020; got 2019
         if not self.label:
             object.__setattr__(self, "label", f"PY{self.year}")
         window = self.registration.window
-        if window.opens.year != self.year:
+        if window is not None and window.opens.year != self.year:
             raise _fail(
                 "registration.window.opens",
                 f"the PY{self.year} registration window opens in {self.year}; "
@@ -459,9 +499,42 @@ opens in 2020; got 2019
             )
 
     @property
-    def payment_year(self) -> int:
-        """The year a payment adjustment lands (PY + 2)."""
-        return self.year + self.election.payment_year_offset
+    def payment_year(self) -> int | None:
+        """The year a payment adjustment lands (PY + the year's offset; None if unknown)."""
+        offset = self.election.payment_year_offset
+        return None if offset is None else self.year + offset
+
+    def unknown_values(self) -> FrozenMap[str, str]:
+        """Every value no source gives for the year, by dotted path, with why (the data
+        file's ``unknown`` note; a program missing from ``registration.may_register``).
+        Empty for the guide years.
+
+        >>> import qpp_rules as qr
+        >>> len(qr.policy_for(2019).unknown_values())
+        0
+        >>> "registration.window" in qr.policy_for(2022).unknown_values()
+        True
+        """
+        found = dict(self.unknowns)
+        for path in leaf_paths(self):
+            if path not in found and self.value_at(path) is None and path in UNKNOWABLE:
+                found[path] = "not known"
+        for program in Program:
+            if program not in self.registration.may_register:
+                found[f"registration.may_register.{program.value}"] = (
+                    "no source read says who may register for it"
+                )
+        return FrozenMap(dict(sorted(found.items())))
+
+    def known_values(self) -> tuple[str, ...]:
+        """The dotted paths of every value the year knows (cited), in table order.
+
+        >>> import qpp_rules as qr
+        >>> "election.low_volume" in qr.policy_for(2024).known_values()
+        True
+        """
+        unknown = self.unknown_values()
+        return tuple(path for path in leaf_paths(self) if path not in unknown)
 
     def cite(self, path: str) -> Citation:
         """The citation of the value at ``path`` (e.g. ``"registration.window"``); the nearest
@@ -493,3 +566,44 @@ opens in 2020; got 2019
 
     def __repr__(self) -> str:
         return f"<PolicyYear {self.label}>"
+
+
+# Values whose None means "not known for the year" (elsewhere None has a meaning of its own:
+# no election window in a year without opt-in, no unattestable activity, no third element).
+UNKNOWABLE = frozenset({
+    "registration.window", "registration.web_interface_min_clinicians",
+    "registration.cahps_min_clinicians", "registration.registered_by_cms",
+    "registration.web_interface_carry_over", "registration.ssp_aco_automatic",
+    "registration.editable_fields", "registration.notified_events",
+    "registration.other_submission_types", "registration.no_registration_needed",
+    "registration.sampling", "registration.cahps_required_under_app",
+    "registration.cahps_traditional_mips_credit", "registration.web_interface_offered",
+    "election.opt_in", "election.low_volume", "election.payment_year_offset",
+    "election.public_reporting_preview_days", "election.may_elect",
+    "election.confirmation_word", "access.permissions", "access.apm_feedback_models",
+    "access.cpc_plus_connections_open",
+})
+
+_NOT_VALUES = frozenset({"year", "title", "citations", "errata", "amendments",
+                         "known_amendments", "label", "unknowns", "_memo"})
+
+
+def leaf_paths(value: Any, prefix: str = "") -> list[str]:
+    """The dotted path of every policy value below ``value`` (a table's values, not the
+    table; a Window is one value), in declaration order.
+
+    >>> import qpp_rules as qr
+    >>> leaf_paths(qr.policy_for(2019))[:2]
+    ['registration.window', 'registration.web_interface_min_clinicians']
+    """
+    paths: list[str] = []
+    for field in attrs.fields(type(value)):
+        if field.name in _NOT_VALUES:
+            continue
+        inner = getattr(value, field.name)
+        path = f"{prefix}{field.name}"
+        if attrs.has(type(inner)) and not isinstance(inner, Window):
+            paths.extend(leaf_paths(inner, f"{path}."))
+        else:
+            paths.append(path)
+    return paths

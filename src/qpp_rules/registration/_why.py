@@ -101,9 +101,13 @@ def check_policy(policy: object) -> PolicyYear:
     return policy
 
 
-def guide(policy: PolicyYear) -> str:
-    """The year's registration guide as RULES.md cites it (from the window's citation)."""
-    return policy.cite("registration.window").source
+def guide(policy: PolicyYear) -> str | None:
+    """The year's registration guide as RULES.md cites it (from the window's citation);
+    None for a year no guide covers (its values come from other public sources)."""
+    citation = policy.citations.get("registration.window")
+    if citation is None or citation.authority != "guide":
+        return None
+    return citation.source
 
 
 def reason_at(policy: PolicyYear, rule_id: str, message: str, path: str) -> Reason:
@@ -118,5 +122,8 @@ def reason(
     ``topic``, where one rule is written in several places) is written."""
     source = guide(policy)
     key = topic or rule_id
+    if source is None:  # a year beyond the guides: the rule is the catalogue's
+        return Reason(rule_id, message, f"spec/RULES.md {rule_id} (a rule of the guides; no "
+                      f"PY{policy.year} guide)")
     section = BY_GUIDE.get((key, source)) or SECTIONS[key]
     return Reason(rule_id, message, f"{source}, {section} [{rule_id}]")

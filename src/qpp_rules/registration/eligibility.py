@@ -21,8 +21,9 @@ True
 from __future__ import annotations
 
 from qpp_rules.decisions import Decision, Reason
-from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.errors import InvalidInput, UnknownPolicyValue, shown
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import known, unknown_reason
 from qpp_rules.registration._why import check_policy, reason, reason_at
 from qpp_rules.registration.model import Options, Organization
 from qpp_rules.vocabulary import OrgType, Program, SizeBand
@@ -58,10 +59,10 @@ def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
     25
     """
     policy = check_policy(policy)
-    if program is Program.WEB_INTERFACE:
-        return policy.registration.web_interface_min_clinicians
-    if program is Program.CAHPS:
-        return policy.registration.cahps_min_clinicians
+    if program in _THRESHOLD:
+        rule, path = _THRESHOLD[program]
+        minimum: int = known(policy, path, rule)
+        return minimum
     raise InvalidInput("program", f"a Program; got {shown(program)}")
 
 
@@ -138,6 +139,46 @@ qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
 
 
 def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
+    """The decision, or a refusal where the year does not offer the program or does not
+    know a value the decision needs (``known``)."""
+    ended = _not_offered(program, facts, policy)
+    if ended is not None:
+        return ended
+    try:
+        return _explain_known(program, facts, policy)
+    except UnknownPolicyValue as missing:
+        return Decision.refuse(unknown_reason(policy, missing.path, missing.rule))
+
+
+def _not_offered(program: Program, facts: _Facts, policy: PolicyYear) -> Decision | None:
+    """REG-END-1: a year without the CMS Web Interface offers it to nobody, automatic
+    registrations included; REG-ELIG-3: a year whose registration offers a program to no
+    organization type (PY2023-PY2025 for the CMS Web Interface) refuses every
+    registration, where no automatic registration can apply."""
+    kind, ssp_aco = facts[0], facts[2]
+    if program is Program.WEB_INTERFACE:
+        try:
+            offered = known(policy, "registration.web_interface_offered", "REG-END-1")
+        except UnknownPolicyValue as missing:
+            return Decision.refuse(unknown_reason(policy, missing.path, missing.rule))
+        if not offered:
+            return Decision.refuse(reason_at(
+                policy, "REG-END-1",
+                f"The CMS Web Interface is not offered in PY{policy.year}: no organization "
+                "may register for it or is automatically registered for it.",
+                "registration.web_interface_offered",
+            ))
+    if policy.registration.may_register.get(program) == frozenset() and not ssp_aco:
+        return Decision.refuse(reason_at(
+            policy, "REG-ELIG-3",
+            f"In PY{policy.year} no organization registers for the {program.value}; a "
+            f"{kind.value} may not.",
+            "registration.may_register",
+        ))
+    return None
+
+
+def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
     kind, size, ssp_aco, participant, split, submitted, count = facts
     table = policy.registration
     year = policy.year
@@ -146,7 +187,8 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
     name = program.value
 
     # REG-ELIG-3 / REG-ELIG-4: which organization types, by year.
-    automatic = ssp_aco and program in table.ssp_aco_automatic
+    automatic = ssp_aco and program in known(
+        policy, "registration.ssp_aco_automatic", "REG-ELIG-4")
     if kind is OrgType.REGISTRY:
         no.append(reason_at(
             policy, "REG-ELIG-3",
@@ -154,7 +196,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "guide gives registries no registration right (inference).",
             "registration.may_register",
         ))
-    elif kind in table.registered_by_cms:
+    elif kind in known(policy, "registration.registered_by_cms", "REG-ELIG-3"):
         no.append(reason_at(
             policy, "REG-ELIG-3",
             f"In PY{year} a {kind.value} cannot use the registration system: CMS contacts "
@@ -174,7 +216,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             f"{name}: {why}.",
             "registration.ssp_aco_automatic",
         ))
-    elif kind not in table.may_register[program]:
+    elif kind not in known(policy, f"registration.may_register.{program.value}", "REG-ELIG-3"):
         if kind is OrgType.APM_ENTITY:
             text = (
                 f"In PY{year} APM Entities cannot register for the {name}: the registration "
@@ -236,7 +278,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
         return Decision.refuse(*no)
 
     # Notes that go with a yes.
-    if participant and not table.ssp_aco_automatic:
+    if participant and not known(policy, "registration.ssp_aco_automatic", "REG-ELIG-6"):
         # REG-ELIG-6 holds where SSP ACOs report through WI for their participants (2018,
         # 2019). Where the year registers SSP ACOs automatically (PY2021) they "aren't
         # required to report quality data through the CMS Web Interface", so the note's
@@ -247,7 +289,8 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "through the CMS Web Interface for it) but may register at group level, e.g. when "
             "ending its participation agreement or doubting the ACO will report.",
         ))
-    if program is Program.WEB_INTERFACE and submitted and kind in table.web_interface_carry_over:
+    if program is Program.WEB_INTERFACE and submitted and kind in known(
+            policy, "registration.web_interface_carry_over", "REG-AUTO-1"):
         yes.append(reason_at(
             policy, "REG-AUTO-1",
             f"It submitted quality data through the CMS Web Interface in {year - 1}, so it is "
@@ -258,7 +301,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
         program is Program.CAHPS
         and not automatic
         and submitted
-        and kind in table.web_interface_carry_over
+        and kind in known(policy, "registration.web_interface_carry_over", "REG-AUTO-2")
     ):
         yes.append(reason(
             policy, "REG-AUTO-2",
@@ -266,7 +309,8 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "registered for the CMS Web Interface still registers for CAHPS every year it "
             "means to administer the survey.",
         ))
-    if program is Program.CAHPS and table.sampling.cahps_vendor_required:
+    if program is Program.CAHPS and table.sampling is not None \
+            and table.sampling.cahps_vendor_required:  # a note only: skipped when unknown
         yes.append(reason_at(
             policy, "REG-SAMP-3",
             f"A group administering the PY{year} CAHPS for MIPS Survey must contract with a "
@@ -310,10 +354,13 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
         allowed = options(org, policy)
         held = set()
         for program in Program:
-            triggered = ssp_aco and program in table.ssp_aco_automatic
+            if not allowed[program].allowed:  # refused, or refused for an unknown value
+                continue
+            triggered = ssp_aco and program in (table.ssp_aco_automatic or ())
             if program is Program.WEB_INTERFACE:
-                triggered = triggered or (submitted and kind in table.web_interface_carry_over)
-            if triggered and allowed[program].allowed:
+                triggered = triggered or (
+                    submitted and kind in (table.web_interface_carry_over or ()))
+            if triggered:
                 held.add(program)
         found = frozenset(held)
         memo[key] = found
@@ -346,6 +393,9 @@ def registration_needed(collection: Program | str, policy: PolicyYear) -> Decisi
             "collection", f"a collection type (text) or a Program; got {type(collection).__name__}"
         )
     named = policy.registration.no_registration_needed
+    if named is None:
+        return Decision.refuse(unknown_reason(
+            policy, "registration.no_registration_needed", "REG-ELIG-8"))
     if program is not None:
         return Decision.allow(reason_at(
             policy, "REG-ELIG-8",
@@ -394,7 +444,10 @@ of the 6 required quality measures and an improvement activity.
     key = ("registration.cahps_required", org.kind, org.is_ssp_aco, through_app)
     found: Decision | None = memo.get(key)
     if found is None:
-        found = _cahps_required(org.kind, org.is_ssp_aco, through_app, policy)
+        try:
+            found = _cahps_required(org.kind, org.is_ssp_aco, through_app, policy)
+        except UnknownPolicyValue as missing:
+            found = Decision.refuse(unknown_reason(policy, missing.path, missing.rule))
         memo[key] = found
     return found
 
@@ -402,10 +455,10 @@ of the 6 required quality measures and an improvement activity.
 def _cahps_required(
     kind: OrgType, ssp_aco: bool, through_app: bool, policy: PolicyYear
 ) -> Decision:
-    table = policy.registration
-    under_app = table.cahps_required_under_app
+    under_app = known(policy, "registration.cahps_required_under_app", "REG-ELIG-5")
     required_kinds = _join([_PLURAL[k] for k in OrgType if k in under_app])
-    if ssp_aco and kind in under_app and Program.CAHPS in table.ssp_aco_automatic:
+    if ssp_aco and kind in under_app and Program.CAHPS in known(
+            policy, "registration.ssp_aco_automatic", "REG-ELIG-4"):
         return Decision.allow(
             reason_at(
                 policy, "REG-ELIG-5",
@@ -428,7 +481,7 @@ def _cahps_required(
             f"{required_kinds} reporting through the APM Performance Pathway.",
             "registration.cahps_required_under_app",
         ))
-    credit = table.cahps_traditional_mips_credit
+    credit = known(policy, "registration.cahps_traditional_mips_credit", "REG-ELIG-5")
     counts = f"; it can count as {_join(list(credit))}" if credit else ""
     where = "Under traditional MIPS" if under_app else "In this year"
     return Decision.refuse(reason_at(

@@ -43,6 +43,7 @@ from qpp_rules.access.permissions import may
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import known, refuse_unknown
 from qpp_rules.registration._why import check_policy, reason, reason_at
 from qpp_rules.registration.eligibility import automatic_registrations, band_allows, options
 from qpp_rules.registration.model import (
@@ -429,6 +430,9 @@ def decide(
     org = state.organization if state is not None else (
         command.organization if isinstance(command, Register) else None
     )
+    missing = refuse_unknown(policy, _NEEDS)  # a year beyond the guides may not know them
+    if missing is not None:
+        return Outcome.refused(state, missing)
     refusal = _gate(state, command, org, when, policy, actor)
     if refusal:
         return Outcome.refused(state, Decision.refuse(*refusal))
@@ -439,10 +443,19 @@ def decide(
     return _accept(state, tuple(result), policy)
 
 
+# The values every registration command reads, and the rule that reads each.
+_NEEDS = (
+    ("registration.window", "REG-WIN-1"),
+    ("registration.notified_events", "REG-REC-5"),
+    ("registration.editable_fields", "REG-REC-3"),
+    ("registration.other_submission_types", "REG-WIN-2"),
+)
+
+
 def _accept(
     state: Registration | None, events: tuple[RegistrationEvent, ...], policy: PolicyYear
 ) -> RegistrationOutcome:
-    notified = policy.registration.notified_events
+    notified = known(policy, "registration.notified_events", "REG-REC-5")
     notes: list[Notification] = []
     current = state
     for event in events:
@@ -495,7 +508,7 @@ def _gate(
             decision = options(org, policy)[command.program]
             if not decision.allowed:
                 reasons.extend(r for r in decision.reasons if r.rule_id == "REG-ELIG-3")
-    window = policy.registration.window
+    window = known(policy, "registration.window", "REG-WIN-1")
     if not window.contains(when):
         reasons.append(reason_at(
             policy, "REG-WIN-1",
@@ -693,7 +706,8 @@ def _update(
     state: Registration, command: UpdateOrganization, when: pendulum.DateTime, policy: PolicyYear
 ) -> _Result:
     org = state.organization
-    editable = policy.registration.editable_fields.get(org.kind, frozenset())
+    editable = known(policy, "registration.editable_fields", "REG-REC-3").get(
+        org.kind, frozenset())
     no: list[Reason] = []
     can = ", ".join(sorted(editable)) or "nothing"
     for field, value, current in (

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import qpp_rules as qr
 from qpp_rules.access import Actor
+from qpp_rules.policy.unknown import known
 from qpp_rules.vocabulary import OrgType, Role, SizeBand
 
 __all__ = ["contacts", "election_ledgers", "registration_states"]
@@ -67,7 +68,7 @@ def _registration_state(draw: st.DrawFn, policy: qr.PolicyYear | None) -> Any:
     if not offered:
         offered = [Program.CAHPS]
     actor = Actor(kind, Role.SECURITY_OFFICIAL)
-    at = draw(_instant_in(year.registration.window))
+    at = draw(_instant_in(known(year, "registration.window", "REG-WIN-1")))
     first = Register(draw(st.sampled_from(offered)), org,
                      tuple(draw(st.lists(contacts(), min_size=1, max_size=3, unique=True))))
     state = decide(None, first, at=at, policy=year, actor=actor).state

@@ -19,6 +19,7 @@ from qpp_rules.identifiers import (
     VirtualGroupId,
     npi_check_digit,
 )
+from qpp_rules.policy.unknown import known
 from qpp_rules.vocabulary import ApmModel, OrgType, SizeBand
 
 __all__ = [
@@ -288,7 +289,7 @@ def low_volume_facts(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[A
     """
     from qpp_rules.election import LowVolumeFacts
 
-    limit = (policy or qr.policy_for(2019)).election.low_volume
+    limit = known(policy or qr.policy_for(2019), "election.low_volume", "ELE-ELIG-1")
     services_limit = limit.covered_services if limit.covered_services is not None else 200
     cents = Decimal("0.01")
     charges = st.one_of(
