@@ -28,6 +28,7 @@ from qpp_rules.errors import (
     PolicyError,
     PolicyFileError,
     QppRulesError,
+    UnknownPolicyValue,
     UnknownPolicyYear,
 )
 from qpp_rules.identifiers import (
@@ -47,6 +48,7 @@ from qpp_rules.policy import (
     plugin_errors,
     policy_for,
 )
+from qpp_rules.policy.diff import policy_diff
 from qpp_rules.time import EASTERN, Window, eastern, instant
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role, SizeBand
 
@@ -93,6 +95,7 @@ __all__ = [
     "Reason",
     "Role",
     "SizeBand",
+    "UnknownPolicyValue",
     "UnknownPolicyYear",
     "VendorId",
     "VirtualGroupId",
@@ -103,6 +106,7 @@ __all__ = [
     "instant",
     "load_policy_file",
     "plugin_errors",
+    "policy_diff",
     "policy_for",
     "reform",
 ]

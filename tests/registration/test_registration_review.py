@@ -17,6 +17,7 @@ import pytest
 from registration_helpers import BBH_ADDRESS, GUIDE_ID, JANE, JOHN, bbh, inside, replayed, so
 
 import qpp_rules as qr
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration import (
     AddContact,
     Address,
@@ -273,7 +274,8 @@ def test_reg_auto_3_an_automatic_record_is_edited_and_cancelled_inside_the_windo
     resized = act(record, ChangeSize(SizeBand.SMALL, confirmed=True))
     assert resized.state is not None
     assert resized.state.programs == frozenset({CAHPS})
-    late = act(record, Cancel(WI, confirmed=True), at=P2021.registration.window.closes)
+    closes = known(P2021, "registration.window", "REG-WIN-1").closes
+    late = act(record, Cancel(WI, confirmed=True), at=closes)
     assert late.refusal is not None
     assert late.refusal.rule_ids == ("REG-WIN-1", "REG-AUTO-3", "REG-WIN-2")
     for outcome in (added, edited, renamed, cancelled, resized):
@@ -502,7 +504,8 @@ def test_reg_auto_3_cites_where_each_guide_says_it_can_be_edited(year: int, phra
     policy = qr.policy_for(year)
     group = bbh(SizeBand.LARGE, submitted_web_interface_prior_year=True)
     record = carry_over(None, group, policy, contacts=(JANE,))
-    late = act(record, Cancel(WI, confirmed=True), policy, at=policy.registration.window.closes)
+    closes = known(policy, "registration.window", "REG-WIN-1").closes
+    late = act(record, Cancel(WI, confirmed=True), policy, at=closes)
     assert late.refusal is not None
     citation = _citation(late.refusal, "REG-AUTO-3")
     assert citation.startswith(f"REG-GUIDE-{year}, ")

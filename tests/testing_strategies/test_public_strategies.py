@@ -13,6 +13,7 @@ import qpp_rules as qr
 from qpp_rules import testing as qrst
 from qpp_rules.access import Actor, Permission, Role, permissions
 from qpp_rules.election import Choice, LowVolumeFacts, OptInStatus, Participant, elect
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration import Organization, Program, options
 
 
@@ -48,7 +49,7 @@ def test_from_type_organization(org: Organization) -> None:
 
 @given(qrst.reforms())
 def test_reforms_are_valid_policy_years(policy: qr.PolicyYear) -> None:
-    assert policy.registration.web_interface_min_clinicians >= 2
+    assert known(policy, "registration.web_interface_min_clinicians", "REG-ELIG-1") >= 2
     assert policy.label.startswith("PY")
 
 
@@ -102,4 +103,4 @@ def test_no_staff_user_ever_registers(policy: qr.PolicyYear, kind: qr.OrgType) -
 @given(qrst.aware_datetimes())
 def test_aware_datetimes_are_aware(at: Any) -> None:
     assert at.tzinfo is not None
-    qr.policy_for(2019).registration.window.contains(at)
+    known(qr.policy_for(2019), "registration.window", "REG-WIN-1").contains(at)

@@ -72,7 +72,7 @@ def permissions(
     table = (policy.access.permissions or FrozenMap()).get(kind)
     granted = set(table.get(role, _NOTHING)) if table is not None else set()
     if role is Role.SECURITY_OFFICIAL:
-        for program, kinds in policy.registration.may_register.items():
+        for program, kinds in (policy.registration.may_register or FrozenMap()).items():
             if kind in kinds:
                 granted.add(_REGISTER[program])
     if model is not None and model not in (policy.access.apm_feedback_models or ()):

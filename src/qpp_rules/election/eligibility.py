@@ -94,7 +94,9 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
 
 
 def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
-    """Where ``facts`` stand under ``policy``'s low-volume threshold (ELE-ELIG-1).
+    """Where ``facts`` stand under ``policy``'s low-volume threshold (ELE-ELIG-1; the later
+    years' thresholds, ELE-ELIG-2). A year that does not know its threshold raises
+    :class:`~qpp_rules.errors.UnknownPolicyValue` (POL-UNK-1).
 
     >>> from decimal import Decimal
     >>> import qpp_rules as qr

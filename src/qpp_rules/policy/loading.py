@@ -179,7 +179,7 @@ def _make_converter() -> cattrs.Converter:
         return set(typing.get_args(kind)) == {Window, type(None)}
 
     def optional_window(value: Any, _: Any) -> Window | None:
-        if isinstance(value, Mapping) and not value:  # TOML has no null: {} means unknown
+        if value is None or (isinstance(value, Mapping) and not value):  # unknown, or none
             return None
         return converter.structure(value, Window)
 

@@ -138,11 +138,12 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
             raise _fail(f"{prefix}{field.name}", problem)
 
 
-AUTHORITIES = ("guide", "cms", "federal-register", "omb", "secondary", "reform")
+AUTHORITIES = ("guide", "cms", "federal-register", "omb", "secondary", "reform", "unknown")
 """Who wrote a citation's source: one of the five CMS guides of ``sources/`` (``guide``),
 another CMS page, fact sheet or repository (``cms``), the Federal Register or the CFR
 (``federal-register``), an OMB information-collection document (``omb``), a non-CMS page
-used only where no primary source was found (``secondary``), or a reform (``reform``)."""
+used only where no primary source was found (``secondary``), a reform (``reform``), or no
+source at all: the value is not known for the year (``unknown``, POL-UNK-1)."""
 
 
 @attrs.frozen
@@ -174,7 +175,7 @@ class Citation:
         if self.authority not in AUTHORITIES:
             raise _fail("authority",
                         f"one of {', '.join(AUTHORITIES)}; got {shown(self.authority)}")
-        if self.authority not in ("guide", "reform"):
+        if self.authority not in ("guide", "reform", "unknown"):
             if not self.url or not self.url.strip():
                 raise _fail("url", f"a {self.authority} source names its address (a URL or "
                             "document)")
@@ -287,7 +288,7 @@ clinicians, 2 or more (a group); got 1
     window: Window | None
     web_interface_min_clinicians: int | None
     cahps_min_clinicians: int | None
-    may_register: FrozenMap[Program, frozenset[OrgType]]
+    may_register: FrozenMap[Program, frozenset[OrgType]] | None
     registered_by_cms: frozenset[OrgType] | None
     web_interface_carry_over: frozenset[OrgType] | None
     ssp_aco_automatic: frozenset[Program] | None
@@ -312,7 +313,7 @@ clinicians, 2 or more (a group); got 1
                     f"a whole number of clinicians, 2 or more (a group); got {shown(value)}",
                 )
         # A program missing from may_register is unknown for the year (no source gives it).
-        for kinds in self.may_register.values():
+        for kinds in (self.may_register or FrozenMap()).values():
             if OrgType.REGISTRY in kinds:
                 raise _fail(
                     "registration.may_register",
@@ -331,7 +332,7 @@ clinicians, 2 or more (a group); got 1
             raise _fail("registration.notified_events", "every year notifies a submission")
         if self.web_interface_offered is False:
             # REG-END-1: a year without the CMS Web Interface registers nobody for it.
-            if self.may_register.get(Program.WEB_INTERFACE):
+            if (self.may_register or FrozenMap()).get(Program.WEB_INTERFACE):
                 raise _fail("registration.may_register", "the CMS Web Interface is not "
                             "offered this year (web_interface_offered = false): nobody may "
                             "register for it")
@@ -520,7 +521,8 @@ opens in 2020; got 2019
             if path not in found and self.value_at(path) is None and path in UNKNOWABLE:
                 found[path] = "not known"
         for program in Program:
-            if program not in self.registration.may_register:
+            if self.registration.may_register is not None \
+                    and program not in self.registration.may_register:
                 found[f"registration.may_register.{program.value}"] = (
                     "no source read says who may register for it"
                 )
@@ -530,7 +532,7 @@ opens in 2020; got 2019
         """The dotted paths of every value the year knows (cited), in table order.
 
         >>> import qpp_rules as qr
-        >>> "election.low_volume" in qr.policy_for(2024).known_values()
+        >>> "election.low_volume.patients" in qr.policy_for(2024).known_values()
         True
         """
         unknown = self.unknown_values()
@@ -541,6 +543,9 @@ opens in 2020; got 2019
         cited parent where the path itself has none."""
         if not isinstance(path, str):
             raise InvalidInput("path", f"a dotted path (text); got {type(path).__name__}")
+        why = self.unknowns.get(path)
+        if why is not None:  # no source: the citation says the value is not known, and why
+            return Citation("not known", why, ("POL-UNK-1",), authority="unknown")
         probe = path
         while probe:
             citation = self.citations.get(probe)
@@ -572,7 +577,8 @@ opens in 2020; got 2019
 # no election window in a year without opt-in, no unattestable activity, no third element).
 UNKNOWABLE = frozenset({
     "registration.window", "registration.web_interface_min_clinicians",
-    "registration.cahps_min_clinicians", "registration.registered_by_cms",
+    "registration.cahps_min_clinicians", "registration.may_register",
+    "registration.registered_by_cms",
     "registration.web_interface_carry_over", "registration.ssp_aco_automatic",
     "registration.editable_fields", "registration.notified_events",
     "registration.other_submission_types", "registration.no_registration_needed",

@@ -1,8 +1,8 @@
 """Values a year does not know: the one way every rule reads a value that may be unknown.
 
-A policy value no public source gives for a year is ``None`` in that year's table (the data
-file writes ``unknown = "why"``), never a value borrowed from another year. A rule reads such
-a value with :func:`known`, which raises :class:`~qpp_rules.errors.UnknownPolicyValue`
+A policy value no public source gives for a year is ``None`` in that year's table (POL-UNK-1;
+the data file writes ``unknown = "why"``), never a value borrowed from another year. A rule
+reads such a value with :func:`known`, which raises :class:`~qpp_rules.errors.UnknownPolicyValue`
 naming the year, the value and the rule; a decision turns that into a refusal whose
 :class:`~qpp_rules.decisions.Reason` says so (:func:`unknown_reason`, :func:`refuse_unknown`).
 
@@ -11,8 +11,8 @@ naming the year, the value and the rule; a decision turns that into a refusal wh
 25
 >>> print(refuse_unknown(qr.policy_for(2022), [("registration.window", "REG-WIN-1")])
 ...       .reasons[0].message)
-PY2022's registration.window is not known: no public source read gives it (...). REG-WIN-1 \
-needs it, so this is refused rather than decided with another year's value.
+PY2022's registration.window is not known (no public source read gives it for this year). \
+REG-WIN-1 needs it, so this is refused rather than decided with another year's value.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import UnknownPolicyValue
+from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 
 __all__ = ["known", "refuse_unknown", "unknown_reason"]
@@ -43,7 +44,7 @@ source read gives it); ELE-ELIG-1 needs it, so this is not decided
     """
     head, _, program = path.partition("registration.may_register.")
     if not head and program:
-        kinds = policy.registration.may_register
+        kinds = policy.registration.may_register or FrozenMap()
         for key, value in kinds.items():
             if key.value == program:
                 return value
@@ -64,8 +65,8 @@ def unknown_reason(policy: PolicyYear, path: str, rule: str) -> Reason:
     why = policy.unknown_values().get(path, "not known")
     return Reason(
         rule,
-        f"PY{policy.year}'s {path} is not known: no public source read gives it ({why}). "
-        f"{rule} needs it, so this is refused rather than decided with another year's value.",
+        f"PY{policy.year}'s {path} is not known ({why}). {rule} needs it, so this is refused "
+        "rather than decided with another year's value.",
         f"not known for PY{policy.year}: {path} (no source; see sources/README.md)",
     )
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, UnknownPolicyValue, shown
+from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, unknown_reason
 from qpp_rules.registration._why import check_policy, reason, reason_at
@@ -154,7 +155,8 @@ def _not_offered(program: Program, facts: _Facts, policy: PolicyYear) -> Decisio
     """REG-END-1: a year without the CMS Web Interface offers it to nobody, automatic
     registrations included; REG-ELIG-3: a year whose registration offers a program to no
     organization type (PY2023-PY2025 for the CMS Web Interface) refuses every
-    registration, where no automatic registration can apply."""
+    registration, where no automatic registration can apply (REG-END-2: from PY2023
+    registration is for the CAHPS for MIPS Survey only)."""
     kind, ssp_aco = facts[0], facts[2]
     if program is Program.WEB_INTERFACE:
         try:
@@ -168,7 +170,8 @@ def _not_offered(program: Program, facts: _Facts, policy: PolicyYear) -> Decisio
                 "may register for it or is automatically registered for it.",
                 "registration.web_interface_offered",
             ))
-    if policy.registration.may_register.get(program) == frozenset() and not ssp_aco:
+    if (policy.registration.may_register or FrozenMap()).get(program) == frozenset() \
+            and not ssp_aco:
         return Decision.refuse(reason_at(
             policy, "REG-ELIG-3",
             f"In PY{policy.year} no organization registers for the {program.value}; a "
@@ -227,7 +230,8 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
             text = f"In PY{year} a {kind.value} may not register for the {name}."
         no.append(reason_at(policy, "REG-ELIG-3", text, "registration.may_register"))
     else:
-        allowed = [k for k in OrgType if k in table.may_register[program]]
+        allowed = [k for k in OrgType if k in known(
+            policy, f"registration.may_register.{program.value}", "REG-ELIG-3")]
         who = _join([_PLURAL[k] for k in allowed])
         yes.append(reason_at(
             policy, "REG-ELIG-3",

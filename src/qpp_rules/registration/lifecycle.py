@@ -443,7 +443,8 @@ def decide(
     return _accept(state, tuple(result), policy)
 
 
-# The values every registration command reads, and the rule that reads each.
+# The values every registration command reads, and the rule that reads each (a year whose
+# window instants no source gives, REG-WIN-3, refuses every command).
 _NEEDS = (
     ("registration.window", "REG-WIN-1"),
     ("registration.notified_events", "REG-REC-5"),

@@ -50,7 +50,8 @@ def _registration_state(draw: st.DrawFn, policy: qr.PolicyYear | None) -> Any:
     )
 
     year = policy or draw(st.sampled_from([qr.policy_for(y) for y in (2018, 2019, 2021)]))
-    kinds = sorted({k for ks in year.registration.may_register.values() for k in ks},
+    kinds = sorted({k for ks in known(year, "registration.may_register", "REG-ELIG-3").values()
+                    for k in ks},
                    key=lambda k: k.value)
     kind = draw(st.sampled_from(kinds))
     size = draw(st.sampled_from(list(SizeBand)))

@@ -193,8 +193,8 @@ def policy_years() -> st.SearchStrategy[qr.PolicyYear]:
 
 
 def reforms() -> st.SearchStrategy[qr.PolicyYear]:
-    """Valid reforms of a built-in year: the Web Interface and CAHPS size rules and the
-    low-volume threshold moved, re-validated whole.
+    """Valid reforms of a built-in year that knows its low-volume threshold: the Web
+    Interface and CAHPS size rules and the threshold moved, re-validated whole.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10, derandomize=True, database=None)
@@ -219,7 +219,7 @@ def reforms() -> st.SearchStrategy[qr.PolicyYear]:
 
     return st.builds(
         build,
-        policy_years(),
+        policy_years().filter(lambda policy: policy.election.low_volume is not None),
         st.integers(2, 150),
         st.integers(2, 30),
         st.integers(0, 200_000),
