@@ -9,11 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 import qpp_rules as qr
-from qpp_rules.policy.model import Citation
+from qpp_rules.policy.model import Citation, leaf_paths
 from qpp_rules.policy.unknown import known
 from qpp_rules.time import Window, eastern
 from qpp_rules.vocabulary import (
@@ -27,9 +26,6 @@ from qpp_rules.vocabulary import (
 
 ROOT = Path(__file__).resolve().parents[2]
 YEARS = (2018, 2019, 2021)
-META = {"year", "title", "citations", "errata", "amendments", "known_amendments", "label",
-        "unknowns"}
-
 
 def _normal(text: str) -> str:
     """Guide text as a quote may be compared with it: no markup, no line-break hyphens, straight
@@ -52,21 +48,6 @@ ERRATA_IDS = set(re.findall(r"^- \*\*(E\d+)\*\*", RULES, flags=re.MULTILINE))
 
 def published(year: int) -> qr.PolicyYear:
     return qr.policy_for(year, as_of=eastern(year, 1, 1))
-
-
-def leaf_paths(value: Any, prefix: str = "") -> list[str]:
-    """Every value of a policy year, by its dotted path (a Window is one value)."""
-    paths: list[str] = []
-    for field in attrs.fields(type(value)):
-        if not field.init or field.name in META:
-            continue
-        inner = getattr(value, field.name)
-        path = f"{prefix}{field.name}"
-        if attrs.has(type(inner)) and not isinstance(inner, Window):
-            paths.extend(leaf_paths(inner, f"{path}."))
-        else:
-            paths.append(path)
-    return paths
 
 
 def test_the_built_in_years_are_available() -> None:
