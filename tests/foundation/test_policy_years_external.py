@@ -320,3 +320,24 @@ def test_the_committed_changes_page_is_the_generated_one() -> None:
     assert committed == render(), (
         "docs/policy-changes.md is stale: run `python -m qpp_rules.policy._changes --write`")
     assert "policy-changes.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_pol_unk_1_elections_and_sampling_refuse_or_raise_for_unknown_values() -> None:
+    from qpp_rules.election import Choice, Participant, elect, elect_batch
+    from qpp_rules.registration import sampling_consequences
+
+    policy = qr.policy_for(2024)
+    registry = Actor(qr.OrgType.REGISTRY, Role.STAFF_USER)
+    one = Participant("123456789")
+    result = elect(None, one, Choice.OPT_IN, at=qr.eastern(2025, 1, 2), policy=policy,
+                   confirmation="CONFIRM", actor=registry, status=OptInStatus.OPT_IN_ELIGIBLE)
+    assert not result.accepted
+    assert result.state is None
+    assert result.refusal is not None
+    _says_unknown(result.refusal, 2024, "election.may_elect", "ELE-WHO-1")
+    with pytest.raises(UnknownPolicyValue):
+        elect_batch(None, {one: Choice.OPT_IN}, at=qr.eastern(2025, 1, 2), policy=policy,
+                    confirmation="CONFIRM", actor=registry,
+                    statuses={one: OptInStatus.OPT_IN_ELIGIBLE})
+    with pytest.raises(UnknownPolicyValue, match="REG-SAMP-1 needs it"):
+        sampling_consequences(CAHPS, qr.policy_for(2023))
