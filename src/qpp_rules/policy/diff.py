@@ -22,7 +22,7 @@ import pendulum
 
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.model import Citation, PolicyYear, leaf_paths
+from qpp_rules.policy.model import Citation, PolicyYear, _check_fields, leaf_paths
 from qpp_rules.time import Window
 
 __all__ = ["PolicyChange", "policy_diff", "shown_value"]
@@ -49,6 +49,9 @@ class PolicyChange:
     after: Any
     before_citation: Citation | None
     after_citation: Citation | None
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
 
 
 def _cited(policy: PolicyYear, path: str) -> Citation | None:

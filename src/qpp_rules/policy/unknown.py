@@ -21,11 +21,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from qpp_rules.decisions import Decision, Reason
-from qpp_rules.errors import UnknownPolicyValue
+from qpp_rules.errors import InvalidInput, UnknownPolicyValue, shown
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 
 __all__ = ["known", "refuse_unknown", "unknown_reason"]
+
+
+def _check(policy: object, path: object, rule: object) -> PolicyYear:
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
+    for name, value in (("path", path), ("rule", rule)):
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput(name, f"non-empty text; got {shown(value)}")
+    return policy
 
 
 def known(policy: PolicyYear, path: str, rule: str) -> Any:
@@ -42,6 +51,7 @@ def known(policy: PolicyYear, path: str, rule: str) -> Any:
     qpp_rules.errors.UnknownPolicyValue: PY2023: election.low_volume is not known (no public \
 source read gives it); ELE-ELIG-1 needs it, so this is not decided
     """
+    policy = _check(policy, path, rule)
     head, _, program = path.partition("registration.may_register.")
     if not head and program:
         kinds = policy.registration.may_register or FrozenMap()
@@ -62,6 +72,7 @@ def unknown_reason(policy: PolicyYear, path: str, rule: str) -> Reason:
     >>> unknown_reason(qr.policy_for(2026), "registration.window", "REG-WIN-1").citation
     'not known for PY2026: registration.window (no source; see sources/README.md)'
     """
+    policy = _check(policy, path, rule)
     why = policy.unknown_values().get(path, "not known")
     return Reason(
         rule,
@@ -79,8 +90,13 @@ def refuse_unknown(policy: PolicyYear, needs: Iterable[tuple[str, str]]) -> Deci
     >>> refuse_unknown(qr.policy_for(2019), [("registration.window", "REG-WIN-1")]) is None
     True
     """
+    if isinstance(needs, str | bytes) or not isinstance(needs, Iterable):
+        raise InvalidInput("needs", f"pairs of (path, rule); got {type(needs).__name__}")
     missing: list[Reason] = []
-    for path, rule in needs:
+    for index, need in enumerate(needs):
+        if not isinstance(need, tuple) or len(need) != 2:
+            raise InvalidInput(f"needs[{index}]", f"a (path, rule) pair; got {shown(need)}")
+        path, rule = need
         try:
             known(policy, path, rule)
         except UnknownPolicyValue:

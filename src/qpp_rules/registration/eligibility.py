@@ -60,7 +60,7 @@ def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
     25
     """
     policy = check_policy(policy)
-    if program in _THRESHOLD:
+    if isinstance(program, Program):
         rule, path = _THRESHOLD[program]
         minimum: int = known(policy, path, rule)
         return minimum
