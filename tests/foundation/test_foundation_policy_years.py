@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 import qpp_rules as qr
-from qpp_rules.policy.model import Citation, leaf_paths
+from qpp_rules.policy.model import Citation
+from qpp_rules.policy.paths import leaf_paths
 from qpp_rules.policy.unknown import known
 from qpp_rules.time import Window, eastern
 from qpp_rules.vocabulary import (

@@ -22,7 +22,8 @@ import pendulum
 
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.model import Citation, PolicyYear, _check_fields, leaf_paths
+from qpp_rules.policy.model import Citation, PolicyYear, _check_fields
+from qpp_rules.policy.paths import leaf_paths
 from qpp_rules.time import Window
 
 __all__ = ["PolicyChange", "policy_diff", "shown_value"]

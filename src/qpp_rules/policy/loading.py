@@ -45,8 +45,8 @@ from qpp_rules.policy.model import (
     Erratum,
     PolicyYear,
     _problem,
-    leaf_paths,
 )
+from qpp_rules.policy.paths import leaf_paths
 from qpp_rules.time import EASTERN, Window
 
 __all__ = ["apply_changes", "load_policy_file", "load_policy_text", "reform"]
