@@ -27,6 +27,7 @@ PUBLIC_MODULES = (
     "qpp_rules.decisions",
     "qpp_rules.errors",
     "qpp_rules.vocabulary",
+    "qpp_rules.kernel",
 )
 
 

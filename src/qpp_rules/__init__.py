@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from qpp_rules.decisions import Decision, Outcome, Reason
 from qpp_rules.errors import (
+    ImpossibleEvent,
     InvalidChecksum,
     InvalidFormat,
     InvalidIdentifier,
@@ -50,7 +51,15 @@ from qpp_rules.policy import (
 )
 from qpp_rules.policy.diff import policy_diff
 from qpp_rules.time import EASTERN, Window, eastern, instant
-from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role, SizeBand
+from qpp_rules.vocabulary import (
+    ApmModel,
+    OrgType,
+    Permission,
+    Program,
+    ReportingTrack,
+    Role,
+    SizeBand,
+)
 
 if TYPE_CHECKING:  # imported on first use (they need cattrs), keeping `import qpp_rules` fast
     from qpp_rules.policy.loading import load_policy_file, reform
@@ -75,6 +84,7 @@ __all__ = [
     "ApmModel",
     "Citation",
     "Decision",
+    "ImpossibleEvent",
     "InvalidChecksum",
     "InvalidFormat",
     "InvalidIdentifier",
@@ -93,6 +103,7 @@ __all__ = [
     "Program",
     "QppRulesError",
     "Reason",
+    "ReportingTrack",
     "Role",
     "SizeBand",
     "UnknownPolicyValue",

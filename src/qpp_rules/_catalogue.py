@@ -33,6 +33,7 @@ __all__ = [
     "Note",
     "Rule",
     "catalogue",
+    "find_functions",
     "find_sources",
     "find_tests",
     "main",
@@ -45,6 +46,8 @@ __all__ = [
 PAGE = Path("docs") / "rules.md"
 SPEC = Path("spec") / "RULES.md"
 _SELF = Path("src") / "qpp_rules" / "_catalogue.py"
+# The catalogue as data names every rule by construction: it says nothing about what cites one.
+_DATA = Path("src") / "qpp_rules" / "kernel" / "catalogue.toml"
 
 _ID = re.compile(
     r"(?<![A-Za-z0-9])((?:REG|ELE|ACC|POL)(?:[-_][A-Za-z]+)+[-_](\d+))(?![0-9])"
@@ -77,12 +80,14 @@ class Note:
 @attrs.frozen
 class Entry:
     """A rule and what names it: the years whose table cites it, the source files, the tests
-    (``path::name``) and the Python files (implementation, no data files)."""
+    (``path::name``), and the functions and classes (``qpp_rules.module.name``) whose code
+    names it."""
 
     rule: Rule
     years: tuple[int, ...]
     sources: tuple[str, ...]
     tests: tuple[str, ...]
+    functions: tuple[str, ...] = ()
 
     @property
     def implemented(self) -> bool:
@@ -175,10 +180,66 @@ def find_sources(root: Path) -> dict[str, list[str]]:
         if path.suffix not in {".py", ".toml"} or "__pycache__" in path.parts:
             continue
         relative = path.relative_to(root)
-        if relative == _SELF:
+        if relative in (_SELF, _DATA):
             continue
         for rule_id in mentioned(path.read_text(encoding="utf-8")):
             found.setdefault(rule_id, []).append(relative.as_posix())
+    return found
+
+
+def _definitions(tree: ast.Module) -> list[tuple[int, int, str]]:
+    """(first line, last line, qualified name) of every function and class, nested ones
+    included."""
+    spans: list[tuple[int, int, str]] = []
+
+    def visit(body: Sequence[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = f"{prefix}{node.name}"
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                spans.append((first, node.end_lineno or node.lineno, name))
+                visit(node.body, f"{name}.")
+
+    visit(tree.body, "")
+    return spans
+
+
+def find_functions(root: Path) -> dict[str, list[str]]:
+    """Rule ID -> the functions and classes under ``src/`` whose code (strings, comments,
+    docstrings) names it, each as ``qpp_rules.module.qualified_name``; a mention outside any
+    function names the module.
+
+    >>> import pathlib
+    >>> found = find_functions(pathlib.Path(__file__).resolve().parents[2])
+    >>> "qpp_rules.registration" in " ".join(found.get("REG-ELIG-1", []))
+    True
+    """
+    found: dict[str, list[str]] = {}
+    source = root / "src"
+    for path in sorted(source.rglob("*.py")):
+        relative = path.relative_to(root)
+        if "__pycache__" in path.parts or relative == _SELF:
+            continue
+        text = path.read_text(encoding="utf-8")
+        try:
+            spans = _definitions(ast.parse(text))
+        except SyntaxError:
+            continue
+        parts = list(path.relative_to(source).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        module = ".".join(parts)
+        for number, line in enumerate(text.splitlines(), start=1):
+            named = mentioned(line)
+            if not named:
+                continue
+            around = [span for span in spans if span[0] <= number <= span[1]]
+            inner = min(around, key=lambda span: span[1] - span[0]) if around else None
+            where = f"{module}.{inner[2]}" if inner else module
+            for rule_id in named:
+                places = found.setdefault(rule_id, [])
+                if where not in places:
+                    places.append(where)
     return found
 
 
@@ -241,12 +302,14 @@ def catalogue(root: Path, policies: Sequence[PolicyYear] | None = None) -> tuple
     years = _cited_years(_builtin_years() if policies is None else policies)
     sources = find_sources(root)
     tests = find_tests(root)
+    functions = find_functions(root)
     return tuple(
         Entry(
             rule,
             tuple(sorted(years.get(rule.id, ()))),
             tuple(sources.get(rule.id, ())),
             tuple(tests.get(rule.id, ())),
+            tuple(functions.get(rule.id, ())),
         )
         for rule in rules
     )
@@ -280,6 +343,19 @@ def _tests_lines(tests: Sequence[str]) -> list[str]:
     ]
 
 
+def _guide_lines(rule_id: str) -> list[str]:
+    from qpp_rules.kernel.citations import catalogue as data
+
+    entry = data().get(rule_id)
+    if entry is None:
+        return []
+    lines = [f"- **Title**: {entry.title}", f"- **Mark**: {entry.mark}"]
+    for citation in entry.sources:
+        where = f"{citation.source}, {citation.section}" if citation.section else citation.source
+        lines.append(f"- **{where}**:" + (f" \"{citation.quote}\"" if citation.quote else ""))
+    return lines
+
+
 def _note_places(policies: Sequence[PolicyYear]) -> dict[str, list[str]]:
     places: dict[str, list[str]] = {}
     for policy in policies:
@@ -308,6 +384,9 @@ def render(root: Path, policies: Sequence[PolicyYear] | None = None) -> str:
         "",
         "- **Years**: the built-in performance years whose policy table cites the rule beside a",
         "  value; none where no table does (the rule then reads no value that changes by year).",
+        "- **Guides**: where each CMS guide says it, in the guide's own words (the rule",
+        "  catalogue data behind every `Reason.citation`).",
+        "- **Code**: the functions and classes whose code names the rule.",
         "- **Cited in**: the files under `src/` that name the rule (code and policy data).",
         "- **Tests**: the tests whose name or docstring names the rule.",
         "",
@@ -340,6 +419,9 @@ def render(root: Path, policies: Sequence[PolicyYear] | None = None) -> str:
         level = "####" if topic else "###"
         years = ", ".join(f"PY{year}" for year in entry.years) or "none"
         out += ["", f"{level} {rule.id}", "", *_quote(rule.text), "", f"- **Years**: {years}"]
+        out += _guide_lines(rule.id)
+        if entry.functions:
+            out.append("- **Code**: " + ", ".join(f"`{f}`" for f in entry.functions))
         if entry.sources:
             out.append("- **Cited in**: " + ", ".join(f"`{s}`" for s in entry.sources))
         else:

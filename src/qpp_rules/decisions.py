@@ -22,8 +22,9 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.kernel.citations import Citation, as_citation
 
-__all__ = ["Decision", "Outcome", "Reason"]
+__all__ = ["Decision", "Outcome", "Reason", "accept", "refuse"]
 
 
 def _text(field: str) -> Callable[[Any, Any, Any], None]:
@@ -36,15 +37,18 @@ def _text(field: str) -> Callable[[Any, Any, Any], None]:
 
 @attrs.frozen(cache_hash=True)
 class Reason:
-    """Why: the rule ID, a sentence, and where the rule is written.
+    """Why: the rule ID, a sentence, and where the rule is written: ``citation`` is a
+    :class:`Citation` (``source``, ``section``, ``quote``, ``rules``) whose ``str()`` is the
+    short text; text given for it is read as that short text.
 
-    >>> Reason("ELE-CONF-1", "Confirmation is typing CONFIRM.", "ELECTION-GUIDE-2019").rule_id
-    'ELE-CONF-1'
+    >>> r = Reason("ELE-CONF-1", "Confirmation is typing CONFIRM.", "ELECTION-GUIDE-2019")
+    >>> r.rule_id, str(r.citation), r.citation.source
+    ('ELE-CONF-1', 'ELECTION-GUIDE-2019', 'ELECTION-GUIDE-2019')
     """
 
     rule_id: str = attrs.field(validator=_text("rule_id"))
     message: str = attrs.field(validator=_text("message"))
-    citation: str = attrs.field(validator=_text("citation"))
+    citation: Citation = attrs.field(converter=as_citation)
 
     def __str__(self) -> str:
         return f"[{self.rule_id}] {self.message} ({self.citation})"
@@ -100,10 +104,24 @@ class Decision:
         """The rule IDs of the reasons, in order."""
         return tuple(reason.rule_id for reason in self.reasons)
 
-    def explain(self) -> str:
-        """The decision and every reason, one a line, as a person reads it."""
+    def explain(self, quotes: bool = False) -> str:
+        """The decision and every reason, one a line, as a person reads it; with
+        ``quotes=True``, each reason's source sentence under it.
+
+        >>> from qpp_rules.kernel.citations import Citation
+        >>> c = Citation("REG-GUIDE-2019", "II", quote="CMS Web Interface (25 or more clinicians)")
+        >>> print(Decision.allow(Reason("REG-ELIG-1", "30 is 25 or more.", c)).explain(quotes=True))
+        allowed
+          - [REG-ELIG-1] 30 is 25 or more. (REG-GUIDE-2019, II)
+              "CMS Web Interface (25 or more clinicians)"
+        """
         head = "allowed" if self.allowed else "refused"
-        return "\n".join([head, *(f"  - {reason}" for reason in self.reasons)])
+        lines = [head]
+        for reason in self.reasons:
+            lines.append(f"  - {reason}")
+            if quotes and reason.citation.quote:
+                lines.append(f'      "{reason.citation.quote}"')
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.explain()
@@ -135,12 +153,14 @@ N = TypeVar("N")
 
 @attrs.frozen
 class Outcome(Generic[S, E, N]):
-    """What a lifecycle command did: the events that happened (with the notifications they
-    send) and the state after, or a refusal with its reasons and the state unchanged.
+    """What a lifecycle command did, in every domain: the events that happened (with the
+    notifications they send) and the state after, or a refusal with its reasons and the state
+    unchanged. ``counts`` carries per-kind tallies where a command has them (a registry
+    upload's elections per choice), else None.
 
     >>> o = Outcome.refused("state", Decision.refuse(Reason("X-1", "no", "here")))
-    >>> o.accepted, o.state, o.events
-    (False, 'state', ())
+    >>> o.accepted, o.state, o.events, o.counts
+    (False, 'state', (), None)
     """
 
     accepted: bool = attrs.field(validator=_boolean("accepted"))
@@ -148,6 +168,7 @@ class Outcome(Generic[S, E, N]):
     events: tuple[E, ...] = attrs.field(default=(), converter=_events)
     notifications: tuple[N, ...] = attrs.field(default=(), converter=_notifications)
     refusal: Decision | None = attrs.field(default=None, validator=_refusal)
+    counts: Any = None
 
     @classmethod
     def refused(cls, state: S, refusal: Decision) -> Outcome[S, E, N]:
@@ -158,9 +179,53 @@ class Outcome(Generic[S, E, N]):
         return self.accepted
 
     def explain(self) -> str:
-        """What happened, or why not."""
+        """What happened, or why not; an upload's counts first."""
+        head = [] if self.counts is None else [str(self.counts)]
         if self.refusal is not None:
-            return self.refusal.explain()
-        lines = ["accepted", *(f"  - {event}" for event in self.events)]
+            return "\n".join([*head, self.refusal.explain()])
+        lines = [*head, "accepted", *(f"  - {event}" for event in self.events)]
         lines += [f"  notify: {notification}" for notification in self.notifications]
         return "\n".join(lines)
+
+
+def accept(
+    state: S,
+    events: Iterable[E],
+    evolve: Callable[[Any, E], S],
+    notify: Callable[[S, E], Iterable[N]] | None = None,
+    *,
+    counts: Any = None,
+) -> Outcome[S, E, N]:
+    """The one way a decider accepts a command: fold ``events`` into ``state`` through the
+    domain's ``evolve``, collecting ``notify(state_after, event)`` for each, and return the
+    accepted :class:`Outcome` (the state after every event).
+
+    >>> def evolve(total, event):
+    ...     return (total or 0) + event
+    >>> o = accept(None, (2, 3), evolve, lambda total, event: [f"now {total}"])
+    >>> o.accepted, o.state, o.notifications
+    (True, 5, ('now 2', 'now 5'))
+    """
+    happened = _sequence("events", events)
+    if not callable(evolve):
+        raise InvalidInput("evolve", f"the domain's evolve function; got {shown(evolve)}")
+    if notify is not None and not callable(notify):
+        raise InvalidInput("notify", f"a function or None; got {shown(notify)}")
+    current: Any = state
+    notes: list[N] = []
+    for event in happened:
+        current = evolve(current, event)
+        if notify is not None:
+            notes.extend(notify(current, event))
+    return Outcome(True, current, happened, tuple(notes), None, counts)
+
+
+def refuse(state: S, *reasons: Reason) -> Outcome[S, Any, Any]:
+    """The one way a decider refuses a command: nothing happens, the state is the one given,
+    and the refusal carries ``reasons``.
+
+    >>> o = refuse("before", Reason("REG-WIN-1", "The window is closed.", "REG-GUIDE-2019, III"))
+    >>> o.accepted, o.state, o.refusal.rule_ids
+    (False, 'before', ('REG-WIN-1',))
+    """
+    return Outcome.refused(state, Decision.refuse(*reasons))

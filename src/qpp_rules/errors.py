@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 __all__ = [
+    "ImpossibleEvent",
     "InvalidChecksum",
     "InvalidFormat",
     "InvalidIdentifier",
@@ -203,6 +204,18 @@ class NaiveDateTime(InvalidInput):
     ... except NaiveDateTime as error:
     ...     print(error.field)
     opens
+    """
+
+
+class ImpossibleEvent(InvalidInput):
+    """An event that the domain's ``decide`` could not have produced from the state it is
+    applied to (a forged or corrupted event log): ``evolve`` and ``replay`` refuse it, naming
+    the event's field and the rule it breaks. The state is left as it was.
+
+    >>> issubclass(ImpossibleEvent, InvalidInput)
+    True
+    >>> print(ImpossibleEvent("event.by", "nobody approves their own request (ACC-SO-2)"))
+    event.by: nobody approves their own request (ACC-SO-2)
     """
 
 

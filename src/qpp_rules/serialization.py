@@ -61,6 +61,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from qpp_rules.errors import InvalidInput, NaiveDateTime
 from qpp_rules.identifiers import NPI, Identifier
+from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import Amendment, PolicyYear
 from qpp_rules.time import EASTERN
@@ -409,10 +410,28 @@ def make_converter(*, npi_check_digit: bool = False) -> Converter:
         lambda kind: _tagged_unstructure(conv, kind),
     )
     conv.register_structure_hook(PolicyYear, _policy_structure(conv))
+    conv.register_structure_hook(Citation, _citation_structure(conv))
+    conv.register_unstructure_hook(
+        Citation,
+        make_dict_unstructure_fn(Citation, conv, _cattrs_omit_if_default=True),
+    )
     conv.register_structure_hook_func(
         lambda kind: isinstance(kind, TypeVar), lambda value, _: value
     )
     return conv
+
+
+def _citation_structure(conv: Converter, kind: Any = None) -> Callable[[Any, Any], Any]:
+    """A citation is written as an object (its fields, defaults left out); its short text
+    (what a ``Reason`` held before citations were structured) is read too."""
+    inner = _attrs_structure(conv, Citation)
+
+    def structure(value: Any, _: Any) -> Citation:
+        if isinstance(value, str):
+            return Citation.parse(value)
+        return typing.cast(Citation, inner(value, Citation))
+
+    return structure
 
 
 def _collection_structure(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
@@ -750,8 +769,8 @@ converter: Converter = make_converter()
 (what :func:`to_json` writes), ``converter.structure(data, Type)`` reads it back.
 
 >>> from qpp_rules import Reason
->>> converter.unstructure(Reason("X-1", "Closed.", "REG-GUIDE-2019"))
-{'rule_id': 'X-1', 'message': 'Closed.', 'citation': 'REG-GUIDE-2019'}
+>>> converter.unstructure(Reason("X-1", "Closed.", "REG-GUIDE-2019, III"))
+{'rule_id': 'X-1', 'message': 'Closed.', 'citation': {'source': 'REG-GUIDE-2019', 'section': 'III'}}
 """
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "Permission",
     "Program",
     "RegistrationEventKind",
+    "ReportingTrack",
     "Role",
     "SizeBand",
 ]
@@ -59,6 +60,19 @@ class ApmModel(enum.Enum):
     SHARED_SAVINGS_PROGRAM = "Medicare Shared Savings Program"
     NEXT_GENERATION_ACO = "Next Generation ACO Model"
     CPC_PLUS = "Comprehensive Primary Care Plus"
+
+
+class ReportingTrack(enum.Enum):
+    """How an organization reports quality (REG-ELIG-10): under traditional MIPS (the
+    default, and the only track before PY2021) or through the APM Performance Pathway (APP,
+    from PY2021).
+
+    >>> ReportingTrack("APM Performance Pathway")
+    <ReportingTrack.APP: 'APM Performance Pathway'>
+    """
+
+    TRADITIONAL_MIPS = "traditional MIPS"
+    APP = "APM Performance Pathway"
 
 
 class Program(enum.Enum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 from access_support import (
     TIN_A,
@@ -232,3 +233,13 @@ def test_acc_type_1_a_health_it_vendor_connects_for_each_organization_it_represe
 def test_acc_type_1_bad_input_raises(represents: Any, vendor: Any) -> None:
     with pytest.raises(qr.InvalidInput):
         organization_type_for(represents, vendor=vendor)
+
+
+def test_acc_type_1_connection_and_advice_refuse_junk_as_bad_input() -> None:
+    """A connection names an organization type, and advice lists its connections: junk is
+    refused as ``InvalidInput`` (a bare error escaped before; from the robustness suite)."""
+    with pytest.raises(qr.InvalidInput):
+        Connection(None)  # type: ignore[arg-type]
+    advice = organization_type_for(Represents.SINGLE_TIN_ACO)
+    with pytest.raises(qr.InvalidInput):
+        attrs.evolve(advice, connections=None)  # type: ignore[arg-type]

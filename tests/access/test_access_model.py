@@ -3,6 +3,7 @@ validation failure (ACC-SO-1), bad input raises InvalidInput naming the field.""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -32,7 +33,9 @@ from qpp_rules.access import (
     NotificationKind,
     OrganizationRecord,
     Request,
+    RequestDenied,
     Role,
+    RoleGranted,
 )
 
 
@@ -87,11 +90,12 @@ def test_acc_so_1_organization_record_positional_order_is_api_mds() -> None:
         ({"kind": qr.OrgType.REGISTRY, "single_tin_aco": True}, "organization.single_tin_aco"),
         ({"kind": qr.OrgType.PRACTICE, "single_tin_aco": "yes"}, "organization.single_tin_aco"),
         ({"kind": qr.OrgType.PRACTICE, "name": "  "}, "organization.name"),
-        ({"kind": qr.OrgType.PRACTICE, "clinicians": [(NPI_1,)]}, "organization.clinicians"),
-        ({"kind": qr.OrgType.PRACTICE, "clinicians": [NPI_1]}, "organization.clinicians"),
+        ({"kind": qr.OrgType.PRACTICE, "clinicians": [(NPI_1,)]},
+         "organization.clinicians[0]"),
+        ({"kind": qr.OrgType.PRACTICE, "clinicians": [NPI_1]}, "organization.clinicians[0]"),
         ({"kind": qr.OrgType.PRACTICE, "tins": 42.0}, "organization.tins"),
-        ({"kind": qr.OrgType.PRACTICE, "tins": [qr.NPI(NPI_1)]}, "organization.tins"),
-        ({"kind": qr.OrgType.PRACTICE, "tins": [None]}, "organization.tins"),
+        ({"kind": qr.OrgType.PRACTICE, "tins": [qr.NPI(NPI_1)]}, "organization.tins[0]"),
+        ({"kind": qr.OrgType.PRACTICE, "tins": [None]}, "organization.tins[0]"),
         ({"kind": qr.OrgType.PRACTICE, "apm_entity_id": 1.5}, "organization.apm_entity_id"),
     ],
 )
@@ -185,3 +189,36 @@ def test_request_state_and_notification_values() -> None:
     assert "pending" in note.message
     assert note.rule_id == "ACC-SO-2"
     assert ACO_ID not in str(note)
+
+
+# -- values holding an instant compare by the instant -----------------------------------------
+
+_EDT_0122 = dt.datetime(2036, 11, 2, 5, 22, tzinfo=dt.UTC)  # 01:22 EDT
+_EST_0122 = dt.datetime(2036, 11, 2, 6, 22, tzinfo=dt.UTC)  # 01:22 EST, an hour later
+
+
+def test_acc_so_2_requests_in_novembers_repeated_hour_are_different_requests() -> None:
+    early = Request("bob", Role.STAFF_USER, _EDT_0122)
+    late = Request("bob", Role.STAFF_USER, _EST_0122)
+    assert early.at.hour == late.at.hour
+    assert early != late
+    assert len({early, late}) == 2
+    assert early == Request("bob", Role.STAFF_USER, _EDT_0122)
+    assert hash(early) == hash(Request("bob", Role.STAFF_USER, _EDT_0122))
+
+
+def test_acc_so_2_answers_in_novembers_repeated_hour_are_different_events() -> None:
+    request = Request("bob", Role.STAFF_USER, _EDT_0122)
+    for kind in (RoleGranted, RequestDenied):
+        early = kind(request, "ann", _EDT_0122)
+        late = kind(request, "ann", _EST_0122)
+        assert early != late
+        assert len({early, late}) == 2
+
+
+def test_acc_so_2_a_notification_names_its_rule() -> None:
+    """A notification without a rule ID is bad input (from the robustness suite)."""
+    with pytest.raises(qr.InvalidInput) as caught:
+        Notification("ann", Channel.EMAIL, NotificationKind.APPROVED, Role.STAFF_USER,
+                     None)  # type: ignore[arg-type]
+    assert caught.value.field == "notification.rule_id"

@@ -317,3 +317,17 @@ def test_acc_so_1_property_virtual_group_needs_exactly_two_of_its_tins(tins: lis
     expected = len(distinct) == 2 and distinct <= {TIN_A, TIN_B, TIN_E}
     assert decision.allowed == expected
     assert TIN_C not in decision.explain()
+
+
+def test_acc_so_1_a_number_too_long_to_print_fails_validation_as_a_malformed_tin() -> None:
+    """ACC-SO-1: evidence never fails on what was given; a number too long for any identifier
+    (``str()`` refuses it) is kept, masked, and validation names the TIN as malformed."""
+    huge: Any = 10**5_000
+    record = practice()
+    assert validate_first_security_official(
+        record, Evidence(tin=TIN_A, npi=NPI_1, ptan=PTAN_1)).allowed
+    evidence = Evidence(tin=huge)
+    assert "0000" not in repr(evidence)
+    decision = validate_first_security_official(record, evidence)
+    assert not decision.allowed
+    assert "TIN: not a valid TIN" in decision.explain()

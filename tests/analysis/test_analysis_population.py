@@ -180,11 +180,11 @@ def test_a_reform_moves_the_web_interface_size_rule() -> None:
     [
         ({"org_id": "x", "kind": "Hospital", "clinicians": 3}, "records[1].kind"),
         ({"org_id": "x", "kind": "Practice", "clinicians": "many"}, "records[1].clinicians"),
-        ({"org_id": "x", "kind": "Practice", "clinicians": 3, "allowed_charges": 1.5},
+        ({"org_id": "x", "kind": "Practice", "clinicians": 3, "allowed_charges": 1.005},
          "records[1].allowed_charges"),
         ({"org_id": "x", "kind": "Practice"}, "records[1].clinicians"),
-        ({"org_id": "x", "kind": "Practice", "clinicians": 3, "tin": "000765630"},
-         "records[1].tin"),
+        ({"org_id": "x", "kind": "Practice", "clinicians": 3, "pateints": "000765630"},
+         "records[1].pateints"),
     ],
 )
 def test_bad_rows_name_their_row_and_column(row: dict[str, Any], field: str) -> None:
@@ -194,9 +194,9 @@ def test_bad_rows_name_their_row_and_column(row: dict[str, Any], field: str) -> 
     assert "000765630" not in str(caught.value)
 
 
-def test_csv_with_an_unknown_column_is_refused() -> None:
-    text = "org_id,kind,clinicians,colour\nA,Practice,3,red\n"
-    with pytest.raises(qr.InvalidInput, match="colour"):
+def test_csv_with_a_near_miss_of_a_known_column_is_refused_with_did_you_mean() -> None:
+    text = "org_id,kind,clinicians,pateints\nA,Practice,3,150\n"
+    with pytest.raises(qr.InvalidInput, match="did you mean 'patients'"):
         Population.from_csv(io.StringIO(text))
 
 

@@ -428,9 +428,9 @@ def test_participant_values() -> None:
     with pytest.raises(qr.InvalidIdentifier):
         Participant("12345")
     with pytest.raises(qr.InvalidInput, match=r"participant\.tin"):
-        Participant(123456789.0)  # type: ignore[arg-type]
+        Participant(123456789.0)
     with pytest.raises(qr.InvalidInput, match=r"participant\.npi"):
-        Participant("123456789", 1234567893.0)  # type: ignore[arg-type]
+        Participant("123456789", 1234567893.0)
     assert Participant("12-3456789") == GREENVILLE
     assert len({GREENVILLE, Participant("123456789"), DEBARA}) == 2
     assert DEBARA.is_group is False
@@ -454,7 +454,7 @@ def test_ele_who_1_no_decision_only_by_who_may_elect(actor: Actor) -> None:
         assert outcome.refusal.rule_ids == ("ELE-WHO-1",)
 
 
-def test_ele_choice_1_the_reviewers_no_decision_case_is_refused_for_every_rule() -> None:
+def test_ele_choice_1_py2018_apm_entity_no_decision_for_mips_eligible_refused_per_rule() -> None:
     """ELE-CHOICE-1 with ELE-WHO-1, ELE-ELIG-1: PY2018 (no opt-in, no window), an APM
     Entity Staff User, a MIPS eligible participant: refused, naming each rule."""
     outcome = _elect(Choice.NO_DECISION, policy=PY2018, actor=APM_STAFF,

@@ -153,7 +153,7 @@ def test_ele_out_3_refuses_scores_outside_0_to_100(bad: object) -> None:
     assert caught.value.field == "group"
 
 
-def test_ele_out_3_the_reviewers_case_names_the_first_bad_argument() -> None:
+def test_ele_out_3_a_score_outside_0_to_100_points_names_the_first_bad_argument() -> None:
     with pytest.raises(qr.InvalidInput, match=r"^individual: .*0 to 100.*got -5$"):
         effective_final_score(-5, 200)
     with pytest.raises(qr.InvalidInput, match=r"^group: .*got 200$"):

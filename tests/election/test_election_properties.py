@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from election_helpers import (
     ALL_ACTORS,
     PY2019,
@@ -20,13 +21,17 @@ import qpp_rules as qr
 from qpp_rules.election import (
     BatchOutcome,
     Choice,
+    Elected,
     Election,
     ElectionLedger,
     ElectionResult,
     OptInStatus,
     Participant,
+    UploadElections,
     elect,
     elect_batch,
+    evolve,
+    replay,
 )
 
 POOL = (group(1), group(2), group(3), clinician(1, 11), clinician(2, 12), clinician(3, 13))
@@ -57,7 +62,7 @@ batch = st.tuples(
 commands = st.lists(st.one_of(single, batch), max_size=12)
 
 
-def run(ledger: ElectionLedger | None, command: tuple[Any, ...]) -> ElectionResult | BatchOutcome:
+def run(ledger: ElectionLedger | None, command: tuple[Any, ...]) -> ElectionResult:
     if command[0] == "elect":
         _, participant, choice, at, policy, confirmation, actor, status = command
         return elect(ledger, participant, choice, at=at, policy=policy,
@@ -111,7 +116,8 @@ def test_ele_batch_1_all_or_nothing(script: list[tuple[Any, ...]],
     assert outcome.counts == {c: n for c, n in tally.items() if n}  # only non-zero counts
     assert all(outcome.counts[c] == n for c, n in tally.items())
     statuses = upload[6]
-    for participant in outcome.left_exempt:  # ELE-CHOICE-1: opt-in eligible, not elected
+    left_exempt = UploadElections(rows, statuses).left_exempt(outcome.state)
+    for participant in left_exempt:  # ELE-CHOICE-1: opt-in eligible, not elected
         assert rows[participant] is Choice.NO_DECISION
         assert statuses[participant] is OptInStatus.OPT_IN_ELIGIBLE
         assert ledger is None or participant not in ledger
@@ -123,7 +129,7 @@ def test_ele_batch_1_all_or_nothing(script: list[tuple[Any, ...]],
         for participant, choice in electing.items():
             assert outcome.state is not None
             assert outcome.state.choice_of(participant) is choice
-        for participant in outcome.left_exempt:
+        for participant in left_exempt:
             assert rows[participant] is Choice.NO_DECISION
             expected = None if ledger is None else ledger.choice_of(participant)
             assert (None if outcome.state is None
@@ -168,3 +174,22 @@ def test_single_election_accepted_only_when_every_rule_allows(command: tuple[Any
     if not choice.is_election:
         assert outcome.state is None
         assert not outcome.events
+
+
+@given(commands, st.integers(0, 11))
+def test_ele_final_1_replay_rebuilds_the_ledger_and_refuses_a_replayed_event(
+    script: list[tuple[Any, ...]], pick: int,
+) -> None:
+    """Property: the events decide produced replay to the same ledger; replaying any one of
+    them again (an election for a participant already elected) is refused, as decide would
+    refuse it (ELE-FINAL-1)."""
+    ledger: ElectionLedger | None = None
+    history: list[Elected] = []
+    for command in script:
+        outcome = run(ledger, command)
+        ledger = outcome.state
+        history.extend(outcome.events)
+    assert replay(history) == ledger
+    if history:
+        with pytest.raises(qr.QppRulesError):
+            evolve(ledger, history[pick % len(history)])

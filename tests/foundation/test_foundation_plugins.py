@@ -214,7 +214,7 @@ def test_reload_finds_newly_installed_plug_ins(plugins: Callable[..., None]) -> 
 def test_the_first_call_racing_from_many_threads_gives_one_answer(
     plugins: Callable[..., None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Discovery runs once, and every thread gets the same PolicyYear (and so one memo)."""
+    """Discovery runs once, and every thread gets the same PolicyYear (and so one answer cache)."""
     calls: list[int] = []
 
     def slow_entry_points() -> list[Any]:
@@ -245,4 +245,4 @@ def test_the_first_call_racing_from_many_threads_gives_one_answer(
     assert len({id(result[0]) for result in results}) == 1
     assert len({id(result[1]) for result in results}) == 1
     assert len({result[2] for result in results}) == 1
-    assert len({id(result[0].memo()) for result in results}) == 1
+    assert len({id(result[0].answers) for result in results}) == 1

@@ -83,9 +83,9 @@ def test_amendments_change_only_what_they_say() -> None:
 
 
 def test_policy_for_answers_the_same_value_each_time() -> None:
-    """Cheap decisions: a year's policy (and its memo) is built once and shared."""
+    """Cheap decisions: a year's policy (and its answer cache) is built once and shared."""
     assert qr.policy_for(2019) is qr.policy_for(2019)
-    assert qr.policy_for(2019).memo() is qr.policy_for(2019).memo()
+    assert qr.policy_for(2019).answers is qr.policy_for(2019).answers
     early = eastern(2020, 1, 1)
     assert qr.policy_for(2019, as_of=early) is qr.policy_for(2019, as_of=eastern(2020, 2, 1))
     assert qr.policy_for(2019, as_of=early) is not qr.policy_for(2019)
@@ -146,18 +146,15 @@ def test_a_reform_changes_the_value_and_leaves_the_original() -> None:
     assert reformed != original
 
 
-def test_a_reforms_memo_is_separate_from_the_originals() -> None:
+def test_a_reforms_answer_cache_is_separate_from_the_originals() -> None:
     original = qr.policy_for(2019)
     reformed = qr.reform(original, {"registration.web_interface_min_clinicians": 15}, label="x")
-    key = ("test_a_reforms_memo_is_separate", "probe")
-    original.memo()[key] = "original"
-    try:
-        assert reformed.memo() is not original.memo()
-        assert key not in reformed.memo()
-        reformed.memo()[key] = "reformed"
-        assert original.memo()[key] == "original"
-    finally:
-        del original.memo()[key]
+    key = ("test_a_reforms_answer_cache_is_separate", "probe")
+    original.answers.put(key, "original")
+    assert reformed.answers is not original.answers
+    assert key not in reformed.answers
+    reformed.answers.put(key, "reformed")
+    assert original.answers.get(key) == "original"
 
 
 @pytest.mark.parametrize(("changes", "path", "words"), [
@@ -184,7 +181,7 @@ def test_a_reforms_memo_is_separate_from_the_originals() -> None:
      "no policy value"),
     ({"year": 2020}, "year", "no policy value"),
     ({"citations": {}}, "citations", "no policy value"),
-    ({"registration._memo": {}}, "registration._memo", "no policy value"),
+    ({"registration._answers": {}}, "registration._answers", "no policy value"),
 ])
 def test_an_invalid_reform_names_the_path(changes: dict[str, Any], path: str, words: str) -> None:
     original = qr.policy_for(2019)
@@ -318,8 +315,8 @@ def test_attrs_evolve_is_validated(case: str, value: Any, changes: dict[str, Any
     assert raised.value.field == field, str(raised.value)
 
 
-def test_a_valid_evolve_gives_a_fresh_memo() -> None:
+def test_a_valid_evolve_gives_a_fresh_answer_cache() -> None:
     policy = qr.policy_for(2019)
     evolved = attrs.evolve(policy, label="copy")
-    assert evolved.memo() is not policy.memo()
+    assert evolved.answers is not policy.answers
     assert evolved.registration is policy.registration

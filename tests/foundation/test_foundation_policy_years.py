@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from guide_text import GUIDES
+from guide_text import normal as _normal
 
 import qpp_rules as qr
 from qpp_rules.policy.model import Citation
@@ -28,20 +30,6 @@ from qpp_rules.vocabulary import (
 ROOT = Path(__file__).resolve().parents[2]
 YEARS = (2018, 2019, 2021)
 
-def _normal(text: str) -> str:
-    """Guide text as a quote may be compared with it: no markup, no line-break hyphens, straight
-    quotes, single spaces."""
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = re.sub(r"-[ \t]*\n\s*", "-", text)
-    text = text.replace("**", "").replace("\\", "")
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    for curly, straight in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-")):
-        text = text.replace(curly, straight)
-    return " ".join(text.split())
-
-
-GUIDES = {path.stem: _normal(path.read_text(encoding="utf-8"))
-          for path in (ROOT / "sources").glob("*.txt")}
 RULES = (ROOT / "spec" / "RULES.md").read_text(encoding="utf-8")
 RULE_IDS = set(re.findall(r"\*\*([A-Z]+(?:-[A-Z]+)*-\d+)\*\*", RULES))
 ERRATA_IDS = set(re.findall(r"^- \*\*(E\d+)\*\*", RULES, flags=re.MULTILINE))

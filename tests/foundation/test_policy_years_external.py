@@ -322,7 +322,7 @@ def test_the_committed_changes_page_is_the_generated_one() -> None:
     assert "policy-changes.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 
-def test_pol_unk_1_elections_and_sampling_refuse_or_raise_for_unknown_values() -> None:
+def test_pol_unk_1_elections_refuse_and_sampling_raises_for_unknown_values() -> None:
     from qpp_rules.election import Choice, Participant, elect, elect_batch
     from qpp_rules.registration import sampling_consequences
 
@@ -335,9 +335,14 @@ def test_pol_unk_1_elections_and_sampling_refuse_or_raise_for_unknown_values() -
     assert result.state is None
     assert result.refusal is not None
     _says_unknown(result.refusal, 2024, "election.may_elect", "ELE-WHO-1")
-    with pytest.raises(UnknownPolicyValue):
-        elect_batch(None, {one: Choice.OPT_IN}, at=qr.eastern(2025, 1, 2), policy=policy,
-                    confirmation="CONFIRM", actor=registry,
-                    statuses={one: OptInStatus.OPT_IN_ELIGIBLE})
+    upload = elect_batch(None, {one: Choice.OPT_IN}, at=qr.eastern(2025, 1, 2), policy=policy,
+                         confirmation="CONFIRM", actor=registry,
+                         statuses={one: OptInStatus.OPT_IN_ELIGIBLE})
+    assert not upload.accepted
+    assert upload.state is None
+    assert upload.events == ()
+    assert upload.counts == {Choice.OPT_IN: 1}  # the upload's tally, refused or not
+    assert upload.refusal is not None
+    _says_unknown(upload.refusal, 2024, "election.confirmation_word", "ELE-CONF-1")
     with pytest.raises(UnknownPolicyValue, match="REG-SAMP-1 needs it"):
         sampling_consequences(CAHPS, qr.policy_for(2023))

@@ -244,10 +244,10 @@ def test_a_reform_round_trips_with_its_label_and_citations() -> None:
 
 def test_private_attributes_are_left_out() -> None:
     policy = qr.policy_for(2019)
-    policy.memo()[("probe",)] = "cached"
+    policy.answers.put(("probe",), "cached")
     plain = to_dict(policy)
-    assert "_memo" not in plain
-    assert "memo" not in plain
+    assert "_answers" not in plain
+    assert "answers" not in plain
     assert "cached" not in to_json(policy)
 
 

@@ -5,6 +5,7 @@ ID 219043, contacts Jane Doe and John Smith), actors and instants."""
 from __future__ import annotations
 
 from functools import reduce
+from pathlib import Path
 
 import pendulum
 
@@ -17,6 +18,8 @@ from qpp_rules.registration import (
     Organization,
     Registration,
     RegistrationEvent,
+    RegistrationOutcome,
+    decide,
     evolve,
 )
 
@@ -59,3 +62,30 @@ def replayed(events: tuple[RegistrationEvent, ...]) -> Registration | None:
     """The record rebuilt from its events."""
     result: Registration | None = reduce(evolve, events, None)
     return result
+
+
+SOURCES = Path(__file__).resolve().parents[2] / "sources"
+P2018, P2019, P2021 = qr.policy_for(2018), qr.policy_for(2019), qr.policy_for(2021)
+SSP = qr.ApmModel.SHARED_SAVINGS_PROGRAM
+
+
+def guide_text(year: int) -> str:
+    """The year's registration guide, whitespace collapsed, lower case."""
+    text = (SOURCES / f"REG-GUIDE-{year}.txt").read_text(encoding="utf-8")
+    return " ".join(text.split()).lower()
+
+
+def ssp_aco(**changes: object) -> Organization:
+    """A Shared Savings Program ACO (an APM Entity), with a name and an address."""
+    fields: dict[str, object] = {"name": "Sample ACO", "address": BBH_ADDRESS,
+                                 "apm_model": SSP}
+    fields.update(changes)
+    return Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE, **fields)  # type: ignore[arg-type]
+
+
+def act(state: Registration | None, command: object, policy: qr.PolicyYear = P2021,
+        actor: object = None, at: object = None) -> RegistrationOutcome:
+    """decide inside the window (or at ``at``), by a Security Official of the record's type."""
+    kind = (state.organization.kind if state is not None else qr.OrgType.PRACTICE)
+    return decide(state, command, at=inside(policy.year) if at is None else at,  # type: ignore[arg-type]
+                  policy=policy, actor=actor or so(kind))  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ required for groups and APM Entities reporting through the APP."""
 from __future__ import annotations
 
 import pytest
+from registration_helpers import P2021, ssp_aco
 
 import qpp_rules as qr
 from qpp_rules.registration import Organization, cahps_required
@@ -50,3 +51,26 @@ def test_reg_elig_5_no_app_before_2021(year: int) -> None:
 def test_reg_elig_5_bad_input() -> None:
     with pytest.raises(qr.InvalidInput):
         cahps_required(GROUP, qr.policy_for(2021), through_app="yes")  # type: ignore[arg-type]
+
+
+def test_reg_elig_5_cahps_is_required_of_a_2021_ssp_aco() -> None:
+    """REG-ELIG-5 with REG-ELIG-4 (REG-GUIDE-2021 'Who can register for the CAHPS for MIPS
+    Survey?': "Because Shared Savings Program ACOs are required to report through the APP,
+    they're automatically registered for the CAHPS for MIPS Survey"): required, with or
+    without through_app; optional for an SSP ACO where the year has no automatic CAHPS."""
+    aco = ssp_aco()
+    for through_app in (False, True):
+        decision = cahps_required(aco, P2021, through_app=through_app)
+        assert decision.allowed
+        assert decision.rule_ids == ("REG-ELIG-5", "REG-ELIG-4")
+        assert "required" in decision.reasons[0].message
+        where = str(decision.reasons[1].citation)
+        assert "Who can register for the CAHPS for MIPS Survey?" in where
+    assert cahps_required(aco, P2021) is cahps_required(ssp_aco(name="Other ACO"), P2021)
+    for year in (2018, 2019):
+        assert not cahps_required(aco, qr.policy_for(year))
+    no_auto = qr.reform(P2021, {"registration.ssp_aco_automatic": []}, label="no automatic")
+    assert not cahps_required(aco, no_auto)
+    assert cahps_required(aco, no_auto, through_app=True)
+    ngaco = ssp_aco(apm_model=qr.ApmModel.NEXT_GENERATION_ACO)
+    assert not cahps_required(ngaco, P2021)

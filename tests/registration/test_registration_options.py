@@ -7,7 +7,7 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from registration_helpers import YEARS, bbh
+from registration_helpers import P2019, P2021, YEARS, bbh, guide_text
 
 import qpp_rules as qr
 from qpp_rules.registration import (
@@ -89,7 +89,7 @@ def test_reg_elig_3_2018_virtual_groups_are_registered_by_cms(program: Program) 
     assert decision.rule_ids == ("REG-ELIG-3",)
     assert "CMS" in decision.reasons[0].message
     assert "registers" in decision.reasons[0].message
-    assert decision.reasons[0].citation.startswith("REG-GUIDE-2018")
+    assert str(decision.reasons[0].citation).startswith("REG-GUIDE-2018")
 
 
 @pytest.mark.parametrize("year", [2019, 2021])
@@ -274,7 +274,7 @@ def test_answers_are_shared_per_small_tuple_of_facts_and_per_policy() -> None:
     again = options(other, reformed)
     assert again is not first
     assert again.web_interface.rule_ids == first.web_interface.rule_ids
-    assert again.web_interface.reasons[1].citation == "reform, same"
+    assert str(again.web_interface.reasons[1].citation) == "reform, same"
 
 
 def test_options_refuses_bad_input_naming_the_field() -> None:
@@ -405,3 +405,26 @@ def test_sampling_refuses_bad_input() -> None:
         sampling_consequences("WI", policy(2019))  # type: ignore[arg-type]
     with pytest.raises(qr.InvalidInput, match="ssp_aco"):
         sampling_consequences(WI, policy(2019), ssp_aco="yes")  # type: ignore[arg-type]
+
+
+def test_reg_elig_6_no_note_in_2021() -> None:
+    """REG-ELIG-6: in PY2021 SSP ACOs "aren't required to report quality data through the
+    CMS Web Interface", so the note (the ACO reports through WI for its participants) is not
+    given; before, it cites 'Who does not need to register?'."""
+    participant = bbh(SizeBand.LARGE, ssp_aco_participant=True)
+    answer = options(participant, P2021)
+    assert answer.web_interface
+    assert answer.cahps
+    for program in Program:
+        assert "REG-ELIG-6" not in answer[program].rule_ids
+    for year in (2018, 2019):
+        why = [r for r in options(participant, qr.policy_for(year)).web_interface.reasons
+               if r.rule_id == "REG-ELIG-6"]
+        assert len(why) == 1
+        where = str(why[0].citation)
+        assert where.startswith(f"REG-GUIDE-{year}, I 'Who does not need to register?'")
+        assert str(why[0].citation).endswith("[REG-ELIG-6]")
+        assert "who does not need to register?" in guide_text(year)
+    automatic = qr.reform(P2019, {"registration.ssp_aco_automatic": ["CMS Web Interface"]},
+                          label="SSP ACOs automatic")
+    assert "REG-ELIG-6" not in options(participant, automatic).web_interface.rule_ids

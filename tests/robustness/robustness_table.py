@@ -150,6 +150,7 @@ def _results() -> dict[str, Any]:
         "record": individual,
         "evaluation": evaluated,
         "comparison": analysis.Comparison(evaluated, evaluated),
+        "policy_table": analysis.compare_many(population(), [PY2019, PY2021]),
         "sampling": registration.sampling_consequences(qr.Program.CAHPS, PY2019),
         "outcome": election.outcome_of(election.Choice.OPT_IN, group=True, policy=PY2019),
         "advice": access.organization_type_for(access.Represents.GROUP, vendor=True),
@@ -168,6 +169,10 @@ _DECISION = qr.Decision.refuse(_REASON)
 _OUTCOME = registration.decide(
     None, REGISTER, at=REGISTRATION_OPEN, policy=PY2021, actor=PRACTICE_SO
 )
+
+
+def _keep(state: Any, event: Any) -> Any:
+    return state
 
 
 def _outcome_spec(alias: Any) -> Spec:
@@ -196,6 +201,8 @@ TABLE: dict[str, Spec] = {
     "Reason": of(_REASON),
     "Decision": of(_DECISION),
     "Outcome": of(_OUTCOME),
+    "accept": Spec(decisions.accept, (None, (), _keep), {"notify": None, "counts": None}),
+    "refuse": Spec(decisions.refuse, ("state", _REASON)),
     # policy
     "policy_for": Spec(qr.policy_for, (2019,), {"as_of": ELECTION_OPEN}),
     "available_years": Spec(qr.available_years),
@@ -256,6 +263,7 @@ TABLE: dict[str, Spec] = {
     "band_allows": Spec(registration.band_allows,
                         (qr.Program.WEB_INTERFACE, qr.SizeBand.SMALL, PY2019)),
     "minimum_clinicians": Spec(registration.minimum_clinicians, (qr.Program.CAHPS, PY2019)),
+    "has_app": Spec(registration.has_app, (PY2021,)),
     "registration_needed": Spec(registration.registration_needed, ("eCQMs", PY2019)),
     "cahps_required": Spec(registration.cahps_required, (ORGANIZATION, PY2021),
                            {"through_app": True}),
@@ -282,7 +290,6 @@ TABLE: dict[str, Spec] = {
                                      qr.OrgType.PRACTICE)),
     "ElectionLedger": of(LEDGER.add(_ELECTED)),
     "ElectionOutcome": of(RESULTS["outcome"]),
-    "BatchOutcome": of(RESULTS["batch"]),
     "EligibilityRecord": of(RESULTS["record"]),
     "ElectionResult": _outcome_spec(election.ElectionResult),
     "opt_in_status": Spec(election.opt_in_status, (FACTS, PY2019)),
@@ -304,6 +311,25 @@ TABLE: dict[str, Spec] = {
                          "statuses": {PARTICIPANT: election.OptInStatus.OPT_IN_ELIGIBLE,
                                       CLINICIAN: election.OptInStatus.EXEMPT}}),
     "election.evolve": Spec(election.evolve, (None, _ELECTED)),
+    "election.replay": Spec(election.replay, ((_ELECTED,),), {"ledger": None}),
+    "Elect": of(election.Elect(PARTICIPANT, election.Choice.OPT_IN,
+                               election.OptInStatus.OPT_IN_ELIGIBLE, "CONFIRM")),
+    "UploadElections": of(election.UploadElections(
+        {PARTICIPANT: election.Choice.OPT_IN},
+        {PARTICIPANT: election.OptInStatus.OPT_IN_ELIGIBLE}, "CONFIRM",
+        files=(election.FileFormat.QPP_JSON,))),
+    "election.decide": Spec(election.decide, (LEDGER, election.Elect(
+        PARTICIPANT, election.Choice.OPT_IN, election.OptInStatus.OPT_IN_ELIGIBLE, "CONFIRM")),
+        {"at": ELECTION_OPEN, "policy": PY2019, "actor": PRACTICE_SO}),
+    "check_upload_files": Spec(election.check_upload_files,
+                               ((election.FileFormat.QRDA_III_XML,), PY2019)),
+    "OptInRow": of(election.OptInRow(CLINICIAN, election.OptInStatus.OPT_IN_ELIGIBLE,
+                                     election.Choice.OPT_IN, 2019, 1, ELECTION_OPEN)),
+    "read_opt_in_rows": Spec(election.read_opt_in_rows, ([{
+        "tin": TIN_TEXT, "isOptInEligible": True, "isOptedIn": None, "year": 2019}],),
+        {"year": 2019}),
+    "opt_in_entities_header": Spec(election.opt_in_entities_header,
+                                   ((PARTICIPANT, CLINICIAN),)),
     "may_submit_data": Spec(election.may_submit_data, (LEDGER.add(_ELECTED), PARTICIPANT),
                             {"status": election.OptInStatus.OPT_IN_ELIGIBLE,
                              "at": ELECTION_OPEN, "policy": PY2019}),
@@ -352,7 +378,8 @@ TABLE: dict[str, Spec] = {
     "access.decide": Spec(access.decide,
                           (ACCESS_STATE, access.Approve(PENDING, by="ann@example.org")),
                           {"at": ACCESS_AT, "policy": PY2019}),
-    "access.evolve": Spec(access.evolve, (None, access.RoleRequested(REQUEST, RECORD))),
+    "access.evolve": Spec(access.evolve, (ACCESS_STATE, access.RoleRequested(REQUEST, RECORD))),
+    "access.replay": Spec(access.replay, (RESULTS["granted_outcome"].events,)),
     "role_of": Spec(access.role_of, (ACCESS_STATE, "ann@example.org")),
     "pending_requests": Spec(access.pending_requests, (ACCESS_STATE,)),
     "security_officials": Spec(access.security_officials, (ACCESS_STATE,)),
@@ -368,6 +395,12 @@ TABLE: dict[str, Spec] = {
     "Question": of(analysis.QUESTIONS[0]),
     "Evaluation": of(RESULTS["evaluation"]),
     "Comparison": of(RESULTS["comparison"]),
+    "PolicyTable": of(RESULTS["policy_table"]),
+    "compare_many": Spec(analysis.compare_many, (list(ROWS), [PY2019, PY2021]),
+                         {"questions": None}),
+    "sweep": Spec(analysis.sweep, (
+        list(ROWS), PY2021, "registration.web_interface_min_clinicians", [10, 25]
+    ), {"questions": None}),
 }
 
 _WINDOW = qr.Window(qr.eastern(2019, 4, 4, 10), qr.eastern(2019, 7, 1, 17))

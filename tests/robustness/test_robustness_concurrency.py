@@ -1,10 +1,10 @@
 """Issue 7, concurrency: decisions made by 16 threads at once (each answer computed once per
-distinct facts and policy, through ``policy.memo()``, and shared) equal the sequential ones;
+distinct facts and policy, through ``policy.answers``, and shared) equal the sequential ones;
 so does the first ``qr.policy_for`` after ``qpp_rules.policy.reload()``, raced by every thread:
 one policy object, the same for all.
 
 The interpreter is made to switch threads every microsecond while the threads run, so that
-the memo caches are filled by several threads at once.
+the answer caches are filled by several threads at once.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def test_the_first_policy_for_after_reload_is_one_policy_for_every_thread(
             first = results[0][position]
             assert all(result[position] is first for result in results), year
             assert first == sequential[year]
-            assert first.memo() is qr.policy_for(year).memo()
+            assert first.answers is qr.policy_for(year).answers
         assert set(YEARS) <= set(qr.available_years())
 
 

@@ -1,6 +1,7 @@
 """Issue 7: one pinned example of each robustness bug the suite found and that was fixed, so
 that each fix has its own named test (the tables of test_robustness_junk and
-test_robustness_fields cover them too, among everything else)."""
+test_robustness_fields cover them too, among everything else). Registration's are in
+tests/registration/test_registration_bad_input.py."""
 
 from __future__ import annotations
 
@@ -9,17 +10,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import pytest
 from robustness_support import (
-    ACCESS_AT,
-    EVIDENCE,
-    FACTS,
-    ORGANIZATION,
     PY2019,
-    PY2021,
-    RECORD,
-    REGISTRATION,
     ROWS,
     TIN_TEXT,
     deep_list,
@@ -27,7 +20,7 @@ from robustness_support import (
 from robustness_table import RESULTS
 
 import qpp_rules as qr
-from qpp_rules import access, analysis, election, errors, identifiers, policy, registration
+from qpp_rules import analysis, election, errors, identifiers, policy, registration
 
 HUGE: Any = 10**5_000  # str() refuses it: more than 4300 digits
 DEEP: Any = deep_list()  # repr() and == recurse past the limit
@@ -40,31 +33,7 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
     "policy_for(huge year)": (lambda: qr.policy_for(HUGE), qr.UnknownPolicyYear),
     "Reason(deep list)": (lambda: qr.Reason(DEEP, "m", "c"), qr.InvalidInput),
     "Citation(huge)": (lambda: qr.Citation(HUGE, "s"), qr.InvalidInput),
-    "from_exceeded(huge)": (lambda: election.LowVolumeFacts.from_exceeded(
-        allowed_charges=HUGE, patients=True), qr.InvalidInput),
-    "outcome_of(deep list)": (lambda: election.outcome_of(DEEP), qr.InvalidInput),
-    "elect(status=deep list)": (lambda: election.elect(
-        None, election.Participant(TIN_TEXT), election.Choice.OPT_IN, at=ACCESS_AT,
-        policy=PY2019, confirmation="CONFIRM",
-        actor=access.Actor(qr.OrgType.PRACTICE, qr.Role.SECURITY_OFFICIAL), status=DEEP),
-        qr.InvalidInput),
-    "Registration(year=deep list)": (lambda: attrs.evolve(REGISTRATION, year=DEEP),
-                                     qr.InvalidInput),
-    "Options[huge]": (lambda: RESULTS["options"][HUGE], qr.InvalidInput),
-    "cahps_required(through_app=deep list)": (lambda: registration.cahps_required(
-        ORGANIZATION, PY2021, through_app=DEEP), qr.InvalidInput),
-    "read_eligibility_payload(year=deep list)": (lambda: election.read_eligibility_payload(
-        {}, year=DEEP), qr.InvalidInput),
     # numbers too long to print
-    "Organization(clinicians=huge)": (lambda: registration.Organization(
-        qr.OrgType.PRACTICE, qr.SizeBand.LARGE, clinicians=HUGE), qr.InvalidInput),
-    "Organization(split_tin_mips_clinicians=huge)": (lambda: registration.Organization(
-        qr.OrgType.PRACTICE, qr.SizeBand.LARGE, split_tin_mips_clinicians=HUGE),
-        qr.InvalidInput),
-    "derive_registration_id(year=huge)": (lambda: registration.derive_registration_id(
-        ORGANIZATION, HUGE), qr.InvalidInput),
-    "Register(registration_id=huge)": (lambda: registration.Register(
-        qr.Program.CAHPS, registration_id=HUGE), qr.InvalidInput),
     # an aware instant US Eastern time cannot express: OverflowError before the fix
     "instant(datetime.min UTC)": (lambda: qr.instant(AWARE_MIN), qr.InvalidInput),
     "utc_key(None)": (lambda: qr.time.utc_key(NONE), qr.InvalidInput),
@@ -95,33 +64,6 @@ FIXED: dict[str, tuple[Callable[[], Any], type[qr.QppRulesError]]] = {
     "reform(a value nested 5000 deep)": (lambda: qr.reform(
         PY2019, {"registration.may_register": DEEP}, label="x"), qr.InvalidInput),
     "FrozenMap(5)": (lambda: policy.FrozenMap(5), qr.InvalidInput),  # type: ignore[arg-type]
-    "Registration(programs=[[]])": (lambda: attrs.evolve(REGISTRATION, programs=[[]]),
-                                    qr.InvalidInput),
-    "band_allows(size=None)": (lambda: registration.band_allows(
-        qr.Program.CAHPS, None, PY2019), qr.InvalidInput),  # type: ignore[arg-type]
-    "minimum_clinicians(policy=None)": (lambda: registration.minimum_clinicians(
-        qr.Program.CAHPS, None), qr.InvalidInput),  # type: ignore[arg-type]
-    "Registration.holds([])": (lambda: REGISTRATION.holds([]), qr.InvalidInput),  # type: ignore[arg-type]
-    "LowVolumeFacts.exceeds(None)": (lambda: FACTS.exceeds(None), qr.InvalidInput),  # type: ignore[arg-type]
-    "ElectionLedger.choice_of([])": (lambda: election.ElectionLedger(2019).choice_of([]),  # type: ignore[arg-type]
-                                     qr.InvalidInput),
-    "access.Notification(rule_id=None)": (lambda: access.Notification(
-        "ann", access.Channel.EMAIL, access.NotificationKind.APPROVED, qr.Role.STAFF_USER,
-        None), qr.InvalidInput),  # type: ignore[arg-type]
-    # result types built with junk that then could not be read (explain() raised)
-    "SamplingConsequences(program=None)": (lambda: attrs.evolve(
-        RESULTS["sampling"], program=None), qr.InvalidInput),
-    "ElectionOutcome(reasons=None)": (lambda: attrs.evolve(RESULTS["outcome"], reasons=None),
-                                      qr.InvalidInput),
-    "BatchOutcome(counts={})": (lambda: attrs.evolve(RESULTS["batch"], counts={}),
-                                qr.InvalidInput),
-    "Connection(kind=None)": (lambda: access.Connection(None), qr.InvalidInput),  # type: ignore[arg-type]
-    "TypeAdvice(connections=None)": (lambda: attrs.evolve(RESULTS["advice"], connections=None),
-                                     qr.InvalidInput),
-    "EligibilityRecord(decision_date='x')": (lambda: attrs.evolve(
-        RESULTS["record"], decision_date="x"), qr.InvalidInput),
-    "EligibilityRecord(scenario='both')": (lambda: attrs.evolve(
-        RESULTS["record"], scenario="both"), qr.InvalidInput),
     "Answer(value=None)": (lambda: analysis.Answer(None, ()), qr.InvalidInput),  # type: ignore[arg-type]
     "Question(decide=None)": (lambda: analysis.Question("q", ("kind",), None),  # type: ignore[arg-type]
                               qr.InvalidInput),
@@ -156,16 +98,6 @@ def test_the_fixed_bug_raises_a_qpp_rules_error(name: str) -> None:
     with pytest.raises(expected) as raised:
         call()
     str(raised.value)  # the message reads
-
-
-def test_evidence_with_a_number_too_long_to_print_is_answered() -> None:
-    """ACC-SO-1: evidence never fails on what was given; a number too long for any
-    identifier is kept (masked) and validation names the TIN as malformed."""
-    evidence = access.Evidence(tin=HUGE)
-    assert "0000" not in repr(evidence)
-    decision = access.validate_first_security_official(RECORD, evidence)
-    assert not decision.allowed
-    assert "TIN: not a valid TIN" in decision.explain()
 
 
 def test_every_error_message_masks_what_may_be_a_tin() -> None:
@@ -208,8 +140,3 @@ def test_a_population_validates_its_org_ids_before_answering() -> None:
     with pytest.raises(qr.InvalidInput) as raised:
         analysis.evaluate(rows, PY2019)
     assert raised.value.field == "records[3].org_id"
-
-
-def test_evidence_row_is_valid() -> None:
-    """The fixtures above are valid: the refusals come from the junk alone."""
-    assert access.validate_first_security_official(RECORD, EVIDENCE).allowed

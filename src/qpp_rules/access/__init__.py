@@ -11,6 +11,15 @@ False
 from __future__ import annotations
 
 from qpp_rules.access.finding import find_organization
+from qpp_rules.access.lifecycle import (
+    AccessOutcome,
+    decide,
+    evolve,
+    pending_requests,
+    replay,
+    role_of,
+    security_officials,
+)
 from qpp_rules.access.model import (
     AccessEvent,
     AccessState,
@@ -41,14 +50,6 @@ from qpp_rules.access.organization_types import (
     organization_type_for,
 )
 from qpp_rules.access.permissions import authorize, may, permissions
-from qpp_rules.access.requests import (
-    AccessOutcome,
-    decide,
-    evolve,
-    pending_requests,
-    role_of,
-    security_officials,
-)
 from qpp_rules.access.validation import (
     ACO_VALIDATION_TINS,
     SINGLE_TIN_ACO_VALIDATION_TINS,
@@ -94,6 +95,7 @@ __all__ = [
     "organization_type_for",
     "pending_requests",
     "permissions",
+    "replay",
     "required_evidence",
     "role_of",
     "security_officials",

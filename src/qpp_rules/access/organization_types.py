@@ -7,24 +7,24 @@ Practice; APM Entity
   - [ACC-TIN-ACO-1] A single-TIN ACO connects twice: once as a Practice (group-level \
 Promoting Interoperability data) and once as an APM Entity (quality data for the entity); \
 the APM Entity's first Security Official gives one TIN. (ACCESS-GUIDE, FAQs 'We are a \
-single TIN ACO')
+single TIN ACO' [ACC-TIN-ACO-1])
 """
 
 from __future__ import annotations
 
 import enum
-import functools
 
 import attrs
 
 from qpp_rules.decisions import Reason
 from qpp_rules.errors import InvalidInput
+from qpp_rules.kernel.cache import SHARED
+from qpp_rules.kernel.citations import cite
 from qpp_rules.policy.model import _check_fields
 from qpp_rules.vocabulary import ApmModel, OrgType
 
 __all__ = ["Connection", "Represents", "TypeAdvice", "organization_type_for"]
 
-_CITE = "ACCESS-GUIDE, Which Organization Type Do I Choose?"
 
 
 class Represents(enum.Enum):
@@ -151,22 +151,19 @@ _TABLE: dict[Represents, tuple[tuple[Connection, ...], str, str]] = {
         "Group only to submit or view its data."),
 }
 
-_CITES = {
-    "ACC-TYPE-1": _CITE,
-    "ACC-TIN-ACO-1": "ACCESS-GUIDE, FAQs 'We are a single TIN ACO'",
-}
-
-
-@functools.lru_cache(maxsize=64)
 def _advice(represents: Represents, vendor: bool) -> TypeAdvice:
+    return SHARED.answer((_advice, represents, vendor), lambda: _build_advice(represents, vendor))
+
+
+def _build_advice(represents: Represents, vendor: bool) -> TypeAdvice:
     connections, rule, message = _TABLE[represents]
-    reasons = [Reason(rule, message, _CITES[rule])]
+    reasons = [Reason(rule, message, cite(rule, "ACCESS-GUIDE"))]
     if vendor:
         reasons.append(Reason(
             "ACC-TYPE-1",
             "A health IT vendor connects once for each practice, virtual group or APM Entity "
             "it represents, as that organization's type.",
-            _CITE,
+            cite("ACC-TYPE-1", "ACCESS-GUIDE"),
         ))
     return TypeAdvice(represents, connections, tuple(reasons))
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from qpp_rules.access.model import Actor
 from qpp_rules.decisions import Decision, Reason
+from qpp_rules.kernel.citations import cite
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import refuse_unknown
@@ -32,7 +33,6 @@ _REGISTER = {
     Program.CAHPS: Permission.REGISTER_CAHPS,
 }
 _NOTHING: frozenset[Permission] = frozenset()
-_CITE_DENY = "ACCESS-GUIDE, Which Role Do I Choose? (design: fail closed)"
 
 
 def permissions(
@@ -63,9 +63,8 @@ def permissions(
         model = None
     elif model is not None and not isinstance(model, ApmModel):
         return _NOTHING
-    memo = policy.memo()
-    key = ("permissions", kind, role, model)
-    cached: frozenset[Permission] | None = memo.get(key)
+    key = (permissions, kind, role, model)
+    cached: frozenset[Permission] | None = policy.answers.get(key)
     if cached is not None:
         return cached
     # Fail closed on a value the year does not know (authorize says which, ACC-PERM-1).
@@ -77,9 +76,7 @@ def permissions(
                 granted.add(_REGISTER[program])
     if model is not None and model not in (policy.access.apm_feedback_models or ()):
         granted.discard(Permission.VIEW_FEEDBACK)
-    result = frozenset(granted)
-    memo[key] = result
-    return result
+    return policy.answers.put(key, frozenset(granted))
 
 
 def may(
@@ -113,14 +110,16 @@ def authorize(
     """
     if not isinstance(policy, PolicyYear):
         return Decision.refuse(
-            Reason("ACC-DENY-1", "No policy year was given: nothing is granted.", _CITE_DENY)
+            Reason(
+                "ACC-DENY-1", "No policy year was given: nothing is granted.", cite("ACC-DENY-1")
+            )
         )
     if not isinstance(actor, Actor) or not isinstance(permission, Permission):
         return Decision.refuse(
             Reason(
                 "ACC-DENY-1",
                 "An unknown actor or permission is granted nothing (fail closed).",
-                _CITE_DENY,
+                cite("ACC-DENY-1"),
             )
         )
     kind, role = actor.kind, actor.role
@@ -129,12 +128,13 @@ def authorize(
     elif model is not None and not isinstance(model, ApmModel):
         return Decision.refuse(
             Reason(
-                "ACC-DENY-1", "An unknown APM model is granted nothing (fail closed).", _CITE_DENY
+                "ACC-DENY-1",
+                "An unknown APM model is granted nothing (fail closed).",
+                cite("ACC-DENY-1"),
             )
         )
-    key = ("authorize", kind, role, permission, model)
-    memo = policy.memo()
-    cached: Decision | None = memo.get(key)
+    key = (authorize, kind, role, permission, model)
+    cached: Decision | None = policy.answers.get(key)
     if cached is not None:
         return cached
     granted = permission in permissions(kind, role, policy, model=model)
@@ -150,8 +150,7 @@ def authorize(
         needed = source
     missing = refuse_unknown(policy, [(needed, "ACC-PERM-1")])
     if missing is not None:
-        memo[key] = missing
-        return missing
+        return policy.answers.put(key, missing)
     where = "" if model is None else f" ({model.value})"
     verb = "may" if granted else "may not"
     article = "an" if kind.value[0] in "AEIOU" else "a"
@@ -159,8 +158,6 @@ def authorize(
         "ACC-PERM-1",
         f"In {policy.label}, a {role.value} of {article} {kind.value}{where} {verb} "
         f"{permission.value}.",
-        str(policy.cite(source)),
+        policy.cite(source),
     )
-    decision = Decision(granted, (reason,))
-    memo[key] = decision
-    return decision
+    return policy.answers.put(key, Decision(granted, (reason,)))

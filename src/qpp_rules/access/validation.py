@@ -40,8 +40,8 @@ so that each item is judged on its own.
 ...     practice, Evidence(tin="00-0765630", npi="1234567893", ptan="AB1234")).explain())
 allowed
   - [ACC-SO-1] The TIN, NPI and PTAN match the Practice's records: the first Security \
-Official is validated and approved automatically. (ACCESS-GUIDE, Security Official: \
-Additional Information Required for Validation)
+Official is validated and approved automatically. (ACCESS-GUIDE, Connect to a Practice, \
+Step 3 'What's Next?' [ACC-SO-1])
 >>> d = validate_first_security_official(
 ...     practice, Evidence(tin="00-0765631", npi="1234567890", ptan="AB1234"))
 >>> [reason.message for reason in d.reasons][1:]
@@ -52,7 +52,6 @@ does not match); an NPI has 10 digits, the last a check digit.']
 from __future__ import annotations
 
 import enum
-import functools
 from typing import TypeVar
 
 from qpp_rules.access.model import Evidence, OrganizationRecord
@@ -67,6 +66,8 @@ from qpp_rules.identifiers import (
     PracticeSiteId,
     VendorId,
 )
+from qpp_rules.kernel.cache import SHARED
+from qpp_rules.kernel.citations import cite
 from qpp_rules.vocabulary import ApmModel, OrgType
 
 __all__ = [
@@ -88,9 +89,6 @@ SINGLE_TIN_ACO_VALIDATION_TINS = 1
 VIRTUAL_GROUP_VALIDATION_TINS = 2
 """TINs of practices a virtual group's first Security Official gives (ACC-SO-1)."""
 
-_CITE = "ACCESS-GUIDE, Security Official: Additional Information Required for Validation"
-_CITE_TIN_ACO = "ACCESS-GUIDE, FAQs 'We are a single TIN ACO'"
-_CITE_DENY = "ACCESS-GUIDE, Which Organization Type Do I Choose? (design: fail closed)"
 
 
 class _Item(enum.Enum):
@@ -323,8 +321,21 @@ def _message(org: str, needed: int, failure: _Failure) -> str:
     return f"{shown}: not a valid {name} ({problem.value}); {_SHAPE[item]}."
 
 
-@functools.lru_cache(maxsize=4096)
 def _decision(
+    org: str,
+    items: tuple[_Item, ...],
+    needed: int,
+    single_tin_aco: bool,
+    failures: tuple[_Failure, ...],
+    wrong_type: bool,
+) -> Decision:
+    return SHARED.answer(
+        (_decision, org, items, needed, single_tin_aco, failures, wrong_type),
+        lambda: _build_decision(org, items, needed, single_tin_aco, failures, wrong_type),
+    )
+
+
+def _build_decision(
     org: str,
     items: tuple[_Item, ...],
     needed: int,
@@ -337,7 +348,7 @@ def _decision(
         reasons.append(Reason(
             "ACC-TIN-ACO-1",
             "A single-TIN ACO's first Security Official gives one TIN for the APM Entity.",
-            _CITE_TIN_ACO,
+            cite("ACC-TIN-ACO-1", "ACCESS-GUIDE"),
         ))
     names = [item.value for item in items]
     if not failures:
@@ -346,7 +357,7 @@ def _decision(
                 "ACC-SO-1",
                 f"The {_and(names)} match the {org}'s records: the first Security Official is "
                 "validated and approved automatically.",
-                _CITE,
+                cite("ACC-SO-1", "ACCESS-GUIDE"),
             ),
             *reasons,
         )
@@ -355,7 +366,7 @@ def _decision(
         "ACC-SO-1",
         f"Validation failed for {_and(failing)}: verify and re-enter the required information."
         + (" (No Evidence was given: every item counts as missing.)" if wrong_type else ""),
-        _CITE,
+        cite("ACC-SO-1", "ACCESS-GUIDE"),
     )
     order = {item: index for index, item in enumerate(items)}
     ordered = sorted(
@@ -364,20 +375,30 @@ def _decision(
     )
     return Decision.refuse(
         head,
-        *(Reason("ACC-SO-1", _message(org, needed, failure), _CITE) for failure in ordered),
+        *(
+            Reason("ACC-SO-1", _message(org, needed, failure), cite("ACC-SO-1", "ACCESS-GUIDE"))
+            for failure in ordered
+        ),
         *reasons,
     )
 
 
-@functools.lru_cache(maxsize=64)
 def _fail_closed(org: str) -> Decision:
+    return SHARED.answer((_fail_closed, org), lambda: _build_fail_closed(org))
+
+
+def _build_fail_closed(org: str) -> Decision:
     return Decision.refuse(
         Reason(
             "ACC-DENY-1",
             f"The {org}'s model is not known: no evidence can validate it (fail closed).",
-            _CITE_DENY,
+            cite("ACC-DENY-1"),
         ),
-        Reason("ACC-SO-1", "Validation failed: the organization's type is not known.", _CITE),
+        Reason(
+            "ACC-SO-1",
+            "Validation failed: the organization's type is not known.",
+            cite("ACC-SO-1", "ACCESS-GUIDE"),
+        ),
     )
 
 
@@ -409,21 +430,16 @@ def validate_first_security_official(record: OrganizationRecord, evidence: objec
     False
     """
     if type(record) is OrganizationRecord and type(evidence) is Evidence:  # the hot path
-        cached = _ANSWERS.get((record, evidence))
-        if cached is not None:
-            return cached
-        answer = _validate(record, evidence)
-        if len(_ANSWERS) >= _ANSWERS_MAX:
-            _ANSWERS.clear()
-        _ANSWERS[(record, evidence)] = answer
-        return answer
+        # Both are frozen with cached hashes: a repeated question is one look-up.
+        key = (validate_first_security_official, record, evidence)
+        found: Decision | None = _LOOK_UP(key)
+        if found is not None:
+            return found
+        return SHARED.put(key, _validate(record, evidence))
     return _validate(record, evidence)
 
 
-_ANSWERS: dict[tuple[OrganizationRecord, Evidence], Decision] = {}
-"""Whole answers for (record, evidence) pairs: both are frozen with cached hashes, so a
-repeated question costs one dict lookup; bounded, and answers are immutable."""
-_ANSWERS_MAX = 4096
+_LOOK_UP = SHARED.get
 
 
 def _validate(record: OrganizationRecord, evidence: object) -> Decision:

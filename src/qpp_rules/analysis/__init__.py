@@ -1,19 +1,14 @@
-"""Populations through one policy or two: tables of decisions, counts, differences
-(``evaluate``, ``compare``), over records, CSV files and pandas or polars DataFrames."""
+"""Populations through one policy or many: tables of decisions, counts, differences and
+sweeps (``evaluate``, ``compare``, ``compare_many``, ``sweep``), over records, CSV and Parquet
+files, pandas or polars DataFrames and polars LazyFrames."""
 
 from __future__ import annotations
 
-from qpp_rules.analysis.evaluate import (
-    QUESTIONS,
-    Answer,
-    Comparison,
-    Evaluation,
-    Question,
-    as_population,
-    compare,
-    evaluate,
-)
-from qpp_rules.analysis.population import COLUMNS, Population, example_population
+from qpp_rules.analysis.columns import COLUMNS
+from qpp_rules.analysis.compare import Comparison, PolicyTable, compare, compare_many, sweep
+from qpp_rules.analysis.evaluate import Evaluation, as_population, evaluate
+from qpp_rules.analysis.population import Population, example_population
+from qpp_rules.analysis.questions import QUESTIONS, Answer, Question
 
 __all__ = [
     "COLUMNS",
@@ -21,10 +16,13 @@ __all__ = [
     "Answer",
     "Comparison",
     "Evaluation",
+    "PolicyTable",
     "Population",
     "Question",
     "as_population",
     "compare",
+    "compare_many",
     "evaluate",
     "example_population",
+    "sweep",
 ]

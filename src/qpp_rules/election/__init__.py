@@ -12,24 +12,29 @@ ELECTION-GUIDE-2019).
 from __future__ import annotations
 
 from qpp_rules.election.eligibility import explain_opt_in, opt_in_status
+from qpp_rules.election.facts import LowVolumeFacts
 from qpp_rules.election.lifecycle import (
     BatchOutcome,
     ElectionResult,
+    decide,
     elect,
     elect_batch,
     evolve,
-    may_submit_data,
+    replay,
 )
 from qpp_rules.election.model import (
     Choice,
     ChoiceCounts,
+    Elect,
     Elected,
     Election,
     ElectionLedger,
-    LowVolumeFacts,
+    FileFormat,
     OptInStatus,
     Participant,
+    UploadElections,
 )
+from qpp_rules.election.opt_in_rows import OptInRow, opt_in_entities_header, read_opt_in_rows
 from qpp_rules.election.outcomes import (
     ElectionOutcome,
     effective_final_score,
@@ -41,11 +46,14 @@ from qpp_rules.election.payload import (
     EligibilityRecord,
     read_eligibility_payload,
 )
+from qpp_rules.election.rules import check_upload_files
+from qpp_rules.election.submission import may_submit_data
 
 __all__ = [
     "BatchOutcome",
     "Choice",
     "ChoiceCounts",
+    "Elect",
     "Elected",
     "Election",
     "ElectionLedger",
@@ -53,9 +61,14 @@ __all__ = [
     "ElectionResult",
     "EligibilityApiError",
     "EligibilityRecord",
+    "FileFormat",
     "LowVolumeFacts",
+    "OptInRow",
     "OptInStatus",
     "Participant",
+    "UploadElections",
+    "check_upload_files",
+    "decide",
     "effective_final_score",
     "elect",
     "elect_batch",
@@ -63,7 +76,10 @@ __all__ = [
     "explain_opt_in",
     "individual_election_needed",
     "may_submit_data",
+    "opt_in_entities_header",
     "opt_in_status",
     "outcome_of",
     "read_eligibility_payload",
+    "read_opt_in_rows",
+    "replay",
 ]

@@ -44,14 +44,13 @@ def _limit(threshold: LowVolumeThreshold, name: str) -> str:
 
 
 def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, Decision]:
-    memo = policy._memo
-    key = ("election.opt_in_status", flags)
-    cached: tuple[OptInStatus, Decision] | None = memo.get(key)
+    key = (_answer, flags)
+    cached: tuple[OptInStatus, Decision] | None = policy.answers.get(key)
     if cached is not None:
         return cached
     threshold: LowVolumeThreshold = known(policy, "election.low_volume", "ELE-ELIG-1")
     names = threshold.elements
-    citation = str(policy.cite("election.low_volume"))
+    citation = policy.cite("election.low_volume")
     parts = [
         f"{element_label(name)} {'exceed' if flag else 'do not exceed'} "
         f"{_limit(threshold, name)}"
@@ -84,13 +83,11 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
                 "ELE-ELIG-1",
                 f"Opt-in first exists in PY2019; PY{policy.year} answers exempt or MIPS "
                 "eligible.",
-                str(policy.cite("election.opt_in")),
+                policy.cite("election.opt_in"),
             )
         )
     decision = Decision(status is OptInStatus.OPT_IN_ELIGIBLE, tuple(reasons))
-    answer = (status, decision)
-    memo[key] = answer
-    return answer
+    return policy.answers.put(key, (status, decision))
 
 
 def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
@@ -110,9 +107,21 @@ def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
     <OptInStatus.EXEMPT: 'MIPS exempt'>
     """
     if type(facts) is LowVolumeFacts and type(policy) is PolicyYear:  # the hot path
-        limit = policy.election.low_volume
-        if limit is not None:
-            return _answer(facts.exceeds(limit), policy)[0]
+        threshold = policy.election.low_volume
+        if threshold is None:  # not known for the year (POL-UNK-1)
+            raise UnknownPolicyValue(policy.year, "election.low_volume", "ELE-ELIG-1")
+        services, limit = facts.covered_services, threshold.covered_services
+        if facts.exceeded is None and services is not None and limit is not None:
+            charges, patients = facts.allowed_charges, facts.patients
+            flags: tuple[bool, ...] = (
+                charges > threshold.allowed_charges,  # type: ignore[operator]
+                patients > threshold.patients,  # type: ignore[operator]
+                services > limit,
+            )
+        else:
+            flags = facts.exceeds(threshold)
+        found: tuple[OptInStatus, Decision] | None = policy.answers.get((_answer, flags))
+        return (found or _answer(flags, policy))[0]
     checked, year = _check(facts, policy)
     return _answer(checked.exceeds(known(year, "election.low_volume", "ELE-ELIG-1")), year)[0]
 

@@ -1,14 +1,12 @@
-"""The value types of elections (RULES.md section 2, ELE-*).
+"""The value types of elections (RULES.md section 2, ELE-*): the opt-in status, the choices,
+the participants, the ledger of confirmed elections with its one event (:class:`Elected`),
+and the commands of the lifecycle (:class:`Elect`, :class:`UploadElections`).
 
-Low-volume facts, the opt-in status, the choices, the participants, the outcome of a choice,
-and the ledger of confirmed elections with its one event. Every value is frozen and validated
-on construction; a TIN appears masked in every ``repr`` and ``str``.
+Every value is frozen and validated on construction (:mod:`qpp_rules.kernel.fields`); a TIN
+appears masked in every ``repr`` and ``str``. :class:`~qpp_rules.election.LowVolumeFacts`
+lives in :mod:`qpp_rules.election.facts` and is re-exported here.
 
->>> from decimal import Decimal
 >>> from qpp_rules import TIN
->>> facts = LowVolumeFacts(allowed_charges=Decimal("90300"), patients=150, covered_services=234)
->>> facts.patients
-150
 >>> Participant(TIN("123456789"))
 Participant(tin=TIN('*****6789'), npi=None)
 """
@@ -17,231 +15,35 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
 import attrs
 import pendulum
 
+from qpp_rules.election.appendmap import AppendOnlyMap
+from qpp_rules.election.facts import ELEMENTS, LowVolumeFacts, element_label
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.identifiers import NPI, TIN
+from qpp_rules.kernel import fields
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.model import LowVolumeThreshold
-from qpp_rules.time import instant
+from qpp_rules.time import utc_key
 from qpp_rules.vocabulary import OrgType
 
 __all__ = [
+    "ELEMENTS",
     "Choice",
     "ChoiceCounts",
+    "Elect",
     "Elected",
     "Election",
     "ElectionLedger",
+    "FileFormat",
     "LowVolumeFacts",
     "OptInStatus",
     "Participant",
+    "UploadElections",
+    "element_label",
 ]
-
-ELEMENTS = ("allowed_charges", "patients", "covered_services")
-"""The names of the low-volume threshold's elements, in the order the library keeps them."""
-
-_LABELS = {
-    "allowed_charges": "allowed charges",
-    "patients": "Part B patients",
-    "covered_services": "covered professional services",
-}
-
-
-def element_label(name: str) -> str:
-    """The words for an element in a message.
-
-    >>> element_label("patients")
-    'Part B patients'
-    """
-    return _LABELS[name]
-
-
-# ---------------------------------------------------------------------------------------------
-# Low-volume facts
-# ---------------------------------------------------------------------------------------------
-def _money(value: Decimal | int | None) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool | float):
-        raise InvalidInput(
-            "facts.allowed_charges",
-            f"money is a Decimal (or a whole number of dollars), never {type(value).__name__}",
-        )
-    if isinstance(value, int):
-        value = Decimal(value)
-    if not isinstance(value, Decimal):
-        raise InvalidInput(
-            "facts.allowed_charges",
-            f"money is a Decimal amount of dollars; got {type(value).__name__}",
-        )
-    if not value.is_finite():
-        raise InvalidInput("facts.allowed_charges", f"a finite amount; got {shown(value)}")
-    if value < 0:
-        raise InvalidInput("facts.allowed_charges", f"cannot be negative; got {shown(value)}")
-    return value
-
-
-def _count(name: str) -> Any:
-    def check(_: Any, __: Any, value: Any) -> None:
-        if value is None:
-            return
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(
-                f"facts.{name}", f"a whole number, 0 or more; got {type(value).__name__}"
-            )
-        if value < 0:
-            raise InvalidInput(f"facts.{name}", f"a whole number, 0 or more; got {shown(value)}")
-
-    return check
-
-
-def _flags(
-    value: tuple[bool | None, bool | None, bool | None] | None,
-) -> tuple[bool | None, bool | None, bool | None] | None:
-    if value is None:
-        return None
-    try:
-        flags = tuple(value)
-    except TypeError:
-        raise InvalidInput("facts.exceeded", "three flags (True, False or None)") from None
-    if len(flags) != 3 or any(flag is not None and not isinstance(flag, bool) for flag in flags):
-        raise InvalidInput(
-            "facts.exceeded",
-            "three flags (allowed charges, patients, covered services), each True, False or None",
-        )
-    return (flags[0], flags[1], flags[2])
-
-
-@attrs.frozen(cache_hash=True)
-class LowVolumeFacts:
-    """What is known of one clinician (TIN/NPI) or group (TIN) against the low-volume
-    threshold (ELE-ELIG-1): either the amounts themselves, or only which elements were
-    exceeded (:meth:`from_exceeded`, as the Eligibility API reports it).
-
-    Money is a ``Decimal`` (a whole number of dollars is accepted as ``int``), never a float;
-    ``covered_services`` may be left out (None) for a year without that element (PY2018).
-
-    >>> from decimal import Decimal
-    >>> LowVolumeFacts(allowed_charges=Decimal("90000.01"), patients=201, covered_services=0)
-    LowVolumeFacts(allowed_charges=Decimal('90000.01'), patients=201, covered_services=0, \
-exceeded=None)
-    >>> LowVolumeFacts(allowed_charges=90000.0, patients=1, covered_services=1)
-    Traceback (most recent call last):
-    ...
-    qpp_rules.errors.InvalidInput: facts.allowed_charges: money is a Decimal (or a whole number \
-of dollars), never float
-    """
-
-    allowed_charges: Decimal | None = attrs.field(default=None, converter=_money)
-    patients: int | None = attrs.field(default=None, validator=_count("patients"))
-    covered_services: int | None = attrs.field(
-        default=None, validator=_count("covered_services")
-    )
-    exceeded: tuple[bool | None, bool | None, bool | None] | None = attrs.field(
-        default=None, kw_only=True, converter=_flags
-    )
-
-    def __attrs_post_init__(self) -> None:
-        amounts = (self.allowed_charges, self.patients, self.covered_services)
-        if self.exceeded is None:
-            if self.allowed_charges is None or self.patients is None:
-                raise InvalidInput(
-                    "facts",
-                    "give allowed_charges and patients (and covered_services where the year "
-                    "has that element), or use LowVolumeFacts.from_exceeded",
-                )
-        elif any(amount is not None for amount in amounts):
-            raise InvalidInput(
-                "facts", "either the amounts or which elements were exceeded, not both"
-            )
-
-    @classmethod
-    def from_exceeded(
-        cls,
-        *,
-        allowed_charges: bool,
-        patients: bool,
-        covered_services: bool | None = None,
-    ) -> LowVolumeFacts:
-        """Facts where only which elements were exceeded is known (the Eligibility API's
-        reason codes). ``covered_services=None``: not known (enough for PY2018).
-
-        >>> f = LowVolumeFacts.from_exceeded(allowed_charges=True, patients=False,
-        ...                                  covered_services=True)
-        >>> f.exceeded
-        (True, False, True)
-        """
-        for name, flag in (("allowed_charges", allowed_charges), ("patients", patients)):
-            if not isinstance(flag, bool):
-                raise InvalidInput(f"facts.{name}", f"True or False; got {shown(flag)}")
-        if covered_services is not None and not isinstance(covered_services, bool):
-            raise InvalidInput(
-                "facts.covered_services", f"True, False or None; got {shown(covered_services)}"
-            )
-        return cls(exceeded=(allowed_charges, patients, covered_services))
-
-    @property
-    def measured(self) -> bool:
-        """True when the facts hold the amounts, False when only the exceeded flags."""
-        return self.exceeded is None
-
-    def exceeds(self, threshold: LowVolumeThreshold) -> tuple[bool, ...]:
-        """For each element the year's ``threshold`` has (in its order: allowed charges,
-        patients, then covered services where the year has it), whether these facts
-        strictly exceed it. ``InvalidInput`` naming the element when it is not known.
-
-        >>> from decimal import Decimal
-        >>> t = LowVolumeThreshold(Decimal("90000"), 200, 200)
-        >>> LowVolumeFacts(Decimal("90000"), 201, 200).exceeds(t)
-        (False, True, False)
-        """
-        if not isinstance(threshold, LowVolumeThreshold):
-            raise InvalidInput(
-                "threshold", f"a LowVolumeThreshold; got {type(threshold).__name__}"
-            )
-        charges, patients, services = self.allowed_charges, self.patients, self.covered_services
-        if self.exceeded is None and charges is not None and patients is not None:
-            # every amount known: the comparisons directly (the common, hot case)
-            if threshold.covered_services is None:
-                return (charges > threshold.allowed_charges, patients > threshold.patients)
-            if services is not None:
-                return (
-                    charges > threshold.allowed_charges,
-                    patients > threshold.patients,
-                    services > threshold.covered_services,
-                )
-        result: list[bool] = []
-        limits = {
-            "allowed_charges": threshold.allowed_charges,
-            "patients": threshold.patients,
-            "covered_services": threshold.covered_services,
-        }
-        for index, name in enumerate(ELEMENTS):
-            limit = limits[name]
-            if limit is None:
-                continue
-            if self.exceeded is not None:
-                flag = self.exceeded[index]
-                if flag is None:
-                    raise InvalidInput(
-                        f"facts.{name}",
-                        f"the year's threshold has a {element_label(name)} element; "
-                        "whether it was exceeded is not known",
-                    )
-                result.append(flag)
-                continue
-            amount = getattr(self, name)
-            if amount is None:
-                raise InvalidInput(
-                    f"facts.{name}",
-                    f"the year's threshold has a {element_label(name)} element; give the amount",
-                )
-            result.append(bool(amount > limit))
-        return tuple(result)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,37 +185,12 @@ class ChoiceCounts(FrozenMap[Choice, int]):
     def __repr__(self) -> str:
         return f"ChoiceCounts({self._data!r})"
 
-
-def _choice_counts(value: object) -> ChoiceCounts:
-    """A FrozenMap of counts as :class:`ChoiceCounts` (the converter of ``counts`` fields)."""
-    if isinstance(value, ChoiceCounts):
-        return value
-    if not isinstance(value, FrozenMap):
-        raise InvalidInput(
-            "counts", f"a ChoiceCounts (a FrozenMap of Choice to a count); got {shown(value)}"
-        )
-    return ChoiceCounts(value)
-
-
+    def __str__(self) -> str:
+        """Every choice's count, as the Submit Elections screen shows them."""
+        return ", ".join(f"{choice.value}: {self[choice]}" for choice in Choice)
 # ---------------------------------------------------------------------------------------------
 # Participants
 # ---------------------------------------------------------------------------------------------
-def _tin(value: TIN | str) -> TIN:
-    if isinstance(value, TIN):
-        return value
-    if isinstance(value, str):
-        return TIN(value)
-    raise InvalidInput("participant.tin", f"a TIN; got {type(value).__name__}")
-
-
-def _npi(value: NPI | str | None) -> NPI | None:
-    if value is None or isinstance(value, NPI):
-        return value
-    if isinstance(value, str):
-        return NPI(value)
-    raise InvalidInput("participant.npi", f"an NPI or None; got {type(value).__name__}")
-
-
 @attrs.frozen(cache_hash=True, order=False)
 class Participant:
     """Who an election is for: a group (its TIN) or a clinician (TIN and NPI), ELE-ELIG-1.
@@ -432,14 +209,17 @@ class Participant:
     >>> Participant("123456789", "1234567890")
     Traceback (most recent call last):
     ...
-    qpp_rules.errors.InvalidChecksum: npi: the NPI check digit does not match ('******7890')
+    qpp_rules.errors.InvalidChecksum: participant.npi: the NPI check digit does not match \
+('******7890')
     >>> debara = Participant("123456789", NPI("1234567890", check_digit=False))
     >>> debara.npi.value, debara.npi.has_valid_check_digit
     ('1234567890', False)
     """
 
-    tin: TIN = attrs.field(converter=_tin)
-    npi: NPI | None = attrs.field(default=None, converter=_npi)
+    tin: TIN = attrs.field(converter=fields.converted(TIN, kind=TIN))  # type: ignore[misc]
+    npi: NPI | None = attrs.field(
+        default=None, converter=fields.converted(NPI, kind=NPI, optional=True)  # type: ignore[misc]
+    )
 
     @property
     def is_group(self) -> bool:
@@ -453,36 +233,23 @@ class Participant:
 
 
 # ---------------------------------------------------------------------------------------------
-# The ledger of confirmed elections and its event
+# The event and the ledger of confirmed elections
 # ---------------------------------------------------------------------------------------------
-def _election_choice(_: Any, __: Any, value: Any) -> None:
+def _recorded(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, Choice) or not value.is_election:
-        raise InvalidInput("election.choice", f"Opt-in or Report voluntarily; got {shown(value)}")
-
-
-def _participant(_: Any, __: Any, value: Any) -> None:
-    if not isinstance(value, Participant):
-        raise InvalidInput("participant", f"a Participant; got {type(value).__name__}")
-
-
-def _kind(_: Any, __: Any, value: Any) -> None:
-    if not isinstance(value, OrgType):
-        raise InvalidInput("election.by", f"an OrgType; got {shown(value)}")
-
-
-def _year(_: Any, __: Any, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput("year", f"a performance year; got {shown(value)}")
-
-
-def _at(value: Any) -> pendulum.DateTime:
-    return instant(value, "at")
+        raise InvalidInput(
+            fields.field_path(instance, attribute),
+            f"Opt-in or Report voluntarily; got {shown(value)}",
+        )
 
 
 @attrs.frozen(cache_hash=True)
 class Elected:
     """The one event of the election lifecycle: a confirmed election (ELE-FINAL-1: final).
-    ``by`` is the organization type of the actor (Practice or Registry).
+    ``by`` is the organization type of the actor (Practice or Registry); ``confirmation`` is
+    the word typed to confirm it (ELE-CONF-1; the year's word, whatever its case). Two
+    events compare and hash by the instant ``at`` (two readings of November's repeated hour
+    are different events).
 
     >>> import qpp_rules as qr
     >>> e = Elected(2019, Participant("123456789"), Choice.OPT_IN,
@@ -491,11 +258,14 @@ class Elected:
     'PY2019: TIN *****6789 elected Opt-in (by a Practice representative)'
     """
 
-    year: int = attrs.field(validator=_year)
-    participant: Participant = attrs.field(validator=_participant)
-    choice: Choice = attrs.field(validator=_election_choice)
-    at: pendulum.DateTime = attrs.field(converter=_at)
-    by: OrgType = attrs.field(validator=_kind)
+    year: int = attrs.field(validator=fields.whole())
+    participant: Participant = attrs.field(validator=fields.instance_of(Participant))
+    choice: Choice = attrs.field(validator=_recorded)
+    at: pendulum.DateTime = attrs.field(converter=fields.moment(), eq=utc_key)  # type: ignore[misc]
+    by: OrgType = attrs.field(validator=fields.instance_of(OrgType))
+    confirmation: str = attrs.field(
+        default="CONFIRM", kw_only=True, validator=fields.text(nonempty=True, limit=100)
+    )
 
     def __str__(self) -> str:
         return (
@@ -506,7 +276,7 @@ class Elected:
 
 @attrs.frozen(cache_hash=True)
 class Election:
-    """A confirmed election as the ledger keeps it.
+    """A confirmed election as the ledger keeps it; compares by the instant ``at``.
 
     >>> import qpp_rules as qr
     >>> p = Participant("123456789")
@@ -517,23 +287,23 @@ class Election:
     (<Choice.OPT_IN: 'Opt-in'>, '2020-01-02T10:00:00-05:00', <OrgType.PRACTICE: 'Practice'>)
     """
 
-    choice: Choice = attrs.field(validator=_election_choice)
-    at: pendulum.DateTime = attrs.field(converter=_at)
-    by: OrgType = attrs.field(validator=_kind)
+    choice: Choice = attrs.field(validator=_recorded)
+    at: pendulum.DateTime = attrs.field(converter=fields.moment(), eq=utc_key)  # type: ignore[misc]
+    by: OrgType = attrs.field(validator=fields.instance_of(OrgType))
 
 
 def _elections(value: Any) -> FrozenMap[Participant, Election]:
-    if isinstance(value, FrozenMap):
-        data = value
-    else:
+    if isinstance(value, AppendOnlyMap):
+        return value
+    if not isinstance(value, Mapping):
         try:
-            data = FrozenMap(dict(value))
+            value = dict(value)
         except (TypeError, ValueError):
             raise InvalidInput("ledger.elections", "a mapping of Participant to Election") from None
-    for participant, election in data.items():
+    for participant, election in value.items():
         if not isinstance(participant, Participant) or not isinstance(election, Election):
             raise InvalidInput("ledger.elections", "a mapping of Participant to Election")
-    return data
+    return AppendOnlyMap.of(value)
 
 
 @attrs.frozen(cache_hash=True)
@@ -549,7 +319,9 @@ class ElectionLedger:
     (<Choice.OPT_IN: 'Opt-in'>, True, 1)
     """
 
-    year: int = attrs.field(validator=_year)
+    __field_prefix__ = "ledger"
+
+    year: int = attrs.field(validator=fields.whole())
     elections: FrozenMap[Participant, Election] = attrs.field(
         factory=FrozenMap, converter=_elections
     )
@@ -562,14 +334,13 @@ class ElectionLedger:
 
     def choice_of(self, participant: Participant) -> Choice | None:
         """The participant's confirmed choice, or None (not elected: still exempt)."""
-        if not isinstance(participant, Participant):
-            raise InvalidInput("participant", f"a Participant; got {type(participant).__name__}")
-        election = self.elections.get(participant)
+        election = self.election_of(participant)
         return None if election is None else election.choice
 
     def add(self, event: Elected) -> ElectionLedger:
-        """The ledger with ``event`` recorded; ``InvalidInput`` for another year's event or
-        for a participant that already elected (ELE-FINAL-1: a confirmed election is final).
+        """The ledger with ``event`` recorded (in constant time); ``InvalidInput`` for another
+        year's event or for a participant that already elected (ELE-FINAL-1: a confirmed
+        election is final).
         """
         if not isinstance(event, Elected):
             raise InvalidInput("event", f"an Elected event; got {type(event).__name__}")
@@ -583,12 +354,11 @@ class ElectionLedger:
                 f"{event.participant} already elected; a confirmed election is final "
                 "(ELE-FINAL-1)",
             )
-        return attrs.evolve(
-            self,
-            elections=self.elections.set(
-                event.participant, Election(event.choice, event.at, event.by)
-            ),
-        )
+        elections = self.elections
+        if not isinstance(elections, AppendOnlyMap):  # a copied ledger: a log of its own
+            elections = AppendOnlyMap.of(elections)
+        grown = elections.appended(event.participant, Election(event.choice, event.at, event.by))
+        return ElectionLedger(self.year, grown)
 
     def __contains__(self, participant: object) -> bool:
         return participant in self.elections
@@ -598,3 +368,167 @@ class ElectionLedger:
 
     def __len__(self) -> int:
         return len(self.elections)
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+class FileFormat(enum.Enum):
+    """The format of a file in a registry upload (ELE-BATCH-3): QPP JSON or QRDA III XML;
+    QPP XML is named so that it can be refused (not accepted for 2019, erratum E10).
+
+    >>> FileFormat("QRDA III XML")
+    <FileFormat.QRDA_III_XML: 'QRDA III XML'>
+    """
+
+    QPP_JSON = "QPP JSON"
+    QRDA_III_XML = "QRDA III XML"
+    QPP_XML = "QPP XML"
+
+
+@attrs.frozen
+class Elect:
+    """The command of one election (ELE-CHOICE-1): ``participant`` chooses ``choice``; its
+    opt-in status is ``status`` and ``confirmation`` is the text typed (None: not typed).
+
+    >>> c = Elect(Participant("123456789"), Choice.OPT_IN, OptInStatus.OPT_IN_ELIGIBLE, "CONFIRM")
+    >>> c.choice
+    <Choice.OPT_IN: 'Opt-in'>
+    >>> Elect(Participant("123456789"), "Opt-in", OptInStatus.OPT_IN_ELIGIBLE)
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidInput: choice: a Choice; got str 'Opt-in'
+    """
+
+    __field_prefix__ = ""  # the arguments of elect: participant, choice, status, confirmation
+
+    participant: Participant = attrs.field(validator=fields.instance_of(Participant))
+    choice: Choice = attrs.field(validator=fields.instance_of(Choice))
+    status: OptInStatus = attrs.field(validator=fields.instance_of(OptInStatus))
+    confirmation: str | None = attrs.field(
+        default=None, validator=fields.text(optional=True, limit=1_000)
+    )
+
+
+def _rows(value: Any) -> tuple[tuple[Participant, Choice], ...]:
+    if isinstance(value, Mapping):
+        items: Iterable[Any] = value.items()
+    elif isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        items = value
+    else:
+        raise InvalidInput(
+            "choices", f"a mapping of Participant to Choice; got {type(value).__name__}"
+        )
+    rows: list[tuple[Participant, Choice]] = []
+    for index, item in enumerate(items):
+        try:
+            participant, choice = item
+        except (TypeError, ValueError):
+            raise InvalidInput(f"choices[{index}]", "a (Participant, Choice) pair") from None
+        if not isinstance(participant, Participant):
+            raise InvalidInput(
+                f"choices[{index}]", f"a Participant; got {type(participant).__name__}"
+            )
+        if not isinstance(choice, Choice):
+            raise InvalidInput(f"choices[{participant}]", f"a Choice; got {shown(choice)}")
+        rows.append((participant, choice))
+    return tuple(rows)
+
+
+def _statuses(value: Any) -> FrozenMap[Participant, OptInStatus]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(
+            "statuses", f"a mapping of Participant to OptInStatus; got {type(value).__name__}"
+        )
+    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
+def file_formats(value: Any) -> tuple[FileFormat, ...] | None:
+    """The formats of an upload's files (ELE-BATCH-3), text read as :class:`FileFormat`."""
+    if value is None:
+        return None
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidInput("files", f"a sequence of FileFormat, one per file; got {shown(value)}")
+    formats = []
+    known = {kind.value: kind for kind in FileFormat}
+    for index, item in enumerate(value):
+        found = item if isinstance(item, FileFormat) else (
+            known.get(item) if isinstance(item, str) else None
+        )
+        if found is None:
+            raise InvalidInput(f"files[{index}]", f"one of {', '.join(known)}; got {shown(item)}")
+        formats.append(found)
+    return tuple(formats)
+
+
+@attrs.frozen
+class UploadElections:
+    """The command of a registry upload (ELE-BATCH-1): one choice per participant
+    (``choices``, a mapping or pairs: a participant listed twice is kept, and refuses the
+    upload), each participant's opt-in status (``statuses``), the text typed to confirm, and
+    the format of each file uploaded (``files``, ELE-BATCH-3; None when the choices are given
+    directly rather than as files).
+
+    >>> a = Participant("123456789")
+    >>> c = UploadElections({a: Choice.NO_DECISION}, {a: OptInStatus.OPT_IN_ELIGIBLE},
+    ...                     files=["QPP JSON"])
+    >>> c.files, c.left_exempt(None)
+    ((<FileFormat.QPP_JSON: 'QPP JSON'>,), (Participant(tin=TIN('*****6789'), npi=None),))
+    >>> UploadElections({a: Choice.OPT_IN}, {})
+    Traceback (most recent call last):
+    ...
+    qpp_rules.errors.InvalidInput: statuses[TIN *****6789]: missing: every row needs its status
+    """
+
+    __field_prefix__ = ""
+
+    choices: tuple[tuple[Participant, Choice], ...] = attrs.field(converter=_rows)
+    statuses: FrozenMap[Participant, OptInStatus] = attrs.field(converter=_statuses)
+    confirmation: str | None = attrs.field(
+        default=None, validator=fields.text(optional=True, limit=1_000)
+    )
+    files: tuple[FileFormat, ...] | None = attrs.field(
+        default=None, kw_only=True, converter=file_formats
+    )
+
+    def __attrs_post_init__(self) -> None:
+        statuses = self.statuses
+        for participant, _ in self.choices:
+            status = statuses.get(participant)
+            if status is None:
+                raise InvalidInput(
+                    f"statuses[{participant}]", "missing: every row needs its status"
+                )
+            if not isinstance(status, OptInStatus):
+                raise InvalidInput(
+                    f"statuses[{participant}]", f"an OptInStatus; got {shown(status)}"
+                )
+
+    def rows(self) -> tuple[list[tuple[Participant, Choice]], list[Participant]]:
+        """The rows, each participant's first, and the participants listed again."""
+        seen: set[Participant] = set()
+        rows: list[tuple[Participant, Choice]] = []
+        again: list[Participant] = []
+        for participant, choice in self.choices:
+            if participant in seen:
+                again.append(participant)
+            else:
+                seen.add(participant)
+                rows.append((participant, choice))
+        return rows, again
+
+    def left_exempt(self, ledger: ElectionLedger | None) -> tuple[Participant, ...]:
+        """The No decision participants this upload leaves exempt, free to elect later
+        (ELE-CHOICE-1): opt-in eligible and not elected in ``ledger`` (the ledger before the
+        upload, or after it: No decision records nothing). A No decision row for a participant
+        that is not opt-in eligible (ELE-BATCH-2) or already elected (ELE-FINAL-1) is never
+        left exempt: it refuses the upload."""
+        if ledger is not None and not isinstance(ledger, ElectionLedger):
+            raise InvalidInput("ledger", f"an ElectionLedger or None; got {type(ledger).__name__}")
+        return tuple(
+            participant
+            for participant, choice in self.rows()[0]
+            if choice is Choice.NO_DECISION
+            and self.statuses[participant] is OptInStatus.OPT_IN_ELIGIBLE
+            and (ledger is None or participant not in ledger)
+        )

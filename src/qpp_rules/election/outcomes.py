@@ -30,8 +30,11 @@ import attrs
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.election.model import Choice, OptInStatus
+from qpp_rules.election.rules import GUIDE
 from qpp_rules.errors import InvalidInput, shown
-from qpp_rules.policy.model import PolicyYear, _check_fields
+from qpp_rules.kernel import SHARED, fields
+from qpp_rules.kernel.citations import cite
+from qpp_rules.policy.model import PolicyYear
 
 __all__ = [
     "ElectionOutcome",
@@ -40,10 +43,6 @@ __all__ = [
     "outcome_of",
 ]
 
-GUIDE_OUTCOMES = "ELECTION-GUIDE-2019, Opting-In vs. Voluntary Reporting"
-GUIDE_GROUP = "ELECTION-GUIDE-2019, Group Reporting step 4"
-GUIDE_INDIVIDUAL = "ELECTION-GUIDE-2019, Individual Reporting"
-GUIDE_OVERVIEW = "ELECTION-GUIDE-2019, Opt-in and Voluntary Reporting Election Process Overview"
 
 
 @attrs.frozen(cache_hash=True)
@@ -59,25 +58,29 @@ benchmarks, public reporting; becomes MIPS eligible
       - [ELE-OUT-1] Opt-in: the participant becomes MIPS eligible and receives a final score \
 and a payment adjustment (positive, negative or neutral) based on any data submitted or not \
 submitted, performance feedback, its data in measure benchmarks, and public reporting on \
-Physician Compare. (ELECTION-GUIDE-2019, Opting-In vs. Voluntary Reporting)
+Physician Compare. (ELECTION-GUIDE-2019, Opting-In vs. Voluntary Reporting (table) \
+[ELE-OUT-1])
     """
 
-    choice: Choice
-    group: bool
-    final_score: bool
-    payment_adjustment: bool
-    performance_feedback: bool
-    benchmarks: bool
-    public_reporting: bool
-    public_reporting_opt_out: bool
-    becomes_mips_eligible: bool
-    adjusts_every_clinician: bool
-    reasons: tuple[Reason, ...]
-    public_reporting_preview_days: int | None = None
-    payment_year: int | None = None
+    __field_prefix__ = "outcome"
 
-    def __attrs_post_init__(self) -> None:
-        _check_fields(self)
+    choice: Choice = attrs.field(validator=fields.instance_of(Choice))
+    group: bool = attrs.field(validator=fields.flag())
+    final_score: bool = attrs.field(validator=fields.flag())
+    payment_adjustment: bool = attrs.field(validator=fields.flag())
+    performance_feedback: bool = attrs.field(validator=fields.flag())
+    benchmarks: bool = attrs.field(validator=fields.flag())
+    public_reporting: bool = attrs.field(validator=fields.flag())
+    public_reporting_opt_out: bool = attrs.field(validator=fields.flag())
+    becomes_mips_eligible: bool = attrs.field(validator=fields.flag())
+    adjusts_every_clinician: bool = attrs.field(validator=fields.flag())
+    reasons: tuple[Reason, ...] = attrs.field(converter=fields.tuple_of(Reason))  # type: ignore[misc]
+    public_reporting_preview_days: int | None = attrs.field(
+        default=None, validator=fields.whole(minimum=0, optional=True)
+    )
+    payment_year: int | None = attrs.field(
+        default=None, validator=fields.whole(optional=True)
+    )
 
     def explain(self) -> str:
         """The outcome and its reasons, one a line."""
@@ -94,9 +97,6 @@ Physician Compare. (ELECTION-GUIDE-2019, Opting-In vs. Voluntary Reporting)
         return "\n".join([head, *(f"  - {reason}" for reason in self.reasons)])
 
 
-_OUTCOMES: dict[tuple[Choice, bool], ElectionOutcome] = {}
-
-
 def _build(choice: Choice, group: bool) -> ElectionOutcome:
     if choice is Choice.OPT_IN:
         reasons = [
@@ -106,7 +106,7 @@ def _build(choice: Choice, group: bool) -> ElectionOutcome:
                 "a payment adjustment (positive, negative or neutral) based on any data "
                 "submitted or not submitted, performance feedback, its data in measure "
                 "benchmarks, and public reporting on Physician Compare.",
-                GUIDE_OUTCOMES,
+                cite("ELE-OUT-1", GUIDE),
             )
         ]
         if group:
@@ -115,7 +115,7 @@ def _build(choice: Choice, group: bool) -> ElectionOutcome:
                     "ELE-OUT-2",
                     "A group opt-in gives every MIPS eligible clinician in the practice the "
                     "payment adjustment based on the group's performance.",
-                    GUIDE_OUTCOMES,
+                    cite("ELE-OUT-2", GUIDE),
                 )
             )
         flags = dict(
@@ -130,7 +130,7 @@ def _build(choice: Choice, group: bool) -> ElectionOutcome:
                 "Report voluntarily: performance feedback and public reporting on Physician "
                 "Compare (unless the participant opts out during the preview period); no "
                 "payment adjustment, and its data stay out of measure benchmarks.",
-                GUIDE_OUTCOMES,
+                cite("ELE-OUT-1", GUIDE),
             )
         ]
         if group:
@@ -139,7 +139,7 @@ def _build(choice: Choice, group: bool) -> ElectionOutcome:
                     "ELE-OUT-2",
                     "A group's voluntary report gives the practice a MIPS final score from its "
                     "group submission, but no payment adjustment to its clinicians.",
-                    GUIDE_GROUP,
+                    cite("ELE-OUT-2", GUIDE),
                 )
             )
         else:
@@ -148,7 +148,7 @@ def _build(choice: Choice, group: bool) -> ElectionOutcome:
                     "ELE-OUT-1",
                     "An individual's voluntary report brings feedback 'for informational "
                     "purposes only': no final score (inference; the guide does not say).",
-                    GUIDE_INDIVIDUAL,
+                    cite("ELE-OUT-1", GUIDE),
                 )
             )
         flags = dict(
@@ -162,13 +162,13 @@ def _build(choice: Choice, group: bool) -> ElectionOutcome:
                 "ELE-CHOICE-1",
                 "No decision: nothing is recorded and the participant stays MIPS exempt; it "
                 "can still elect later inside the window (inference).",
-                GUIDE_OVERVIEW,
+                cite("ELE-CHOICE-1", GUIDE),
             ),
             Reason(
                 "ELE-OUT-1",
                 "No decision brings no final score, payment adjustment, feedback, benchmark "
                 "use or public reporting (inference).",
-                GUIDE_OUTCOMES,
+                cite("ELE-OUT-1", GUIDE),
             ),
         ]
         flags = dict(
@@ -197,16 +197,13 @@ def outcome_of(
         raise InvalidInput("choice", f"a Choice; got {shown(choice)}")
     if not isinstance(group, bool):
         raise InvalidInput("group", f"True or False; got {shown(group)}")
-    base = _OUTCOMES.get((choice, group))
-    if base is None:
-        base = _OUTCOMES.setdefault((choice, group), _build(choice, group))
+    base: ElectionOutcome = SHARED.answer((_build, choice, group), lambda: _build(choice, group))
     if policy is None:
         return base
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear or None; got {type(policy).__name__}")
-    memo = policy.memo()
-    key = ("election.outcome_of", choice, group)
-    cached: ElectionOutcome | None = memo.get(key)
+    key = (outcome_of, choice, group)
+    cached: ElectionOutcome | None = policy.answers.get(key)
     if cached is not None:
         return cached
     days = policy.election.public_reporting_preview_days  # None: written as unknown
@@ -218,7 +215,7 @@ def outcome_of(
                 "ELE-OUT-1",
                 f"The public-reporting opt-out is made during the {days}-day preview period "
                 f"(late {policy.year + 1}).",
-                str(policy.cite("election.public_reporting_preview_days")),
+                policy.cite("election.public_reporting_preview_days"),
             ),
         )
     if base.payment_adjustment:
@@ -227,7 +224,7 @@ def outcome_of(
             Reason(
                 "ELE-OUT-1",
                 f"PY{policy.year} data bring the payment adjustment in {policy.payment_year}.",
-                str(policy.cite("election.payment_year_offset")),
+                policy.cite("election.payment_year_offset"),
             ),
         )
     result = attrs.evolve(
@@ -236,8 +233,7 @@ def outcome_of(
         public_reporting_preview_days=days if base.public_reporting else None,
         payment_year=policy.payment_year if base.payment_adjustment else None,
     )
-    memo[key] = result
-    return result
+    return policy.answers.put(key, result)
 
 
 Score = int | float | Decimal
@@ -296,9 +292,6 @@ got -5
     return group if theirs > mine else individual
 
 
-_NEEDED: dict[tuple[OptInStatus, bool, bool], Decision] = {}
-
-
 def individual_election_needed(
     status: OptInStatus,
     *,
@@ -324,10 +317,16 @@ def individual_election_needed(
     ):
         if not isinstance(flag, bool):
             raise InvalidInput(name, f"True or False; got {shown(flag)}")
-    key = (status, submits_individual_data, practice_reports_as_group)
-    cached = _NEEDED.get(key)
-    if cached is not None:
-        return cached
+    key = (individual_election_needed, status, submits_individual_data,
+           practice_reports_as_group)
+    decision: Decision = SHARED.answer(
+        key, lambda: _needed(status, submits_individual_data, practice_reports_as_group)
+    )
+    return decision
+
+
+def _needed(status: OptInStatus, submits_individual_data: bool,
+            practice_reports_as_group: bool) -> Decision:
     if status is not OptInStatus.OPT_IN_ELIGIBLE:
         word = "MIPS eligible: it reports" if status is OptInStatus.MIPS_ELIGIBLE else (
             "MIPS exempt with no option to opt in"
@@ -336,7 +335,7 @@ def individual_election_needed(
             Reason(
                 "ELE-BATCH-2",
                 f"Only an opt-in eligible clinician elects; this one is {word}, no election.",
-                "ELECTION-GUIDE-2019, Individual Reporting step 4",
+                cite("ELE-BATCH-2", GUIDE),
             )
         )
     elif not submits_individual_data:
@@ -345,14 +344,14 @@ def individual_election_needed(
                 "ELE-WHO-2",
                 "The practice reports as a group and the clinician submits no individual "
                 "data: no individual election is needed.",
-                GUIDE_INDIVIDUAL,
+                cite("ELE-WHO-2", GUIDE),
             )
         else:
             why = Reason(
                 "ELE-CHOICE-1",
                 "A clinician that does not want to submit data does not have to elect; it "
                 "stays MIPS exempt.",
-                GUIDE_OVERVIEW,
+                cite("ELE-CHOICE-1", GUIDE),
             )
         decision = Decision.refuse(why)
     else:
@@ -362,7 +361,7 @@ def individual_election_needed(
                 "The clinician is opt-in eligible and submits individual data: an individual "
                 "election (Opt-in or Report voluntarily) must be confirmed before any data "
                 "can be submitted.",
-                GUIDE_INDIVIDUAL,
+                cite("ELE-WHO-2", GUIDE),
             )
         )
-    return _NEEDED.setdefault(key, decision)
+    return decision

@@ -55,8 +55,9 @@ from qpp_rules.errors import (
     shown,
 )
 from qpp_rules.identifiers import NPI, TIN
+from qpp_rules.kernel import fields
 from qpp_rules.policy.frozenmap import FrozenMap
-from qpp_rules.policy.model import PolicyYear, _check_fields
+from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.registry import policy_for
 
 __all__ = [
@@ -107,18 +108,7 @@ class EligibilityApiError(QppRulesError):
         super().__init__(f"QPP Eligibility API error {type}: {shown}")
 
 
-def _record_check(record: EligibilityRecord) -> None:
-    checks = (
-        ("npi", isinstance(record.npi, NPI)),
-        ("tin", isinstance(record.tin, TIN | str)),
-        ("scenario", record.scenario in ("individual", "group")),
-        ("facts", isinstance(record.facts, LowVolumeFacts)),
-        ("election", record.election is None or isinstance(record.election, Choice)),
-        ("year", isinstance(record.year, int) and not isinstance(record.year, bool)),
-    )
-    for field, ok in checks:
-        if not ok:
-            raise InvalidInput(f"record.{field}", "not a valid value for an EligibilityRecord")
+_maybe_flag = fields.instance_of(bool, optional=True)
 
 
 @attrs.frozen
@@ -141,26 +131,38 @@ class EligibilityRecord:
     (<OptInStatus.OPT_IN_ELIGIBLE: 'Opt-in eligible'>, True)
     """
 
-    year: int
-    npi: NPI
-    tin: TIN | str
-    organization_name: str | None
-    scenario: Literal["individual", "group"]
-    facts: LowVolumeFacts
-    fell_below: frozenset[str]
-    reason_codes: tuple[str, ...]
-    payload_opt_in_eligible: bool | None
-    election: Choice | None
-    is_opted_in: bool | None
-    decision_date: pendulum.DateTime | None
-    small_group_practitioner: bool | None
-    rural_clinician: bool | None
-    is_eligible: FrozenMap[str, bool | str]
-    low_volume_services: int | None
+    __field_prefix__ = "record"
+
+    year: int = attrs.field(validator=fields.whole())
+    npi: NPI = attrs.field(validator=fields.instance_of(NPI))
+    tin: TIN | str = attrs.field(validator=fields.instance_of((TIN, str)))
+    organization_name: str | None = attrs.field(validator=fields.text(optional=True))
+    scenario: Literal["individual", "group"] = attrs.field(validator=fields.text())
+    facts: LowVolumeFacts = attrs.field(validator=fields.instance_of(LowVolumeFacts))
+    fell_below: frozenset[str] = attrs.field(
+        converter=fields.frozenset_of(str)  # type: ignore[misc]
+    )
+    reason_codes: tuple[str, ...] = attrs.field(converter=fields.tuple_of(str))  # type: ignore[misc]
+    payload_opt_in_eligible: bool | None = attrs.field(validator=_maybe_flag)
+    election: Choice | None = attrs.field(validator=fields.instance_of(Choice, optional=True))
+    is_opted_in: bool | None = attrs.field(validator=_maybe_flag)
+    decision_date: pendulum.DateTime | None = attrs.field(
+        validator=fields.instance_of(pendulum.DateTime, optional=True)
+    )
+    small_group_practitioner: bool | None = attrs.field(validator=_maybe_flag)
+    rural_clinician: bool | None = attrs.field(validator=_maybe_flag)
+    is_eligible: FrozenMap[str, bool | str] = attrs.field(
+        validator=fields.instance_of(FrozenMap)
+    )
+    low_volume_services: int | None = attrs.field(
+        validator=fields.whole(minimum=0, optional=True)
+    )
 
     def __attrs_post_init__(self) -> None:
-        _record_check(self)
-        _check_fields(self)
+        if self.scenario not in ("individual", "group"):
+            raise InvalidInput(
+                "record.scenario", f"individual or group; got {shown(self.scenario)}"
+            )
 
     @property
     def tin_masked(self) -> bool:
@@ -349,12 +351,7 @@ def _record(
     )
     opted_in = _bool(scenario, "isOptedIn", path)
     decided = _date(scenario, path)
-    if opted_in is True:
-        election: Choice | None = Choice.OPT_IN
-    elif opted_in is False and decided is not None:
-        election = Choice.VOLUNTARY  # API users' reading; not confirmed by CMS
-    else:
-        election = None
+    election = election_read(opted_in, decided)
     return EligibilityRecord(
         year=year,
         npi=npi,
@@ -373,6 +370,17 @@ def _record(
         is_eligible=_eligible(scenario, path),
         low_volume_services=_count(scenario, "lowVolumeServices", path),
     )
+
+
+def election_read(opted_in: bool | None, decided: pendulum.DateTime | None) -> Choice | None:
+    """The election an Eligibility API answer records: ``isOptedIn`` true is Opt-in; false
+    with an ``optInDecisionDate`` is Report voluntarily (API users' reading; not confirmed by
+    CMS); false without a date, or null, is no election yet."""
+    if opted_in is True:
+        return Choice.OPT_IN
+    if opted_in is False and decided is not None:
+        return Choice.VOLUNTARY
+    return None
 
 
 def _raise_envelope(envelope: object) -> None:

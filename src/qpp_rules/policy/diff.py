@@ -29,7 +29,7 @@ from qpp_rules.time import Window
 __all__ = ["PolicyChange", "policy_diff", "shown_value"]
 
 _SKIP = frozenset({"year", "title", "citations", "errata", "amendments", "known_amendments",
-                   "label", "unknowns", "_memo"})
+                   "label", "unknowns", "_answers"})
 
 
 @attrs.frozen
@@ -53,6 +53,21 @@ class PolicyChange:
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self)
+
+    @property
+    def rules(self) -> frozenset[str]:
+        """The rule IDs either side's citation names.
+
+        >>> import qpp_rules as qr
+        >>> r = qr.reform(qr.policy_for(2019), {"registration.cahps_min_clinicians": 3}, label="3")
+        >>> sorted(qr.policy_diff(qr.policy_for(2019), r)[0].rules)
+        ['REG-ELIG-2']
+        """
+        found: set[str] = set()
+        for citation in (self.before_citation, self.after_citation):
+            if citation is not None:
+                found.update(citation.rules)
+        return frozenset(found)
 
 
 def _cited(policy: PolicyYear, path: str) -> Citation | None:

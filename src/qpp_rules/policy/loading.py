@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import tomllib
-import types
 import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -46,7 +45,7 @@ from qpp_rules.policy.model import (
     PolicyYear,
     _problem,
 )
-from qpp_rules.policy.paths import leaf_paths
+from qpp_rules.policy.paths import declared_type, leaf_paths
 from qpp_rules.time import EASTERN, Window
 
 __all__ = ["apply_changes", "load_policy_file", "load_policy_text", "reform"]
@@ -384,7 +383,7 @@ def _amendment(policy: PolicyYear, item: Any, source: str, path: str) -> Amendme
         raise PolicyFileError(source, f"{path}.changes", "a table of path = new value")
     changes: dict[str, Any] = {}
     for target, raw_value in changes_raw.items():
-        kind = _type_at(target)
+        kind = declared_type(target)
         if kind is None:
             raise PolicyFileError(source, f"{path}.changes", f"no policy value at {target!r}")
         changes[target] = _structure(raw_value, kind, source, f"{path}.changes.{target}")
@@ -400,21 +399,6 @@ def _amendment(policy: PolicyYear, item: Any, source: str, path: str) -> Amendme
     except InvalidInput as error:
         raise PolicyFileError(source, f"{path}.changes", error.message) from None
     return amendment
-
-
-def _type_at(target: str) -> Any:
-    """The type of the policy value at the dotted path ``target``, or None if there is none."""
-    kind: Any = PolicyYear
-    for part in target.split("."):
-        arms = [arm for arm in typing.get_args(kind) if arm is not type(None)]
-        if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(arms) == 1:
-            kind = arms[0]  # a value that may be unknown: walk into the value's type
-        hints = typing.get_type_hints(kind) if attrs.has(kind) else {}
-        if part not in hints or part in {"citations", "errata", "amendments", "known_amendments",
-                                         "year", "title", "label", "unknowns", "_memo"}:
-            return None
-        kind = hints[part]
-    return kind
 
 
 def apply_changes(policy: PolicyYear, changes: Mapping[str, Any], **top: Any) -> PolicyYear:
@@ -499,7 +483,7 @@ def _reform_value(path: str, value: Any) -> Any:
     """A reform's new value as the policy holds it: given as such, or in the data file's
     shape (a table for a Window, an array for a set, text or a whole number for an amount),
     structured with the loader's converter (no "25" for 25, no naive datetime)."""
-    kind = _type_at(path)
+    kind = declared_type(path)
     if kind is None:
         raise InvalidInput(path, "no policy value at this path")
     if _problem(value, kind) is None:

@@ -27,6 +27,8 @@ import attrs
 import pendulum
 
 from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.kernel.cache import AnswerCache
+from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.paths import UNKNOWABLE, leaf_paths
 from qpp_rules.time import Window
@@ -40,7 +42,6 @@ from qpp_rules.vocabulary import (
 )
 
 __all__ = [
-    "AUTHORITIES",
     "AccessPolicy",
     "Amendment",
     "Citation",
@@ -137,55 +138,6 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
         problem = _problem(getattr(instance, field.name), hints[field.name])
         if problem is not None:
             raise _fail(f"{prefix}{field.name}", problem)
-
-
-AUTHORITIES = ("guide", "cms", "federal-register", "omb", "secondary", "reform", "unknown")
-"""Who wrote a citation's source: one of the five CMS guides of ``sources/`` (``guide``),
-another CMS page, fact sheet or repository (``cms``), the Federal Register or the CFR
-(``federal-register``), an OMB information-collection document (``omb``), a non-CMS page
-used only where no primary source was found (``secondary``), a reform (``reform``), or no
-source at all: the value is not known for the year (``unknown``, POL-UNK-1)."""
-
-
-@attrs.frozen
-class Citation:
-    """Where a value is written: the source (a guide as cited in RULES.md, or a document's
-    name), the section, the rule IDs, and, where it helps, the source's own words and a note
-    on the reading taken. ``authority`` says who wrote the source (:data:`AUTHORITIES`);
-    every source other than a guide or a reform names its address (``url``: a URL or a
-    document) and quotes its words.
-
-    >>> str(Citation("REG-GUIDE-2021", "Registration Information", ("REG-WIN-1",)))
-    'REG-GUIDE-2021, Registration Information [REG-WIN-1]'
-    >>> Citation("CMS deadlines page", "PY2024", authority="cms")
-    Traceback (most recent call last):
-      ...
-    qpp_rules.errors.InvalidInput: url: a cms source names its address (a URL or document)
-    """
-
-    source: str
-    section: str
-    rules: tuple[str, ...] = ()
-    quote: str | None = None
-    note: str | None = None
-    authority: str = "guide"
-    url: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        _check_fields(self)
-        if self.authority not in AUTHORITIES:
-            raise _fail("authority",
-                        f"one of {', '.join(AUTHORITIES)}; got {shown(self.authority)}")
-        if self.authority not in ("guide", "reform", "unknown"):
-            if not self.url or not self.url.strip():
-                raise _fail("url", f"a {self.authority} source names its address (a URL or "
-                            "document)")
-            if not self.quote or not self.quote.strip():
-                raise _fail("quote", f"a {self.authority} source is quoted: its words, verbatim")
-
-    def __str__(self) -> str:
-        rules = f" [{', '.join(self.rules)}]" if self.rules else ""
-        return f"{self.source}, {self.section}{rules}"
 
 
 @attrs.frozen
@@ -475,8 +427,8 @@ opens in 2020; got 2019
     known_amendments: tuple[Amendment, ...] = ()
     label: str = ""
     unknowns: FrozenMap[str, str] = attrs.field(factory=FrozenMap)
-    _memo: dict[Any, Any] = attrs.field(
-        factory=dict, init=False, eq=False, hash=False, repr=False
+    _answers: AnswerCache = attrs.field(
+        factory=AnswerCache, init=False, eq=False, hash=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -566,9 +518,12 @@ opens in 2020; got 2019
             value = getattr(value, part)
         return value
 
-    def memo(self) -> dict[Any, Any]:
-        """A per-policy cache for explained answers (answers are immutable, so shared)."""
-        return self._memo
+    @property
+    def answers(self) -> AnswerCache:
+        """This policy's explained answers, computed once per rule and distinct facts and
+        shared (answers are immutable): the one bounded answer cache
+        (:class:`qpp_rules.kernel.AnswerCache`)."""
+        return self._answers
 
     def __repr__(self) -> str:
         return f"<PolicyYear {self.label}>"

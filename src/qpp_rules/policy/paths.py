@@ -1,4 +1,5 @@
-"""The dotted paths of a policy year's values, and which of them a year may not know.
+"""The dotted paths of a policy year's values, their declared types, and which of them a year
+may not know.
 
 >>> import qpp_rules as qr
 >>> leaf_paths(qr.policy_for(2019))[:2]
@@ -9,13 +10,15 @@ True
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any
 
 import attrs
 
 from qpp_rules.time import Window
 
-__all__ = ["UNKNOWABLE", "leaf_paths"]
+__all__ = ["UNKNOWABLE", "declared_type", "leaf_paths"]
 
 
 # Values whose None means "not known for the year" (elsewhere None has a meaning of its own:
@@ -36,16 +39,19 @@ UNKNOWABLE = frozenset({
 })
 
 _NOT_VALUES = frozenset({"year", "title", "citations", "errata", "amendments",
-                         "known_amendments", "label", "unknowns", "_memo"})
+                         "known_amendments", "label", "unknowns", "_answers"})
 
 
-def leaf_paths(value: Any, prefix: str = "") -> list[str]:
-    """The dotted path of every policy value below ``value`` (a table's values, not the
-    table; a Window is one value), in declaration order.
+def leaf_paths(value: Any, prefix: str = "", *, tables: bool = False) -> list[str]:
+    """The dotted path of every policy value below ``value`` (a table's values, and with
+    ``tables`` the table's own path before them; a Window is one value), in declaration
+    order. A table a year does not know (None) is one value.
 
     >>> import qpp_rules as qr
     >>> leaf_paths(qr.policy_for(2019).election.low_volume)
     ['allowed_charges', 'patients', 'covered_services']
+    >>> [p for p in leaf_paths(qr.policy_for(2019).election, tables=True) if "low" in p][:2]
+    ['low_volume', 'low_volume.allowed_charges']
     """
     paths: list[str] = []
     for field in attrs.fields(type(value)):
@@ -54,7 +60,34 @@ def leaf_paths(value: Any, prefix: str = "") -> list[str]:
         inner = getattr(value, field.name)
         path = f"{prefix}{field.name}"
         if attrs.has(type(inner)) and not isinstance(inner, Window):
-            paths.extend(leaf_paths(inner, f"{path}."))
+            if tables:
+                paths.append(path)
+            paths.extend(leaf_paths(inner, f"{path}.", tables=tables))
         else:
             paths.append(path)
     return paths
+
+
+def declared_type(path: str) -> Any:
+    """The type a policy declares for the value at the dotted ``path`` (walking into a value
+    that may be unknown, ``X | None``), or None where no policy value is there.
+
+    >>> declared_type("registration.cahps_min_clinicians")
+    int | None
+    >>> declared_type("election.low_volume.patients")
+    <class 'int'>
+    >>> declared_type("registration.nothing") is None
+    True
+    """
+    from qpp_rules.policy.model import PolicyYear
+
+    kind: Any = PolicyYear
+    for part in path.split("."):
+        arms = [arm for arm in typing.get_args(kind) if arm is not type(None)]
+        if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(arms) == 1:
+            kind = arms[0]  # a value that may be unknown: walk into the value's type
+        hints = typing.get_type_hints(kind) if attrs.has(kind) else {}
+        if part not in hints or part in _NOT_VALUES:
+            return None
+        kind = hints[part]
+    return kind

@@ -22,6 +22,7 @@ from typing import Any
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, UnknownPolicyValue, shown
+from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 
@@ -69,8 +70,9 @@ def unknown_reason(policy: PolicyYear, path: str, rule: str) -> Reason:
     """The reason a decision is refused for want of the value at ``path``.
 
     >>> import qpp_rules as qr
-    >>> unknown_reason(qr.policy_for(2026), "registration.window", "REG-WIN-1").citation
-    'not known for PY2026: registration.window (no source; see sources/README.md)'
+    >>> c = unknown_reason(qr.policy_for(2026), "registration.window", "REG-WIN-1").citation
+    >>> str(c), c.authority
+    ('not known for PY2026, registration.window [REG-WIN-1, POL-UNK-1]', 'unknown')
     """
     policy = _check(policy, path, rule)
     why = policy.unknown_values().get(path, "not known")
@@ -78,7 +80,9 @@ def unknown_reason(policy: PolicyYear, path: str, rule: str) -> Reason:
         rule,
         f"PY{policy.year}'s {path} is not known ({why}). {rule} needs it, so this is refused "
         "rather than decided with another year's value.",
-        f"not known for PY{policy.year}: {path} (no source; see sources/README.md)",
+        Citation(f"not known for PY{policy.year}", path, (rule, "POL-UNK-1"),
+                 note=f"{why}; the sources read are listed in sources/README.md",
+                 authority="unknown"),
     )
 
 

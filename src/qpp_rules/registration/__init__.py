@@ -17,22 +17,15 @@ Every number and switch comes from the year's ``policy.registration`` table.
 from __future__ import annotations
 
 from qpp_rules.decisions import Outcome
+from qpp_rules.registration.carryover import carry_over
 from qpp_rules.registration.eligibility import (
     automatic_registrations,
     band_allows,
-    cahps_required,
+    has_app,
     minimum_clinicians,
     options,
-    registration_needed,
 )
-from qpp_rules.registration.lifecycle import (
-    RegistrationOutcome,
-    carry_over,
-    decide,
-    derive_registration_id,
-    evolve,
-    replay,
-)
+from qpp_rules.registration.lifecycle import RegistrationOutcome, decide, evolve, replay
 from qpp_rules.registration.model import (
     AddContact,
     Address,
@@ -41,6 +34,7 @@ from qpp_rules.registration.model import (
     Cancelled,
     CarriedOver,
     ChangeSize,
+    CollectionType,
     Command,
     Contact,
     ContactAdded,
@@ -60,9 +54,11 @@ from qpp_rules.registration.model import (
     SizeChanged,
     UpdateOrganization,
 )
+from qpp_rules.registration.records import derive_registration_id
+from qpp_rules.registration.requirements import cahps_required, registration_needed
 from qpp_rules.registration.sampling import SamplingConsequences, sampling_consequences
 from qpp_rules.registration.tables import eligibility_table_markdown
-from qpp_rules.vocabulary import Program, RegistrationEventKind, SizeBand
+from qpp_rules.vocabulary import Program, RegistrationEventKind, ReportingTrack, SizeBand
 
 __all__ = [
     "AddContact",
@@ -72,6 +68,7 @@ __all__ = [
     "Cancelled",
     "CarriedOver",
     "ChangeSize",
+    "CollectionType",
     "Command",
     "Contact",
     "ContactAdded",
@@ -92,6 +89,7 @@ __all__ = [
     "RegistrationEventKind",
     "RegistrationId",
     "RegistrationOutcome",
+    "ReportingTrack",
     "SamplingConsequences",
     "SizeBand",
     "SizeChanged",
@@ -104,6 +102,7 @@ __all__ = [
     "derive_registration_id",
     "eligibility_table_markdown",
     "evolve",
+    "has_app",
     "minimum_clinicians",
     "options",
     "registration_needed",

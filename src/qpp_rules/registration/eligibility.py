@@ -4,7 +4,7 @@ registering (REG-AUTO-1, REG-AUTO-2, REG-ELIG-4).
 Every number and switch comes from the year's ``policy.registration`` table. Each explained
 answer is computed once per distinct tuple of the facts it reads (organization type, size
 band, SSP ACO, SSP ACO participant, split-TIN count, WI submitted last year) and per policy,
-then shared through ``policy.memo()``: answers are immutable.
+then shared through ``policy.answers`` (the one bounded answer cache): answers are immutable.
 
 >>> import qpp_rules as qr
 >>> from qpp_rules.registration import Organization, options
@@ -20,25 +20,29 @@ True
 
 from __future__ import annotations
 
+import attrs
+
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, UnknownPolicyValue, shown
+from qpp_rules.kernel.citations import Citation, rule
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, unknown_reason
-from qpp_rules.registration._why import check_policy, reason, reason_at
-from qpp_rules.registration.model import Options, Organization
-from qpp_rules.vocabulary import OrgType, Program, SizeBand
+from qpp_rules.registration.values import Options, Organization
+from qpp_rules.vocabulary import ApmModel, OrgType, Program, ReportingTrack, SizeBand
 
 __all__ = [
     "automatic_registrations",
     "band_allows",
-    "cahps_required",
+    "check_policy",
+    "has_app",
+    "join",
     "minimum_clinicians",
     "options",
-    "registration_needed",
+    "reason",
 ]
 
-_Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None]
+_Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None, ReportingTrack]
 
 _PLURAL = {
     OrgType.PRACTICE: "practices (groups)",
@@ -52,6 +56,65 @@ _THRESHOLD = {
 }
 
 
+# -- citing -----------------------------------------------------------------------------------
+def check_policy(policy: object) -> PolicyYear:
+    """``policy`` if it is a PolicyYear, else InvalidInput naming the field."""
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear (qpp_rules.policy_for(year)); got "
+                           f"{type(policy).__name__}")
+    return policy
+
+
+def reason(policy: PolicyYear, rule_id: str, message: str, path: str | None = None) -> Reason:
+    """A reason of a registration decision: cited by the policy value at ``path`` where the
+    rule reads one, else by the rule catalogue's entry for the year's registration guide
+    (with the guide's own sentence); in a year no guide covers (its values come from other
+    public sources), by the latest guide that states the rule, saying no guide covers the
+    year.
+
+    >>> import qpp_rules as qr
+    >>> why = reason(qr.policy_for(2021), "REG-REC-7", "Confirm.")
+    >>> str(why.citation), why.citation.quote[:30]
+    ('REG-GUIDE-2021, VII step 2 [REG-REC-7]', 'Once you select Cancel Registr')
+    >>> str(reason(qr.policy_for(2021), "REG-ELIG-7", "Split.").citation)[:39]
+    "REG-GUIDE-2019, I 'Groups with clinicia"
+    >>> reason(qr.policy_for(2024), "REG-REC-7", "Confirm.").citation.section[-42:]
+    '(a rule of the guides; no PY2024 guide: inference)'
+    """
+    if path is not None:
+        return Reason(rule_id, message, policy.cite(path))
+    window = policy.citations.get("registration.window")
+    if window is not None and window.authority == "guide":
+        return Reason(rule_id, message, _cited(rule_id, window.source))
+    base = rule(rule_id).citation(None)
+    if base.source == "spec/RULES.md":
+        return Reason(rule_id, message, base)
+    latest = [c for c in rule(rule_id).sources if c.authority == "guide"] or [base]
+    return Reason(rule_id, message, attrs.evolve(
+        latest[-1], section=f"{latest[-1].section} (a rule of the guides; no PY{policy.year} "
+        "guide: inference)",
+    ))
+
+
+def _cited(rule_id: str, source: str) -> Citation:
+    """Where the guide ``source`` states ``rule_id``; for a guide that has no such section,
+    the latest earlier guide that has, saying it is carried forward (inference, e.g.
+    REG-ELIG-7 in PY2021)."""
+    sources = rule(rule_id).sources
+    for citation in sources:
+        if citation.source == source:
+            return citation
+    earlier = [c for c in sources if c.source < source] or list(sources)
+    if not earlier:
+        return rule(rule_id).citation()
+    base = earlier[-1]
+    return attrs.evolve(
+        base, section=f"{base.section} (carried forward to {source}, which has no such "
+        "section: inference)",
+    )
+
+
+# -- who may hold what --------------------------------------------------------------------------
 def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
     """The fewest clinicians the year asks for ``program`` (REG-ELIG-1, REG-ELIG-2).
 
@@ -61,8 +124,8 @@ def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
     """
     policy = check_policy(policy)
     if isinstance(program, Program):
-        rule, path = _THRESHOLD[program]
-        minimum: int = known(policy, path, rule)
+        rule_id, path = _THRESHOLD[program]
+        minimum: int = known(policy, path, rule_id)
         return minimum
     raise InvalidInput("program", f"a Program; got {shown(program)}")
 
@@ -101,6 +164,7 @@ def _facts(org: Organization) -> _Facts:
         org.split_tin_mips_clinicians,
         org.submitted_web_interface_prior_year,
         org.clinicians,
+        org.reporting_track,
     )
 
 
@@ -121,32 +185,54 @@ CMS Web Interface. (REG-GUIDE-2019, I 'Who needs to register?', 'Who can't regis
       - [REG-ELIG-1] The CMS Web Interface needs 25 or more clinicians: the size band 25-99 \
 qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
     """
-    if type(org) is Organization and type(policy) is PolicyYear:  # the hot path
-        hit: Options | None = policy._memo.get(org._facts)
+    if type(org) is Organization and type(policy) is PolicyYear:  # the hot path: _key inline
+        kind = org.kind
+        hit: Options | None = policy.answers.get((
+            options, kind._value_, org.size._value_, kind is _APM_ENTITY and org.apm_model is _SSP,
+            org.ssp_aco_participant, org.split_tin_mips_clinicians,
+            org.submitted_web_interface_prior_year, org.clinicians, org.reporting_track._value_,
+        ))
         if hit is not None:
             return hit
     policy = check_policy(policy)
-    facts = _facts(_check_org(org))
-    memo = policy.memo()
-    key = org._facts
-    found: Options | None = memo.get(key)
-    if found is None:
-        found = Options(
+    key = _key(_check_org(org))
+    facts = _facts(org)
+    return policy.answers.answer(
+        key,
+        lambda: Options(
             _explain(Program.WEB_INTERFACE, facts, policy),
             _explain(Program.CAHPS, facts, policy),
-        )
-        memo[key] = found
-    return found
+        ),
+    )
+
+
+_SSP = ApmModel.SHARED_SAVINGS_PROGRAM
+_APM_ENTITY = OrgType.APM_ENTITY
+
+
+def _key(org: Organization) -> tuple[object, ...]:
+    """The answer cache's key of :func:`options`: the rule and the facts it reads, as cheaply
+    hashed values (the members' text values, not the enums: an enum hashes in Python code)."""
+    kind = org.kind
+    return (
+        options,
+        kind._value_,
+        org.size._value_,
+        kind is _APM_ENTITY and org.apm_model is _SSP,
+        org.ssp_aco_participant,
+        org.split_tin_mips_clinicians,
+        org.submitted_web_interface_prior_year,
+        org.clinicians,
+        org.reporting_track._value_,
+    )
 
 
 def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
     """The decision, or a refusal where the year does not offer the program or does not
-    know a value the decision needs (``known``)."""
-    ended = _not_offered(program, facts, policy)
-    if ended is not None:
-        return ended
+    know a value the decision needs (``known``, POL-UNK-1)."""
     try:
-        return _explain_known(program, facts, policy)
+        ended = _not_offered(program, facts, policy)
+        return ended if ended is not None else _explain_known(program, facts, policy)
     except UnknownPolicyValue as missing:
         return Decision.refuse(unknown_reason(policy, missing.path, missing.rule))
 
@@ -154,53 +240,49 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
 def _not_offered(program: Program, facts: _Facts, policy: PolicyYear) -> Decision | None:
     """REG-END-1: a year without the CMS Web Interface offers it to nobody, automatic
     registrations included; REG-ELIG-3: a year whose registration offers a program to no
-    organization type (PY2023-PY2025 for the CMS Web Interface) refuses every
-    registration, where no automatic registration can apply (REG-END-2: from PY2023
-    registration is for the CAHPS for MIPS Survey only)."""
-    kind, ssp_aco = facts[0], facts[2]
-    if program is Program.WEB_INTERFACE:
-        try:
-            offered = known(policy, "registration.web_interface_offered", "REG-END-1")
-        except UnknownPolicyValue as missing:
-            return Decision.refuse(unknown_reason(policy, missing.path, missing.rule))
-        if not offered:
-            return Decision.refuse(reason_at(
-                policy, "REG-END-1",
-                f"The CMS Web Interface is not offered in PY{policy.year}: no organization "
-                "may register for it or is automatically registered for it.",
-                "registration.web_interface_offered",
-            ))
+    organization type (PY2023-PY2025 for the CMS Web Interface) refuses every registration
+    where no automatic registration applies (REG-END-2: from PY2023 registration is for the
+    CAHPS for MIPS Survey only)."""
+    if program is Program.WEB_INTERFACE and not known(
+            policy, "registration.web_interface_offered", "REG-END-1"):
+        return Decision.refuse(reason(
+            policy, "REG-END-1",
+            f"The CMS Web Interface is not offered in PY{policy.year}: no organization may "
+            "register for it or is automatically registered for it.",
+            "registration.web_interface_offered",
+        ))
     if (policy.registration.may_register or FrozenMap()).get(program) == frozenset() \
-            and not ssp_aco:
-        return Decision.refuse(reason_at(
+            and not facts[2]:
+        return Decision.refuse(reason(
             policy, "REG-ELIG-3",
             f"In PY{policy.year} no organization registers for the {program.value}; a "
-            f"{kind.value} may not.",
+            f"{facts[0].value} may not.",
             "registration.may_register",
         ))
     return None
 
 
 def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
-    kind, size, ssp_aco, participant, split, submitted, count = facts
+    kind, size, ssp_aco, participant, split, submitted, count, track = facts
     table = policy.registration
     year = policy.year
     yes: list[Reason] = []
     no: list[Reason] = []
     name = program.value
+    may_register = f"registration.may_register.{program.value}"
 
     # REG-ELIG-3 / REG-ELIG-4: which organization types, by year.
     automatic = ssp_aco and program in known(
         policy, "registration.ssp_aco_automatic", "REG-ELIG-4")
     if kind is OrgType.REGISTRY:
-        no.append(reason_at(
+        no.append(reason(
             policy, "REG-ELIG-3",
             f"Registries never register for the {name}: no guide offers it and the access "
             "guide gives registries no registration right (inference).",
             "registration.may_register",
         ))
     elif kind in known(policy, "registration.registered_by_cms", "REG-ELIG-3"):
-        no.append(reason_at(
+        no.append(reason(
             policy, "REG-ELIG-3",
             f"In PY{year} a {kind.value} cannot use the registration system: CMS contacts "
             f"approved {_PLURAL[kind]} and registers the interested, eligible ones itself.",
@@ -213,13 +295,13 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
             if program is Program.WEB_INTERFACE
             else "they are required to report through the APM Performance Pathway"
         )
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-ELIG-4",
             f"In PY{year} Shared Savings Program ACOs are automatically registered for the "
             f"{name}: {why}.",
             "registration.ssp_aco_automatic",
         ))
-    elif kind not in known(policy, f"registration.may_register.{program.value}", "REG-ELIG-3"):
+    elif kind not in known(policy, may_register, "REG-ELIG-3"):
         if kind is OrgType.APM_ENTITY:
             text = (
                 f"In PY{year} APM Entities cannot register for the {name}: the registration "
@@ -228,37 +310,48 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
             )
         else:
             text = f"In PY{year} a {kind.value} may not register for the {name}."
-        no.append(reason_at(policy, "REG-ELIG-3", text, "registration.may_register"))
+        no.append(reason(policy, "REG-ELIG-3", text, "registration.may_register"))
     else:
-        allowed = [k for k in OrgType if k in known(
-            policy, f"registration.may_register.{program.value}", "REG-ELIG-3")]
-        who = _join([_PLURAL[k] for k in allowed])
-        yes.append(reason_at(
+        allowed = [k for k in OrgType if k in known(policy, may_register, "REG-ELIG-3")]
+        who = join([_PLURAL[k] for k in allowed])
+        yes.append(reason(
             policy, "REG-ELIG-3",
             f"In PY{year} {who} may register for the {name}.",
             "registration.may_register",
         ))
+
+    # REG-ELIG-10: the reporting track (the APP from PY2021).
+    if track is ReportingTrack.APP:
+        if not has_app(policy):
+            no.append(_no_app(policy))
+        elif program is Program.WEB_INTERFACE and not ssp_aco:
+            no.append(reason(
+                policy, "REG-ELIG-10",
+                f"In PY{year} only Shared Savings Program ACOs can use the {name} to meet the "
+                "APM Performance Pathway's reporting requirements; an organization reporting "
+                f"through the APP that is not one may not register for the {name}.",
+            ))
 
     # REG-ELIG-1 / REG-ELIG-2: the size band; REG-ELIG-7: a split TIN's own count.
     rule, path = _THRESHOLD[program]
     minimum = minimum_clinicians(program, policy)
     if count is not None:
         enough = count >= minimum
-        (yes if enough else no).append(reason_at(
+        (yes if enough else no).append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: {count} "
             + ("qualify." if enough else f"do not, so the {name} is not offered."),
             path,
         ))
     elif size.minimum >= minimum:
-        yes.append(reason_at(
+        yes.append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: the size band {size.value} "
             "qualifies.",
             path,
         ))
     else:
-        no.append(reason_at(
+        no.append(reason(
             policy, rule,
             f"The {name} needs {minimum} or more clinicians: the size band {size.value} does "
             f"not qualify, so the {name} is not offered to it.",
@@ -295,7 +388,7 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
         ))
     if program is Program.WEB_INTERFACE and submitted and kind in known(
             policy, "registration.web_interface_carry_over", "REG-AUTO-1"):
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-AUTO-1",
             f"It submitted quality data through the CMS Web Interface in {year - 1}, so it is "
             f"automatically registered for PY{year}; it may edit or cancel that registration.",
@@ -315,7 +408,7 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
         ))
     if program is Program.CAHPS and table.sampling is not None \
             and table.sampling.cahps_vendor_required:  # a note only: skipped when unknown
-        yes.append(reason_at(
+        yes.append(reason(
             policy, "REG-SAMP-3",
             f"A group administering the PY{year} CAHPS for MIPS Survey must contract with a "
             "CMS-approved survey vendor and bears the vendor's cost.",
@@ -324,7 +417,36 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
     return Decision.allow(*yes)
 
 
-def _join(words: list[str]) -> str:
+def has_app(policy: PolicyYear) -> bool:
+    """Whether the year has the APM Performance Pathway (REG-ELIG-10): where its table names
+    the kinds that report the CAHPS for MIPS Survey through it (PY2021 on); before, traditional
+    MIPS is the only reporting track. :class:`~qpp_rules.errors.UnknownPolicyValue` for a
+    year that does not know it (POL-UNK-1).
+
+    >>> import qpp_rules as qr
+    >>> has_app(qr.policy_for(2019)), has_app(qr.policy_for(2021))
+    (False, True)
+    """
+    return bool(known(check_policy(policy), "registration.cahps_required_under_app",
+                      "REG-ELIG-10"))
+
+
+def _no_app(policy: PolicyYear) -> Reason:
+    return Reason(
+        "REG-ELIG-10",
+        f"In PY{policy.year} there is no APM Performance Pathway: traditional MIPS is the only "
+        "reporting track, so an organization said to report through the APP is refused (the "
+        "APP begins in PY2021).",
+        policy.cite("registration.cahps_required_under_app").with_rules("REG-ELIG-10"),
+    )
+
+
+def join(words: list[str]) -> str:
+    """Words as a sentence lists them.
+
+    >>> join(["groups", "virtual groups", "APM Entities"])
+    'groups, virtual groups and APM Entities'
+    """
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
@@ -349,11 +471,10 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
     """
     policy = check_policy(policy)
     facts = _facts(_check_org(org))
-    memo = policy.memo()
-    key = ("registration.automatic", *facts)
-    found: frozenset[Program] | None = memo.get(key)
+    key = (automatic_registrations, *facts)
+    found: frozenset[Program] | None = policy.answers.get(key)
     if found is None:
-        kind, _, ssp_aco, _, _, submitted, _ = facts
+        kind, _, ssp_aco, _, _, submitted, _, _ = facts
         table = policy.registration
         allowed = options(org, policy)
         held = set()
@@ -366,130 +487,5 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
                     submitted and kind in (table.web_interface_carry_over or ()))
             if triggered:
                 held.add(program)
-        found = frozenset(held)
-        memo[key] = found
+        found = policy.answers.put(key, frozenset(held))
     return found
-
-
-def registration_needed(collection: Program | str, policy: PolicyYear) -> Decision:
-    """Whether reporting through ``collection`` needs advance registration: yes for the CMS
-    Web Interface and the CAHPS for MIPS Survey; no for every other collection type, e.g.
-    those the year names (REG-ELIG-8: PY2018 Qualified Registry, QCDR, EHR; PY2019 eCQMs,
-    MIPS CQMs, QCDR measures).
-
-    >>> import qpp_rules as qr
-    >>> registration_needed("eCQMs", qr.policy_for(2019)).rule_ids
-    ('REG-ELIG-8',)
-    >>> bool(registration_needed(qr.Program.CAHPS, qr.policy_for(2019)))
-    True
-    """
-    policy = check_policy(policy)
-    if isinstance(collection, str):
-        text = " ".join(collection.split())
-        matched = [p for p in Program if p.value.lower() == text.lower()]
-        if not text:
-            raise InvalidInput("collection", "a collection type or a Program; got empty text")
-        program = matched[0] if matched else None
-    elif isinstance(collection, Program):
-        program, text = collection, collection.value
-    else:
-        raise InvalidInput(
-            "collection", f"a collection type (text) or a Program; got {type(collection).__name__}"
-        )
-    named = policy.registration.no_registration_needed
-    if named is None:
-        return Decision.refuse(unknown_reason(
-            policy, "registration.no_registration_needed", "REG-ELIG-8"))
-    if program is not None:
-        return Decision.allow(reason_at(
-            policy, "REG-ELIG-8",
-            f"The {program.value} needs advance registration, unlike the other collection "
-            f"types ({_join(list(named))}).",
-            "registration.no_registration_needed",
-        ))
-    known = [item for item in named if item.lower() == text.lower()]
-    listed = f" ({known[0]} is one the PY{policy.year} guide names)" if known else ""
-    return Decision.refuse(reason_at(
-        policy, "REG-ELIG-8",
-        f"No registration is needed to report through {text}{listed}: only the CMS Web "
-        "Interface and the CAHPS for MIPS Survey need it.",
-        "registration.no_registration_needed",
-    ))
-
-
-def cahps_required(org: Organization, policy: PolicyYear, *, through_app: bool = False) -> Decision:
-    """REG-ELIG-5: is the CAHPS for MIPS Survey *required* of ``org``? ``allowed`` is True
-    when it is required: for the year's kinds that report through the APM Performance
-    Pathway (PY2021: groups and APM Entities, ``through_app=True``), and for a Shared Savings
-    Program ACO where the year registers SSP ACOs for CAHPS automatically because they are
-    required to report through the APP (PY2021, REG-ELIG-4), with or without
-    ``through_app``. Otherwise it is optional, and the reason says what it counts for under
-    traditional MIPS that year. Computed once per kind, SSP ACO flag, ``through_app`` and
-    policy.
-
-    >>> import qpp_rules as qr
-    >>> from qpp_rules.registration import Organization
-    >>> aco = Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE)
-    >>> bool(cahps_required(aco, qr.policy_for(2021), through_app=True))
-    True
-    >>> print(cahps_required(aco, qr.policy_for(2021)).reasons[0].message)
-    Under traditional MIPS the CAHPS for MIPS Survey is optional in PY2021; it can count as 1 \
-of the 6 required quality measures and an improvement activity.
-    >>> ssp = Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE,
-    ...                    apm_model=qr.ApmModel.SHARED_SAVINGS_PROGRAM)
-    >>> cahps_required(ssp, qr.policy_for(2021)).rule_ids
-    ('REG-ELIG-5', 'REG-ELIG-4')
-    """
-    policy = check_policy(policy)
-    org = _check_org(org)
-    if not isinstance(through_app, bool):
-        raise InvalidInput("through_app", f"True or False; got {shown(through_app)}")
-    memo = policy.memo()
-    key = ("registration.cahps_required", org.kind, org.is_ssp_aco, through_app)
-    found: Decision | None = memo.get(key)
-    if found is None:
-        try:
-            found = _cahps_required(org.kind, org.is_ssp_aco, through_app, policy)
-        except UnknownPolicyValue as missing:
-            found = Decision.refuse(unknown_reason(policy, missing.path, missing.rule))
-        memo[key] = found
-    return found
-
-
-def _cahps_required(
-    kind: OrgType, ssp_aco: bool, through_app: bool, policy: PolicyYear
-) -> Decision:
-    under_app = known(policy, "registration.cahps_required_under_app", "REG-ELIG-5")
-    required_kinds = _join([_PLURAL[k] for k in OrgType if k in under_app])
-    if ssp_aco and kind in under_app and Program.CAHPS in known(
-            policy, "registration.ssp_aco_automatic", "REG-ELIG-4"):
-        return Decision.allow(
-            reason_at(
-                policy, "REG-ELIG-5",
-                f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
-                f"{required_kinds} reporting through the APM Performance Pathway.",
-                "registration.cahps_required_under_app",
-            ),
-            reason_at(
-                policy, "REG-ELIG-4",
-                "Shared Savings Program ACOs are required to report through the APM "
-                "Performance Pathway, so they are automatically registered for the CAHPS for "
-                "MIPS Survey: it is required of them.",
-                "registration.ssp_aco_automatic",
-            ),
-        )
-    if through_app and kind in under_app:
-        return Decision.allow(reason_at(
-            policy, "REG-ELIG-5",
-            f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
-            f"{required_kinds} reporting through the APM Performance Pathway.",
-            "registration.cahps_required_under_app",
-        ))
-    credit = known(policy, "registration.cahps_traditional_mips_credit", "REG-ELIG-5")
-    counts = f"; it can count as {_join(list(credit))}" if credit else ""
-    where = "Under traditional MIPS" if under_app else "In this year"
-    return Decision.refuse(reason_at(
-        policy, "REG-ELIG-5",
-        f"{where} the CAHPS for MIPS Survey is optional in PY{policy.year}{counts}.",
-        "registration.cahps_traditional_mips_credit",
-    ))

@@ -18,7 +18,7 @@ from qpp_rules.decisions import Reason
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.model import PolicyYear, SamplingPolicy, _check_fields
 from qpp_rules.policy.unknown import known
-from qpp_rules.registration._why import check_policy, reason, reason_at
+from qpp_rules.registration.eligibility import check_policy, reason
 from qpp_rules.vocabulary import Program
 
 __all__ = ["SamplingConsequences", "sampling_consequences"]
@@ -94,13 +94,9 @@ def sampling_consequences(
         raise InvalidInput("program", f"a Program; got {type(program).__name__}")
     if not isinstance(ssp_aco, bool):
         raise InvalidInput("ssp_aco", f"True or False; got {type(ssp_aco).__name__}")
-    memo = policy.memo()
-    key = ("registration.sampling", program, ssp_aco)
-    found: SamplingConsequences | None = memo.get(key)
-    if found is None:
-        found = _consequences(program, policy, ssp_aco)
-        memo[key] = found
-    return found
+    return policy.answers.answer(
+        (_consequences, program, ssp_aco), lambda: _consequences(program, policy, ssp_aco)
+    )
 
 
 def _consequences(program: Program, policy: PolicyYear, ssp_aco: bool) -> SamplingConsequences:
@@ -115,18 +111,18 @@ def _consequences(program: Program, policy: PolicyYear, ssp_aco: bool) -> Sampli
             notified=notice,
             other_collection_types=alternatives,
             reasons=(
-                reason_at(
+                reason(
                     policy, "REG-SAMP-1",
                     "With no Medicare patients assigned for any CMS Web Interface measure, no "
                     "sample can be populated: the organization cannot submit quality data "
                     "through the CMS Web Interface.",
                     f"{base}.notice",
                 ),
-                reason_at(
+                reason(
                     policy, "REG-SAMP-1", f"CMS expects to notify it in {notice}.",
                     f"{base}.notice",
                 ),
-                reason_at(
+                reason(
                     policy, "REG-SAMP-1",
                     "It must report quality measures through another collection type: "
                     f"{' or '.join(alternatives)}.",
@@ -134,37 +130,35 @@ def _consequences(program: Program, policy: PolicyYear, ssp_aco: bool) -> Sampli
                 ),
             ),
         )
-    # The CAHPS question of the guide, not the CMS Web Interface's where the notice's value
-    # is cited (the guides say it in both).
+    # The CAHPS question of the guide (the catalogue's REG-SAMP-2), not the CMS Web
+    # Interface's where the notice's value is cited (the guides say it in both).
     reasons = [
         reason(
             policy, "REG-SAMP-2",
             "Without the minimum patient sample the organization cannot administer the CAHPS "
-            "for MIPS Survey.",
-            topic="cahps-sampling",
+            "for MIPS Survey."
         ),
         reason(
-            policy, "REG-SAMP-2", f"CMS expects to notify it in {notice}.",
-            topic="cahps-sampling",
+            policy, "REG-SAMP-2", f"CMS expects to notify it in {notice}."
         ),
     ]
     activity = table.cahps_unattestable_activity
     if table.cahps_other_improvement_activity:
         cannot = f"it cannot attest {activity} and " if activity else ""
-        reasons.append(reason_at(
+        reasons.append(reason(
             policy, "REG-SAMP-2",
             f"For the improvement activities category {cannot}must select a different activity.",
             f"{base}.cahps_other_improvement_activity",
         ))
     if table.cahps_no_quality_points:
-        reasons.append(reason_at(
+        reasons.append(reason(
             policy, "REG-SAMP-2",
             "It cannot supplement its quality score with the points for administering the "
             "CAHPS for MIPS Survey.",
             f"{base}.cahps_no_quality_points",
         ))
     if table.cahps_denominator_reduction:
-        reasons.append(reason_at(
+        reasons.append(reason(
             policy, "REG-SAMP-2",
             "It may qualify for a denominator reduction in the quality performance category "
             "if it is not submitting quality data through the CMS Web Interface.",
@@ -172,7 +166,7 @@ def _consequences(program: Program, policy: PolicyYear, ssp_aco: bool) -> Sampli
         ))
     reduction = ssp_aco and table.ssp_aco_denominator_reduction
     if reduction:
-        reasons.append(reason_at(
+        reasons.append(reason(
             policy, "REG-SAMP-2",
             "A Shared Savings Program ACO that misses the CAHPS sample receives a denominator "
             "reduction.",

@@ -22,8 +22,7 @@ from qpp_rules.decisions import Decision
 from qpp_rules.errors import InvalidInput, UnknownPolicyValue
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known
-from qpp_rules.registration._why import check_policy
-from qpp_rules.registration.eligibility import minimum_clinicians, options
+from qpp_rules.registration.eligibility import check_policy, minimum_clinicians, options
 from qpp_rules.registration.model import Organization
 from qpp_rules.vocabulary import ApmModel, OrgType, Program, SizeBand
 

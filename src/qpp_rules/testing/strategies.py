@@ -20,7 +20,7 @@ from qpp_rules.identifiers import (
     npi_check_digit,
 )
 from qpp_rules.policy.unknown import known
-from qpp_rules.vocabulary import ApmModel, OrgType, SizeBand
+from qpp_rules.vocabulary import ApmModel, OrgType, ReportingTrack, SizeBand
 
 __all__ = [
     "apm_entity_ids",
@@ -232,7 +232,9 @@ def organizations(
 ) -> st.SearchStrategy[Any]:
     """``registration.Organization`` values of every type and size band, with consistent
     identifiers (a TIN for practices and registries, a virtual group ID, an APM Entity ID and
-    model for APM Entities).
+    model for APM Entities), and a reporting track (REG-ELIG-10: traditional MIPS or the APP
+    for practices and APM Entities, the kinds that report through it; traditional MIPS for
+    the others).
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10, derandomize=True, database=None)
@@ -245,8 +247,11 @@ def organizations(
     from qpp_rules.registration import Organization
 
     def build(kind: OrgType, size: SizeBand, tin: TIN, vg: VirtualGroupId, aco: ApmEntityId,
-              model: ApmModel, ssp: bool, prior: bool, split: int | None) -> Any:
+              model: ApmModel, ssp: bool, prior: bool, split: int | None,
+              app: bool) -> Any:
         fields: dict[str, Any] = {"kind": kind, "size": size, "name": "Generated Health"}
+        if app and kind in (OrgType.PRACTICE, OrgType.APM_ENTITY):
+            fields["reporting_track"] = ReportingTrack.APP
         if kind in (OrgType.PRACTICE, OrgType.REGISTRY):
             fields["tin"] = tin
         if kind is OrgType.PRACTICE:
@@ -273,6 +278,7 @@ def organizations(
         st.booleans(),
         st.booleans(),
         st.one_of(st.none(), st.integers(1, 200)),
+        st.booleans(),
     )
 
 

@@ -1,5 +1,7 @@
-"""The access-request lifecycle of one organization: ``decide(state, command, *, at, policy)
--> Outcome`` and ``evolve(state, event) -> state`` (RULES.md section 3).
+"""The access-request lifecycle of one organization, in the shape every domain shares:
+``decide(state, command, *, at, policy) -> Outcome``, ``evolve(state, event) -> state`` and
+``replay(events) -> state`` (RULES.md section 3). An access command names its own user (the
+requester, or the Security Official ``by`` who answers).
 
 - The first request for an organization may only be for the Security Official role
   (ACC-ROLE-2); it is approved automatically when the evidence passes validation (ACC-SO-1).
@@ -45,7 +47,6 @@ in the year's table (ACC-PERM-1).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 import attrs
@@ -71,8 +72,9 @@ from qpp_rules.access.model import (
 )
 from qpp_rules.access.permissions import may
 from qpp_rules.access.validation import validate_first_security_official
-from qpp_rules.decisions import Decision, Outcome, Reason
-from qpp_rules.errors import InvalidInput
+from qpp_rules.decisions import Outcome, Reason, accept, refuse
+from qpp_rules.errors import ImpossibleEvent, InvalidInput
+from qpp_rules.kernel.citations import cite
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import unknown_reason
 from qpp_rules.time import instant, utc_key
@@ -83,6 +85,7 @@ __all__ = [
     "decide",
     "evolve",
     "pending_requests",
+    "replay",
     "role_of",
     "security_officials",
 ]
@@ -90,39 +93,15 @@ __all__ = [
 AccessOutcome = Outcome[AccessState | None, AccessEvent, Notification]
 """What an access command did: events, notifications and the state after, or a refusal."""
 
-_ROLES = "ACCESS-GUIDE, Which Role Do I Choose?"
-_APPROVE = "ACCESS-GUIDE, Next Steps; FAQs 'Who do I contact to approve my pending role request?'"
-_HELP_DESK = "ACCESS-GUIDE, FAQs 'How can I change my role for an organization?'"
-_ONE_ORG = "ACCESS-GUIDE, Getting Started; Connect to a Practice, Step 1 NOTE"
+
+def _refused(state: AccessState | None, rule_id: str, message: str) -> AccessOutcome:
+    return refuse(state, Reason(rule_id, message, cite(rule_id, "ACCESS-GUIDE")))
 
 
-@functools.lru_cache(maxsize=256)
-def _refusal(rule_id: str, message: str, citation: str) -> Decision:
-    return Decision.refuse(Reason(rule_id, message, citation))
-
-
-def _policy_refusal(policy: PolicyYear, rule_id: str, message: str, path: str) -> Decision:
-    key = ("access-refusal", rule_id, message, path)
-    memo = policy.memo()
-    cached: Decision | None = memo.get(key)
-    if cached is None:
-        cached = Decision.refuse(Reason(rule_id, message, str(policy.cite(path))))
-        memo[key] = cached
-    return cached
-
-
-def _fold(state: AccessState | None, events: Iterable[AccessEvent]) -> AccessState | None:
-    for event in events:
-        state = evolve(state, event)
-    return state
-
-
-def _accept(
-    state: AccessState | None,
-    events: tuple[AccessEvent, ...],
-    notifications: tuple[Notification, ...],
+def _policy_refused(
+    state: AccessState | None, policy: PolicyYear, rule_id: str, message: str, path: str
 ) -> AccessOutcome:
-    return Outcome(True, _fold(state, events), events, notifications, None)
+    return refuse(state, Reason(rule_id, message, policy.cite(path)))
 
 
 def _is_cpc_plus(organization: OrganizationRecord) -> bool:
@@ -134,72 +113,79 @@ def _request_role(
 ) -> AccessOutcome:
     organization = command.organization
     if state is not None and organization != state.organization:
-        return Outcome.refused(state, _refusal(
-            "ACC-ROLE-3",
+        return _refused(
+            state, "ACC-ROLE-3",
             "A request names one organization; this one is another organization's: make a "
             "separate request for it.",
-            _ONE_ORG,
-        ))
-    if _is_cpc_plus(organization) and policy.access.cpc_plus_connections_open is None:
-        return Outcome.refused(state, Decision.refuse(unknown_reason(
-            policy, "access.cpc_plus_connections_open", "ACC-DATE-1")))
+        )
     opens = policy.access.cpc_plus_connections_open
+    if _is_cpc_plus(organization) and opens is None:
+        return refuse(state, unknown_reason(
+            policy, "access.cpc_plus_connections_open", "ACC-DATE-1"))
     if _is_cpc_plus(organization) and opens is not None and utc_key(at) < utc_key(opens):
-        return Outcome.refused(state, _policy_refusal(
-            policy,
+        return _policy_refused(
+            state, policy,
             "ACC-DATE-1",
             "Connecting to a CPC+ Practice Site is possible from "
             f"{opens.format('YYYY-MM-DD HH:mm zz')}.",
             "access.cpc_plus_connections_open",
-        ))
+        )
     user, role = command.user, command.role
     request = Request(user, role, at)
     held = None if state is None else state.role_of(user)
     if held is role:
-        return Outcome.refused(state, _refusal(
-            "ACC-SO-2",
+        return _refused(
+            state, "ACC-SO-2",
             f"The user already holds the {role.value} role in this organization.",
-            _APPROVE,
-        ))
+        )
     if held is not None:
-        return Outcome.refused(state, _refusal(
-            "ACC-SO-3",
+        return _refused(
+            state, "ACC-SO-3",
             f"The user holds the {held.value} role; changing a role is not self-service: "
             "contact the Quality Payment Program.",
-            _HELP_DESK,
-        ))
+        )
     if state is not None and state.pending_for(user) is not None:
-        return Outcome.refused(state, _refusal(
-            "ACC-SO-2",
+        return _refused(
+            state, "ACC-SO-2",
             "The user already has a request pending for this organization; a Security "
             "Official approves or denies it.",
-            _APPROVE,
-        ))
+        )
     if state is None or not state.has_security_official:
         if role is not Role.SECURITY_OFFICIAL:
-            return Outcome.refused(state, _refusal(
-                "ACC-ROLE-2",
+            return _refused(
+                state, "ACC-ROLE-2",
                 "The organization has no Security Official yet: the first person to connect "
                 "may only request the Security Official role.",
-                _ROLES,
-            ))
+            )
         validation = validate_first_security_official(organization, command.evidence)
         if not validation:
             return Outcome.refused(state, validation)
-        events: tuple[AccessEvent, ...] = (
-            RoleRequested(request, organization),
-            RoleGranted(request, None, at),
+        granted = RoleGranted(request, None, at, command.evidence)
+        return accept(state, (RoleRequested(request, organization), granted), evolve, _notify)
+    return accept(state, (RoleRequested(request, organization),), evolve, _notify)
+
+
+_TOLD = (Channel.SCREEN, Channel.EMAIL)
+
+
+def _notify(after: AccessState | None, event: AccessEvent) -> tuple[Notification, ...]:
+    """Who is told of ``event`` (ACC-SO-1, ACC-SO-2): a request that waits, on screen and by
+    email; the first Security Official's automatic approval, on screen and by email; an
+    approval, by email; a denial, nobody (the guide names no message: design)."""
+    request = event.request
+    if isinstance(event, RoleRequested):
+        if after is None or not after.has_security_official:
+            return ()  # the first Security Official: told of the approval that follows
+        kind = NotificationKind.PENDING
+        return tuple(Notification(request.user, c, kind, request.role) for c in _TOLD)
+    if isinstance(event, RoleGranted) and event.by is None:
+        kind = NotificationKind.APPROVED_AUTOMATICALLY
+        return tuple(
+            Notification(request.user, c, kind, request.role, "ACC-SO-1") for c in _TOLD
         )
-        told = tuple(
-            Notification(user, channel, NotificationKind.APPROVED_AUTOMATICALLY, role, "ACC-SO-1")
-            for channel in (Channel.SCREEN, Channel.EMAIL)
-        )
-        return _accept(state, events, told)
-    told = tuple(
-        Notification(user, channel, NotificationKind.PENDING, role)
-        for channel in (Channel.SCREEN, Channel.EMAIL)
-    )
-    return _accept(state, (RoleRequested(request, organization),), told)
+    if isinstance(event, RoleGranted):
+        return (Notification(request.user, Channel.EMAIL, NotificationKind.APPROVED, request.role),)
+    return ()
 
 
 def _answer(
@@ -212,34 +198,31 @@ def _answer(
     wanted = command.request
     pending = None if state is None else state.pending_for(wanted.user)
     if state is None or pending is None or pending.role is not wanted.role:
-        return Outcome.refused(state, _refusal(
-            "ACC-SO-2",
+        return _refused(
+            state, "ACC-SO-2",
             f"There is no such pending request to {verb} in this organization.",
-            _APPROVE,
-        ))
+        )
     if command.by == wanted.user:
-        return Outcome.refused(state, _refusal(
-            "ACC-SO-2", "Nobody approves or denies their own request.", _APPROVE
-        ))
+        return _refused(
+            state, "ACC-SO-2", "Nobody approves or denies their own request."
+        )
     if state.role_of(command.by) is not Role.SECURITY_OFFICIAL:
-        return Outcome.refused(state, _refusal(
-            "ACC-SO-2",
+        return _refused(
+            state, "ACC-SO-2",
             f"Only a Security Official of this organization may {verb} its requests.",
-            _APPROVE,
-        ))
+        )
     kind = state.organization.kind
     if not may(kind, Role.SECURITY_OFFICIAL, Permission.APPROVE_ACCESS_REQUESTS, policy):
-        return Outcome.refused(state, _policy_refusal(
-            policy,
+        return _policy_refused(
+            state, policy,
             "ACC-PERM-1",
             f"In {policy.label} the Security Official of this {kind.value} may not approve or "
             "deny access requests.",
             "access.permissions",
-        ))
+        )
     if isinstance(command, Approve):
-        told = (Notification(pending.user, Channel.EMAIL, NotificationKind.APPROVED, pending.role),)
-        return _accept(state, (RoleGranted(pending, command.by, at),), told)
-    return _accept(state, (RequestDenied(pending, command.by, at),), ())
+        return accept(state, (RoleGranted(pending, command.by, at),), evolve, _notify)
+    return accept(state, (RequestDenied(pending, command.by, at),), evolve, _notify)
 
 
 def decide(
@@ -261,8 +244,7 @@ def decide(
     >>> out.accepted, out.refusal.rule_ids, out.state
     (False, ('ACC-ROLE-2',), None)
     """
-    if state is not None and not isinstance(state, AccessState):
-        raise InvalidInput("state", f"an AccessState or None; got {type(state).__name__}")
+    state = _state(state)
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
     moment = instant(at, "at")
@@ -271,25 +253,42 @@ def decide(
     if isinstance(command, Approve | Deny):
         return _answer(state, command, moment, policy)
     if isinstance(command, ChangeRole):
-        return Outcome.refused(state, _refusal(
-            "ACC-SO-3",
+        return _refused(
+            state, "ACC-SO-3",
             "Changing a user's role (Security Official or Staff User) is not self-service: "
             "contact the Quality Payment Program.",
-            _HELP_DESK,
-        ))
+        )
     if isinstance(command, RemoveUser):
-        return Outcome.refused(state, _refusal(
-            "ACC-SO-3",
+        return _refused(
+            state, "ACC-SO-3",
             "Removing a user (e.g. a Security Official who has left) is not self-service: "
             "contact the Quality Payment Program.",
-            "ACCESS-GUIDE, FAQs 'What do I do if a Security Official has left my organization?'",
-        ))
+        )
     raise InvalidInput("command", f"an access command; got {type(command).__name__}")
 
 
 def evolve(state: AccessState | None, event: object) -> AccessState | None:
-    """The state after ``event``. ``InvalidInput`` for an event that cannot follow ``state``
-    (a grant without its request, an event for another organization).
+    """The state after ``event``. An event that :func:`decide` could not have produced from
+    ``state`` raises :class:`~qpp_rules.ImpossibleEvent` (an ``InvalidInput``) naming the
+    field and the rule it breaks, so that a forged or corrupted event log never builds a
+    state the rules forbid:
+
+    - a request: not for another organization (ACC-ROLE-3), not by a user who holds a role or
+      waits (ACC-SO-2), and for the Security Official role while the organization has none
+      (ACC-ROLE-2);
+    - a grant or a denial: of the request pending for that user, exactly as it was made
+      (ACC-SO-2), at a recorded instant;
+    - an automatic grant (``by`` None): only of the Security Official role, only while the
+      organization has no Security Official, at the instant of the request, carrying evidence
+      that passes :func:`validate_first_security_official` against the organization's record
+      in the state (ACC-SO-1);
+    - an approval or denial: by a Security Official of this organization who is not the
+      requester (ACC-SO-2), recording no evidence.
+
+    What ``evolve`` cannot check, holding only the state: that the organization's record (and
+    so the evidence that matched it) was CMS's at the time; the year's permission table
+    (ACC-PERM-1) and the CPC+ connection date (ACC-DATE-1), which need the policy; that an
+    answer came after the request in time; that the events of one command arrived together.
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.access import OrganizationRecord, Request, Role, RoleRequested
@@ -298,30 +297,121 @@ def evolve(state: AccessState | None, event: object) -> AccessState | None:
     ...                                        qr.eastern(2019, 1, 2)), org))
     >>> [r.user for r in s.pending]
     ['ann']
+    >>> evolve(s, RoleGranted(s.pending[0], by="ann", at=qr.eastern(2019, 1, 2)))
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.ImpossibleEvent: event.by: nobody approves or denies their own request \
+(ACC-SO-2)
     """
-    if state is not None and not isinstance(state, AccessState):
-        raise InvalidInput("state", f"an AccessState or None; got {type(state).__name__}")
+    checked = _state(state)
     if isinstance(event, RoleRequested):
-        if state is None:
-            return AccessState(event.organization, (), (event.request,))
-        if event.organization != state.organization:
-            raise InvalidInput("event.organization", "the event is another organization's")
-        user = event.request.user
-        if state.role_of(user) is not None or state.pending_for(user) is not None:
-            raise InvalidInput("event.request", "the user already holds a role or waits")
-        return attrs.evolve(state, pending=(*state.pending, event.request))
+        return _requested(checked, event)
     if isinstance(event, RoleGranted | RequestDenied):
-        if state is None:
-            raise InvalidInput("event", "no request was made in this organization")
-        request = state.pending_for(event.request.user)
-        if request is None or request.role is not event.request.role:
-            raise InvalidInput("event.request", "the request is not pending")
-        pending = tuple(r for r in state.pending if r.user != request.user)
-        if isinstance(event, RequestDenied):
-            return attrs.evolve(state, pending=pending)
-        members = (*state.members, Member(request.user, request.role))
-        return attrs.evolve(state, members=members, pending=pending)
+        return _answered(checked, event)
     raise InvalidInput("event", f"an access event; got {type(event).__name__}")
+
+
+def replay(events: Iterable[AccessEvent]) -> AccessState | None:
+    """The state an organization's events build, from nobody connected (``None``); each event
+    is checked as :func:`evolve` checks it (``ImpossibleEvent`` for one ``decide`` could not
+    have produced).
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.access import OrganizationRecord, Evidence, RequestRole, Role
+    >>> practice = OrganizationRecord(qr.OrgType.PRACTICE, tins=["000765630"],
+    ...                               clinicians=[("1234567893", "AB1234")])
+    >>> evidence = Evidence(tin="000765630", npi="1234567893", ptan="AB1234")
+    >>> first = decide(None, RequestRole("ann", Role.SECURITY_OFFICIAL, practice, evidence),
+    ...                at=qr.eastern(2019, 3, 1, 9), policy=qr.policy_for(2019))
+    >>> replay(first.events) == first.state
+    True
+    """
+    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
+        raise InvalidInput("events", f"a sequence of access events; got {type(events).__name__}")
+    state: AccessState | None = None
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def _requested(state: AccessState | None, event: RoleRequested) -> AccessState:
+    request = event.request
+    if state is not None and event.organization != state.organization:
+        raise ImpossibleEvent(
+            "event.organization", "the event is another organization's (ACC-ROLE-3)"
+        )
+    if state is not None and (
+        state.role_of(request.user) is not None or state.pending_for(request.user) is not None
+    ):
+        raise ImpossibleEvent(
+            "event.request", "the user already holds a role or waits on a request (ACC-SO-2)"
+        )
+    if (state is None or not state.has_security_official) and (
+        request.role is not Role.SECURITY_OFFICIAL
+    ):
+        raise ImpossibleEvent(
+            "event.request.role",
+            "the organization has no Security Official: only that role may be requested "
+            "(ACC-ROLE-2)",
+        )
+    if state is None:
+        return AccessState(event.organization, (), (request,))
+    return attrs.evolve(state, pending=(*state.pending, request))
+
+
+def _answered(state: AccessState | None, event: RoleGranted | RequestDenied) -> AccessState:
+    if state is None:
+        raise ImpossibleEvent("event", "no request was made in this organization (ACC-SO-2)")
+    request = state.pending_for(event.request.user)
+    if request is None or request != event.request:
+        raise ImpossibleEvent("event.request", "the request is not pending (ACC-SO-2)")
+    if event.at is None:
+        raise ImpossibleEvent("event.at", "an answer records when it was given (ACC-SO-2)")
+    if isinstance(event, RoleGranted) and event.by is None:
+        _check_automatic(state, event)
+    else:
+        if event.by == request.user:
+            raise ImpossibleEvent(
+                "event.by", "nobody approves or denies their own request (ACC-SO-2)"
+            )
+        if state.role_of(str(event.by)) is not Role.SECURITY_OFFICIAL:
+            raise ImpossibleEvent(
+                "event.by",
+                "only a Security Official of this organization approves or denies its "
+                "requests (ACC-SO-2)",
+            )
+        if isinstance(event, RoleGranted) and event.evidence is not None:
+            raise ImpossibleEvent(
+                "event.evidence",
+                "an approval by a Security Official records no validation evidence (ACC-SO-2)",
+            )
+    pending = tuple(r for r in state.pending if r.user != request.user)
+    if isinstance(event, RequestDenied):
+        return attrs.evolve(state, pending=pending)
+    members = (*state.members, Member(request.user, request.role))
+    return attrs.evolve(state, members=members, pending=pending)
+
+
+def _check_automatic(state: AccessState, event: RoleGranted) -> None:
+    """An automatic grant is the first Security Official's, validated (ACC-SO-1)."""
+    if state.has_security_official or event.request.role is not Role.SECURITY_OFFICIAL:
+        raise ImpossibleEvent(
+            "event.by",
+            "only the organization's first Security Official is approved automatically; "
+            "this request needs a Security Official's approval (ACC-SO-1, ACC-SO-2)",
+        )
+    if event.at is not None and utc_key(event.at) != utc_key(event.request.at):
+        raise ImpossibleEvent(
+            "event.at", "an automatic approval happens when the request is made (ACC-SO-1)"
+        )
+    if event.evidence is None or not validate_first_security_official(
+        state.organization, event.evidence
+    ):
+        raise ImpossibleEvent(
+            "event.evidence",
+            "an automatic approval records evidence that validates against the "
+            "organization's records (ACC-SO-1)",
+        )
 
 
 def _state(state: object) -> AccessState | None:

@@ -1,0 +1,344 @@
+"""The one set of column names and value parsers for populations: records, CSV files, pandas
+and polars frames and the command line all read a value the same way.
+
+Each parser takes one raw value as it comes (text from a CSV cell or a command-line flag, an
+int, a float or a null from a DataFrame) and returns the value the rules read, or raises
+``ValueError`` saying what was expected. ``None``, ``NaN``, ``pd.NA``, ``NaT`` and empty text are
+all blanks. Names are read in any case and spacing, and the aliases the command line has
+always taken (``ssp``, ``$90,300``) are accepted everywhere.
+
+>>> from qpp_rules.analysis.columns import parse_apm_model, parse_dollars
+>>> parse_apm_model("ssp").value, parse_dollars("$90,300"), parse_dollars(90300.0)
+('Medicare Shared Savings Program', Decimal('90300'), Decimal('90300.0'))
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar
+
+from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.vocabulary import ApmModel, OrgType
+
+__all__ = [
+    "COLUMNS",
+    "MODEL_ALIASES",
+    "REQUIRED",
+    "argument_type",
+    "check_names",
+    "choice",
+    "is_blank",
+    "parse_apm_model",
+    "parse_bool",
+    "parse_count",
+    "parse_dollars",
+    "parse_kind",
+    "parse_value",
+    "read_csv_rows",
+]
+
+E = TypeVar("E", bound=Enum)
+
+COLUMNS: tuple[str, ...] = (
+    "org_id",
+    "kind",
+    "name",
+    "clinicians",
+    "apm_model",
+    "ssp_aco_participant",
+    "split_tin_mips_clinicians",
+    "submitted_web_interface_prior_year",
+    "allowed_charges",
+    "patients",
+    "covered_services",
+)
+"""The columns of a population, in order. Only ``org_id``, ``kind`` and ``clinicians`` are
+required; the others default to empty (unknown / no / none). Other columns are carried
+through untouched."""
+
+REQUIRED: tuple[str, ...] = ("org_id", "kind", "clinicians")
+
+MODEL_ALIASES: dict[str, ApmModel] = {
+    "ssp": ApmModel.SHARED_SAVINGS_PROGRAM,
+    "mssp": ApmModel.SHARED_SAVINGS_PROGRAM,
+    "shared savings program": ApmModel.SHARED_SAVINGS_PROGRAM,
+    "next generation aco": ApmModel.NEXT_GENERATION_ACO,
+    "ngaco": ApmModel.NEXT_GENERATION_ACO,
+    "cpc+": ApmModel.CPC_PLUS,
+    "cpc plus": ApmModel.CPC_PLUS,
+}
+"""Short names an APM model is also read by (``--apm-model ssp``, a CSV cell ``ssp``)."""
+
+_TRUE = frozenset({"true", "yes", "1", "y", "t"})
+_FALSE = frozenset({"false", "no", "0", "n", "f", ""})
+_CENT = Decimal("0.01")
+
+
+def is_blank(value: object) -> bool:
+    """Whether ``value`` is a gap: None, NaN, ``pd.NA``, ``NaT`` or blank text.
+
+    >>> [is_blank(v) for v in (None, float("nan"), "  ", 0, "x")]
+    [True, True, True, False, False]
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, str):
+        return not value.strip()
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text).strip().lower()
+
+
+def choice(enum: type[E], what: str,
+           aliases: Mapping[str, E] | None = None) -> Callable[[object], E]:
+    """A parser reading a member of ``enum`` by its value, its name or an alias, in any case,
+    with spaces, hyphens or underscores.
+
+    >>> from qpp_rules.vocabulary import SizeBand
+    >>> choice(SizeBand, "a size band")("small").name
+    'SMALL'
+    """
+    table = ({_key(str(m.value)): m for m in enum} | {_key(m.name): m for m in enum}
+             | {_key(alias): m for alias, m in (aliases or {}).items()})
+    known = ", ".join(repr(m.value) for m in enum)
+
+    def parse(value: object) -> E:
+        if isinstance(value, enum):
+            return value
+        found = table.get(_key(value)) if isinstance(value, str) else None
+        if found is None:
+            raise ValueError(f"{what}: one of {known}")
+        return found
+
+    return parse
+
+
+parse_kind = choice(OrgType, "an organization type")
+_model = choice(ApmModel, "an APM model", MODEL_ALIASES)
+
+
+def parse_apm_model(value: object) -> ApmModel | None:
+    """An APM model by value, name or alias (``ssp``, ``ngaco``, ``cpc+``); blank is None.
+
+    >>> parse_apm_model("MSSP").name, parse_apm_model(None)
+    ('SHARED_SAVINGS_PROGRAM', None)
+    """
+    return None if is_blank(value) else _model(value)
+
+
+def parse_bool(value: object) -> bool:
+    """Yes or no: a bool, 0/1, or text (true/false, yes/no, y/n, t/f, 1/0); blank is no.
+
+    >>> parse_bool("Yes"), parse_bool(0), parse_bool(None)
+    (True, False, False)
+    """
+    if isinstance(value, bool):
+        return value
+    if is_blank(value):
+        return False
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError("true or false")
+
+
+def parse_count(value: object, *, optional: bool = True) -> int | None:
+    """A whole number, 0 or more (an int, a whole float from a DataFrame, or digits);
+    blank is None when ``optional``.
+
+    >>> parse_count("150"), parse_count(234.0), parse_count(float("nan"))
+    (150, 234, None)
+    """
+    if is_blank(value):
+        if optional:
+            return None
+        raise ValueError("required")
+    if isinstance(value, bool):
+        raise ValueError("a whole number")
+    if isinstance(value, int):
+        number = value
+    elif (isinstance(value, float) and value.is_integer()) or (
+            isinstance(value, Decimal) and value.is_finite() and value == value.to_integral()):
+        number = int(value)
+    elif isinstance(value, str) and value.strip().replace(",", "").lstrip("+").isdigit():
+        number = int(value.strip().replace(",", ""))
+    else:
+        raise ValueError("a whole number")
+    if number < 0:
+        raise ValueError("a whole number, 0 or more")
+    return number
+
+
+def parse_dollars(value: object) -> Decimal | None:
+    """An amount of dollars, 0 or more: text (``90300``, ``$90,300.50``), an int, a Decimal,
+    or a float holding a whole number of cents (as pandas reads money); blank is None.
+
+    >>> parse_dollars("$90,300.50"), parse_dollars(None)
+    (Decimal('90300.50'), None)
+    >>> parse_dollars(0.1 + 0.2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    ValueError: dollars in whole cents; this float is not (round it: ...
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("an amount of dollars, 0 or more")
+    amount: Decimal | None = None
+    if isinstance(value, float):
+        amount = Decimal(repr(value))
+        if amount.is_finite() and amount != amount.quantize(_CENT):
+            raise ValueError("dollars in whole cents; this float is not (round it: "
+                             "df[col].round(2), or read the column as text: dtype=str)")
+    elif isinstance(value, int | Decimal):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            amount = Decimal(value.strip().removeprefix("$").replace(",", "").strip())
+        except InvalidOperation:
+            amount = None
+    if amount is None or not amount.is_finite() or amount < 0:
+        raise ValueError("an amount of dollars, 0 or more, e.g. 90300 or $90,300")
+    return amount
+
+
+def _text(value: object) -> str:
+    if is_blank(value):
+        return ""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value).strip()
+    raise ValueError("text")
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "org_id": _text,
+    "kind": parse_kind,
+    "name": _text,
+    "clinicians": lambda v: parse_count(v, optional=False),
+    "apm_model": parse_apm_model,
+    "ssp_aco_participant": parse_bool,
+    "split_tin_mips_clinicians": parse_count,
+    "submitted_web_interface_prior_year": parse_bool,
+    "allowed_charges": parse_dollars,
+    "patients": parse_count,
+    "covered_services": parse_count,
+}
+
+
+def parse_value(name: str, value: Any) -> Any:
+    """One raw value of column ``name``, parsed; ``ValueError`` says what was expected and
+    what came (shortened).
+
+    >>> parse_value("kind", "virtual-group").value
+    'Virtual Group'
+    >>> parse_value("clinicians", "many")
+    Traceback (most recent call last):
+      ...
+    ValueError: a whole number; got 'many'
+    """
+    if name in REQUIRED and is_blank(value):
+        raise ValueError("required")
+    try:
+        return _PARSERS[name](value)
+    except (ValueError, TypeError, ArithmeticError) as error:
+        raise ValueError(f"{error}; got {shown(value, 44)}") from None
+
+
+def _near(name: str) -> str | None:
+    if not isinstance(name, str):
+        return None
+    normal = _key(name).replace(" ", "_")
+    if normal in _PARSERS:
+        return normal
+    found = difflib.get_close_matches(normal, COLUMNS, n=1, cutoff=0.8)
+    return found[0] if found else None
+
+
+def check_names(names: Iterable[Any], where: str) -> tuple[str, ...]:
+    """Judge a header (or a record's keys): a repeated name, a name that is not text, or a
+    near miss of a known column (``pateints``) raises ``InvalidInput`` with "did you mean";
+    returns the other unknown names, which are carried through untouched.
+
+    >>> check_names(["org_id", "kind", "clinicians", "region"], "file.csv")
+    ('region',)
+    >>> check_names(["org_id", "pateints"], "file.csv")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: file.csv.pateints: unknown column; did you mean 'patients'?
+    """
+    seen: set[Any] = set()
+    carried: list[str] = []
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidInput(where, f"a column name must be text; got {shown(name, 30)}")
+        if name in seen:
+            raise InvalidInput(f"{where}.{name}"[:120], "this column appears twice")
+        seen.add(name)
+        if name in _PARSERS:
+            continue
+        near = _near(name)
+        if near is not None and near not in names:
+            raise InvalidInput(f"{where}.{name}"[:120],
+                               f"unknown column; did you mean {near!r}?")
+        carried.append(name)
+    return tuple(carried)
+
+
+def read_csv_rows(lines: Iterable[str], name: str) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    """The one CSV reader: the header (a UTF-8 byte-order mark ignored, judged by
+    :func:`check_names`) and one dict per row. A row with more cells than the header is
+    refused, naming its line.
+
+    >>> header, rows = read_csv_rows(["\\ufefforg_id,kind,clinicians", "A,Practice,30"], "x.csv")
+    >>> header, rows
+    (('org_id', 'kind', 'clinicians'), [{'org_id': 'A', 'kind': 'Practice', 'clinicians': '30'}])
+    """
+    try:
+        reader = csv.DictReader(lines)
+        fields: Sequence[str] | None = reader.fieldnames
+        if fields is None:
+            raise InvalidInput(name, "an empty file: no header")
+        if fields and fields[0].startswith("\ufeff"):
+            fields = [fields[0].removeprefix("\ufeff"), *fields[1:]]
+            reader.fieldnames = fields
+        check_names(fields, f"{name}[1]")
+        rows: list[dict[str, Any]] = list(reader)
+    except csv.Error as error:
+        raise InvalidInput(name, f"not a readable CSV file: {error}") from None
+    width = len(fields)
+    if any(len(row) != width for row in rows):
+        number = next(i for i, row in enumerate(rows, 2) if len(row) != width)
+        raise InvalidInput(f"{name}[{number}]", f"more cells than the header's {width}")
+    return tuple(fields), rows
+
+
+def argument_type(parse: Callable[[str], Any], what: str) -> Callable[[str], Any]:
+    """An ``argparse`` type from one of these parsers: the command line reads a flag's value
+    the way a CSV cell or a DataFrame value is read (``--apm-model ssp``,
+    ``--allowed-charges $90,300``).
+
+    >>> argument_type(parse_dollars, "an amount of dollars")("$90,300")
+    Decimal('90300')
+    """
+    import argparse
+
+    def read(text: str) -> Any:
+        try:
+            value = parse(text)
+        except ValueError as error:  # the parser's own words say what it expected
+            raise argparse.ArgumentTypeError(f"{error}; got {text[:40]!r}") from None
+        if value is None:
+            raise argparse.ArgumentTypeError(f"{what}; got {text[:40]!r}")
+        return value
+
+    return read

@@ -1,0 +1,412 @@
+"""A population under two policies or many: :func:`compare`, :func:`compare_many`,
+:func:`sweep`.
+
+The population is read and grouped once; each policy costs only its distinct combinations
+of facts (decided once each, through the policy's answer cache), and the tables are counted
+from the groups' sizes, never by a pass over the organizations.
+
+>>> import qpp_rules as qr
+>>> from qpp_rules.analysis import example_population, sweep
+>>> curve = sweep(example_population(), qr.policy_for(2019),
+...               "registration.web_interface_min_clinicians", [10, 25, 50])
+>>> [round(s, 2) for s in curve.shares("web_interface")]
+[0.7, 0.44, 0.28]
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from qpp_rules.errors import InvalidInput, QppRulesError, shown
+from qpp_rules.kernel import fields
+from qpp_rules.policy.model import PolicyYear, _check_fields
+
+from .classes import Classified
+from .evaluate import Evaluation, _name, as_population, check_questions, decide
+from .questions import Answer, Question
+
+__all__ = ["Comparison", "PolicyTable", "compare", "compare_many", "sweep"]
+
+
+@attrs.frozen(eq=False)
+class Comparison:
+    """How a population's answers change from one policy to another.
+
+    >>> import qpp_rules as qr
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 30},
+    ...            {"org_id": "B", "kind": "Practice", "clinicians": 10}]
+    >>> py2019 = qr.policy_for(2019)
+    >>> lower = qr.reform(py2019, {"registration.web_interface_min_clinicians": 10}, label="WI10")
+    >>> diff = compare(records, py2019, lower)
+    >>> diff.before.policy_label, diff.after.policy_label
+    ('PY2019', 'WI10')
+    >>> diff.changes("web_interface"), diff.rules_before("web_interface")
+    (Counter({('no', 'yes'): 1}), Counter({'REG-ELIG-1': 1}))
+    """
+
+    before: Evaluation
+    after: Evaluation
+    _counted: dict[str, Counter[tuple[Answer, Answer]]] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
+    def _pairs(self, question: str) -> Counter[tuple[Answer, Answer]]:
+        # counted once per question over each organization's pair of keys (C speed), then
+        # mapped to answers
+        _name(question, "question")
+        cached = self._counted.get(question)
+        if cached is not None:
+            return cached
+        before, after = self.before.answers(question), self.after.answers(question)
+        result: Counter[tuple[Answer, Answer]] = Counter()
+        groups = self.before.groups(question)
+        if groups is self.after.groups(question):  # one population, grouped once
+            for key, count in groups.counts().items():
+                result[before[key], after[key]] += count
+        else:
+            pairs = Counter(zip(self.before.keys(question), self.after.keys(question),
+                                strict=True))
+            for (b, a), count in pairs.items():
+                result[before[b], after[a]] += count
+        self._counted[question] = result
+        return result
+
+    def changes(self, question: str) -> Counter[tuple[str, str]]:
+        """Counts of (answer before, answer after) over organizations whose answer changed."""
+        result: Counter[tuple[str, str]] = Counter()
+        for (b, a), count in self._pairs(question).items():
+            if b.value != a.value:
+                result[b.value, a.value] += count
+        return result
+
+    def rules(self, question: str, direction: tuple[str, str] | None = None) -> Counter[str]:
+        """The rule IDs deciding the *new* answers of the organizations that changed (or only
+        of those changing in ``direction``, a (before, after) pair of answers)."""
+        return self._rules(question, direction, after=True)
+
+    def rules_before(self, question: str,
+                     direction: tuple[str, str] | None = None) -> Counter[str]:
+        """The rule IDs that decided the *old* answers of the organizations that changed: for
+        a no that became a yes, what refused before."""
+        return self._rules(question, direction, after=False)
+
+    def _rules(self, question: str, direction: tuple[str, str] | None,
+               *, after: bool) -> Counter[str]:
+        counter: Counter[str] = Counter()
+        for (b, a), count in self._pairs(question).items():
+            if b.value == a.value:
+                continue
+            if direction is not None and (b.value, a.value) != direction:
+                continue
+            for rule in (a if after else b).rule_ids:
+                counter[rule] += count
+        return counter
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per question and direction of change: how many, the rules that decided
+        the old answers (``rules_before``) and those deciding the new ones (``rules``)."""
+        rows: list[dict[str, Any]] = []
+        for question in self.before.questions:
+            for (b, a), count in sorted(self.changes(question).items()):
+                rows.append({"question": question, "before": b, "after": a, "count": count,
+                             "rules_before": sorted(self.rules_before(question, (b, a))),
+                             "rules": sorted(self.rules(question, (b, a)))})
+        return rows
+
+    def summary(self) -> dict[str, Any]:
+        """Totals per question: organizations, how many changed, the rules behind the change."""
+        total = len(self.before)
+        return {
+            "from": self.before.policy_label,
+            "to": self.after.policy_label,
+            "organizations": total,
+            "questions": {
+                q: {"changed": sum(self.changes(q).values()),
+                    "directions": {
+                        f"{b} -> {a}": n for (b, a), n in sorted(self.changes(q).items())
+                    },
+                    "rules_before": dict(sorted(self.rules_before(q).items())),
+                    "rules": dict(sorted(self.rules(q).items()))}
+                for q in self.before.questions
+            },
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.summary(), indent=1)
+
+    def to_dataframe(self) -> Any:
+        """One row per organization (pandas): ``org_id`` and, per question, the answer
+        ``before`` and ``after``, whether it ``changed``, and the rules that decided each
+        side (``rules_before``, ``rules_after``: lists).
+
+        >>> import qpp_rules as qr
+        >>> rows = [{"org_id": "A", "kind": "Practice", "clinicians": 12}]
+        >>> lower = qr.reform(qr.policy_for(2019),
+        ...                   {"registration.web_interface_min_clinicians": 10}, label="WI10")
+        >>> frame = compare(rows, qr.policy_for(2019), lower).to_dataframe()
+        >>> row = frame.iloc[0]
+        >>> before, after = row["web_interface_before"], row["web_interface_after"]
+        >>> before, after, bool(row["web_interface_changed"])
+        ('no', 'yes', True)
+        """
+        from .outputs import _module
+
+        pandas = _module("pandas")
+        columns: dict[str, Any] = {"org_id": list(self.before.population.ids())}
+        for question in self.before.questions:
+            columns.update(self._sides(question))
+        return pandas.DataFrame(columns)
+
+    def _sides(self, question: str) -> dict[str, list[Any]]:
+        sides: dict[str, list[Any]] = {}
+        for side, table in (("before", self.before), ("after", self.after)):
+            answers = table.answers(question)
+            keys = table.keys(question)
+            values = {k: a.value for k, a in answers.items()}
+            rules = {k: list(a.rule_ids) for k, a in answers.items()}
+            sides[f"{question}_{side}"] = list(map(values.__getitem__, keys))
+            sides[f"{question}_rules_{side}"] = list(map(rules.__getitem__, keys))
+        sides[f"{question}_changed"] = [
+            b != a for b, a in zip(sides[f"{question}_before"], sides[f"{question}_after"],
+                                   strict=True)
+        ]
+        order = ("before", "after", "changed", "rules_before", "rules_after")
+        return {f"{question}_{name}": sides[f"{question}_{name}"] for name in order}
+
+    def changed(self, question: str) -> Any:
+        """Only the organizations whose answer to ``question`` changed (pandas): ``org_id``,
+        ``before``, ``after``, ``rules_before``, ``rules_after``.
+
+        >>> import qpp_rules as qr
+        >>> from qpp_rules.analysis import example_population
+        >>> moved = compare(example_population(), qr.policy_for(2019),
+        ...                 qr.policy_for(2021)).changed("web_interface")
+        >>> sorted(set(zip(moved["before"], moved["after"])))
+        [('no', 'yes')]
+        """
+        from .outputs import _module
+
+        pandas = _module("pandas")
+        self.before.answers(question)  # names a question that is not there
+        sides = self._sides(question)
+        keep = sides[f"{question}_changed"]
+        ids = self.before.population.ids()
+        columns = {"org_id": [v for v, k in zip(ids, keep, strict=True) if k]}
+        for name in ("before", "after", "rules_before", "rules_after"):
+            columns[name] = [v for v, k in zip(sides[f"{question}_{name}"], keep, strict=True)
+                             if k]
+        return pandas.DataFrame(columns)
+
+    def plot(self) -> Any:
+        """A bar chart of the changes per question (needs the ``plot`` extra: matplotlib)."""
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg") if not matplotlib.get_backend() else None
+            from matplotlib import pyplot
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise QppRulesError("plot needs matplotlib: pip install 'qpp-rules[plot]'") from None
+        figure, axis = pyplot.subplots(figsize=(8, 3 + 0.3 * len(self.table())))
+        labels = [f"{r['question']}: {r['before']} -> {r['after']}" for r in self.table()]
+        axis.barh(labels, [r["count"] for r in self.table()])
+        axis.set_xlabel("organizations")
+        axis.set_title(f"{self.before.policy_label} -> {self.after.policy_label}")
+        figure.tight_layout()
+        return figure
+
+
+def compare(population: Any, before: PolicyYear, after: PolicyYear,
+            questions: Sequence[Question] | None = None) -> Comparison:
+    """The same population under two policies (two years, or a year and a reform).
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.analysis import compare, example_population
+    >>> diff = compare(example_population(), qr.policy_for(2019), qr.policy_for(2021))
+    >>> diff.summary()["questions"]["web_interface"]["changed"] > 0
+    True
+    """
+    for name, policy in (("before", before), ("after", after)):
+        if not isinstance(policy, PolicyYear):
+            raise InvalidInput(name, f"a PolicyYear; got {type(policy).__name__}")
+    asked = check_questions(questions)
+    people = as_population(population)
+    people.check_ids()
+    return Comparison(decide(people, before, asked), decide(people, after, asked))
+
+
+@attrs.frozen(eq=False)
+class PolicyTable:
+    """Counts of answers per policy and question over one population: one row per policy
+    (``label``, the swept ``value``), question and answer, with its ``count`` and ``share``.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.analysis import compare_many, example_population
+    >>> table = compare_many(example_population(), [qr.policy_for(2019), qr.policy_for(2021)])
+    >>> table.labels, table.rows()[0]["question"]
+    (('PY2019', 'PY2021'), 'web_interface')
+    """
+
+    labels: tuple[str, ...] = attrs.field(converter=fields.tuple_of(str))  # type: ignore[misc]
+    values: tuple[Any, ...] = attrs.field(converter=fields.tuple_of(object))  # type: ignore[misc]
+    questions: tuple[str, ...] = attrs.field(
+        converter=fields.tuple_of(str)  # type: ignore[misc]
+    )
+    total: int = attrs.field(validator=fields.whole(minimum=0))
+    counts: tuple[dict[str, Counter[str]], ...] = attrs.field(
+        converter=fields.tuple_of(dict)  # type: ignore[misc]
+    )
+    path: str | None = attrs.field(default=None, validator=fields.text(optional=True))
+
+    def __attrs_post_init__(self) -> None:
+        if not len(self.labels) == len(self.values) == len(self.counts):
+            raise InvalidInput(
+                "policy_table", "one label, value and counts per policy (the lengths differ)"
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per policy, question and answer."""
+        rows: list[dict[str, Any]] = []
+        for label, value, counts in zip(self.labels, self.values, self.counts, strict=True):
+            for question in self.questions:
+                for answer, count in sorted(counts[question].items()):
+                    rows.append({"policy": label, "value": value, "question": question,
+                                 "answer": answer, "count": count,
+                                 "share": count / self.total if self.total else 0.0})
+        return rows
+
+    def count(self, question: str, answer: str = "yes") -> list[int]:
+        """How many organizations got ``answer`` to ``question``, per policy."""
+        _name(question, "question")
+        if question not in self.questions:
+            raise InvalidInput("question", f"no question {question!r}; {self.questions}")
+        return [counts[question][answer] for counts in self.counts]
+
+    def shares(self, question: str, answer: str = "yes") -> list[float]:
+        """The share of organizations that got ``answer`` to ``question``, per policy."""
+        return [n / self.total if self.total else 0.0 for n in self.count(question, answer)]
+
+    def to_dataframe(self) -> Any:
+        """:meth:`rows` as a pandas DataFrame."""
+        from .outputs import _module
+
+        return _module("pandas").DataFrame(self.rows())
+
+    def to_polars(self) -> Any:
+        """:meth:`rows` as a polars DataFrame."""
+        from .outputs import _module
+
+        return _module("polars").DataFrame(self.rows(), strict=False)
+
+    def to_json(self) -> str:
+        """:meth:`rows` as JSON."""
+        return json.dumps(self.rows(), indent=1, default=str)
+
+    def plot(self, questions: Sequence[str] = ("web_interface", "cahps"),
+             answer: str = "yes") -> Any:
+        """The share of organizations allowed (``answer``) against the swept value, one
+        line per question (the ``plot`` extra: matplotlib); returns the figure."""
+        try:
+            from matplotlib.figure import Figure
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise QppRulesError("plot needs matplotlib: pip install 'qpp-rules[plot]'") from None
+        figure = Figure(figsize=(8, 4))
+        axis = figure.subplots()
+        numeric = all(isinstance(v, int | float) and not isinstance(v, bool)
+                      for v in self.values)
+        xs = list(self.values) if numeric else list(range(len(self.values)))
+        for question in questions:
+            if question in self.questions:
+                axis.plot(xs, [100 * s for s in self.shares(question, answer)], marker=".",
+                          label=f"{question}: {answer}")
+        if not numeric:
+            axis.set_xticks(xs, [str(v) for v in self.values], rotation=30)
+        axis.set_xlabel(self.path or "policy")
+        axis.set_ylabel(f"% of {self.total:,} organizations")
+        axis.legend()
+        figure.tight_layout()
+        return figure
+
+
+def _table(population: Any, policies: Sequence[PolicyYear], values: Sequence[Any],
+           questions: Sequence[Question] | None, path: str | None,
+           base: PolicyYear | None = None) -> PolicyTable:
+    asked = check_questions(questions)
+    people = as_population(population)
+    people.check_ids()
+    groups = {q.name: people.groups(q.columns) for q in asked}  # grouped once
+    sizes = {name: found.counts() for name, found in groups.items()}
+    ready = {q.name: Classified(q, groups[q.name]) for q in asked if q.classes is not None}
+    counts: list[dict[str, Counter[str]]] = []
+    # a sweep of a path a question's answers cannot depend on: counted once for all values
+    fixed = {q.name for q in asked if path is not None and q.classes is not None
+             and not q.classes.depends_on(path)}
+    for policy in policies:
+        per: dict[str, Counter[str]] = {}
+        for question in asked:
+            if question.name in fixed and counts:
+                per[question.name] = counts[0][question.name]
+            elif question.name in ready:
+                per[question.name] = ready[question.name].counts(policy, path, base)
+            else:
+                counter: Counter[str] = Counter()
+                for key, facts in groups[question.name].facts.items():
+                    counter[question.answer(facts, policy).value] += sizes[question.name][key]
+                per[question.name] = counter
+        counts.append(per)
+    total = sum(next(iter(sizes.values())).values()) if sizes else len(people)
+    return PolicyTable(tuple(p.label for p in policies), tuple(values),
+                       tuple(q.name for q in asked), total, tuple(counts), path)
+
+
+def compare_many(population: Any, policies: Iterable[PolicyYear],
+                 questions: Sequence[Question] | None = None) -> PolicyTable:
+    """Many policies (years, reforms) over one population, read and grouped once: a
+    :class:`PolicyTable` of counts per policy, question and answer.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.analysis import example_population
+    >>> table = compare_many(example_population(), [qr.policy_for(y) for y in (2018, 2021)])
+    >>> [n > 0 for n in table.count("web_interface")]
+    [True, True]
+    """
+    if isinstance(policies, PolicyYear) or not isinstance(policies, Iterable):
+        raise InvalidInput("policies", "an iterable of PolicyYear")
+    chosen = list(policies)
+    for index, policy in enumerate(chosen):
+        if not isinstance(policy, PolicyYear):
+            raise InvalidInput(f"policies[{index}]", f"a PolicyYear; got {type(policy).__name__}")
+    return _table(population, chosen, [p.label for p in chosen], questions, None)
+
+
+def sweep(population: Any, policy: PolicyYear, path: str, values: Iterable[Any],
+          questions: Sequence[Question] | None = None) -> PolicyTable:
+    """``policy`` reformed at ``path`` to each of ``values`` (``qr.reform``), over one
+    population read and grouped once: a :class:`PolicyTable` of counts per value, question
+    and answer; ``.plot()`` draws the share allowed against the value.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.analysis import example_population
+    >>> curve = sweep(example_population(), qr.policy_for(2019),
+    ...               "registration.web_interface_min_clinicians", range(2, 101))
+    >>> len(curve.values), curve.count("web_interface")[0] >= curve.count("web_interface")[-1]
+    (99, True)
+    """
+    from qpp_rules.policy.loading import reform
+
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
+    _name(path, "path")
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidInput("values", "an iterable of values for the path")
+    chosen = list(values)
+    reforms = [reform(policy, {path: value}, label=f"{policy.label} {path}={shown(value, 60)}")
+               for value in chosen]
+    return _table(population, reforms, chosen, questions, path, policy)

@@ -1,0 +1,113 @@
+"""Tables of results as pandas or polars frames, joined back onto the input.
+
+A polars population is joined back in polars (one join per distinct set of fact columns,
+lazy for a ``LazyFrame``); other populations are broadcast by an index take of each
+organization's combination.
+
+>>> import qpp_rules as qr
+>>> from qpp_rules.analysis import evaluate
+>>> table = evaluate([{"org_id": "A", "kind": "Practice", "clinicians": 3}], qr.policy_for(2019))
+>>> answer_columns(table)["web_interface"]
+['no']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
+
+from qpp_rules.errors import QppRulesError
+
+from .groups import group_index
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluation
+
+__all__ = ["answer_columns", "evaluation_pandas", "evaluation_polars", "input_columns"]
+
+_G = "__qpp_group"
+
+
+def _module(name: str) -> Any:
+    try:
+        return __import__(name)
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise QppRulesError(f"this needs {name}: pip install 'qpp-rules[{name}]'") from None
+
+
+def answer_columns(table: Evaluation) -> dict[str, list[Any]]:
+    """Per question: its answers, ``_rules`` (lists) and ``_why`` (text), one per
+    organization, broadcast by each organization's combination."""
+    out: dict[str, list[Any]] = {}
+    for question in table.questions:
+        answers = table.answers(question)
+        keys = table.groups(question).row_keys()
+        for suffix, pick in (("", lambda a: a.value), ("_rules", lambda a: list(a.rule_ids)),
+                             ("_why", lambda a: a.why)):
+            lookup: dict[Hashable, Any] = {k: pick(a) for k, a in answers.items()}
+            out[question + suffix] = list(map(lookup.__getitem__, keys))
+    return out
+
+
+def input_columns(table: Evaluation, include_input: bool) -> dict[str, list[Any]]:
+    """``org_id``, or every input column as given (raw values, yours included)."""
+    people = table.population
+    if not include_input:
+        return {"org_id": list(people.ids())}
+    return {name: list(people._raw(name)) for name in people.names}
+
+
+def evaluation_pandas(table: Evaluation, include_input: bool) -> Any:
+    """:meth:`Evaluation.to_dataframe`."""
+    pandas = _module("pandas")
+    frame = table.population.native()
+    answers = answer_columns(table)
+    if include_input and frame is not None and type(frame).__module__.startswith("pandas"):
+        out = frame.copy()
+        for name, values in answers.items():
+            out[name] = values
+        return out
+    return pandas.DataFrame({**input_columns(table, include_input), **answers})
+
+
+def evaluation_polars(table: Evaluation, include_input: bool) -> Any:
+    """:meth:`Evaluation.to_polars`."""
+    pl = _module("polars")
+    people = table.population
+    frame = people.native()
+    if frame is None or not type(frame).__module__.startswith("polars"):
+        columns = {**input_columns(table, include_input), **answer_columns(table)}
+        series = [pl.Series(name, values, strict=False,
+                            dtype=pl.List(pl.String) if name.endswith("_rules")
+                            and name.removesuffix("_rules") in table.questions else None)
+                  for name, values in columns.items()]
+        return pl.DataFrame(series)
+    out = frame
+    added: list[str] = []
+    by_groups: dict[int, tuple[Any, list[Any]]] = {}
+    for question in table.questions:
+        groups = table.groups(question)
+        answers = table.answers(question)
+        values = [answers[key] for key in groups.facts]
+        extra = [pl.Series(question, [a.value for a in values], dtype=pl.Categorical),
+                 pl.Series(f"{question}_rules", [list(a.rule_ids) for a in values],
+                           dtype=pl.List(pl.Categorical)),
+                 pl.Series(f"{question}_why", [a.why for a in values], dtype=pl.Categorical)]
+        added += [s.name for s in extra]
+        by_groups.setdefault(id(groups), (groups, []))[1].extend(extra)
+    for groups, extra in by_groups.values():  # one index take per set of fact columns
+        if groups.native is None:  # no fact column present: one combination for all
+            out = out.with_columns([pl.lit(s).first().alias(s.name) for s in extra])
+            continue
+        present = [c for c in groups.native.columns if c != _G]
+        index = group_index(groups.native, present)
+        if index is None:  # two groups share a hash: join
+            small = groups.native.select(present).with_columns(extra)
+            out = out.join(small.lazy(), on=present, how="left", nulls_equal=True,
+                           maintain_order="left")
+            continue
+        out = out.with_columns(index.alias(_G)).with_columns(
+            [pl.lit(s).gather(pl.col(_G)).alias(s.name) for s in extra])
+    kept = list(people.names) if include_input else ["org_id"]
+    out = out.select([*kept, *added])
+    return out.collect() if people.eager else out

@@ -1,0 +1,247 @@
+"""The questions a population is asked, each decided by the library's scalar rules.
+
+A :class:`Question` names the columns it reads and decides one distinct combination of them
+under a policy; the population path decides each distinct combination once and broadcasts
+the :class:`Answer` (through the policy's one answer cache, ``policy.answers``).
+
+>>> import qpp_rules as qr
+>>> from qpp_rules.analysis import QUESTIONS
+>>> [q.name for q in QUESTIONS]
+['web_interface', 'cahps', 'automatic', 'opt_in_status']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import attrs
+
+from qpp_rules.analysis.classes import Classes
+from qpp_rules.errors import QppRulesError, UnknownPolicyValue
+from qpp_rules.policy.model import PolicyYear, _check_fields
+from qpp_rules.vocabulary import Program, SizeBand
+
+__all__ = ["QUESTIONS", "Answer", "Question"]
+
+
+@attrs.frozen(cache_hash=True)
+class Answer:
+    """One question's answer for one combination of facts, with the deciding rule IDs and
+    (not shown in the repr) a readable sentence of why.
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.analysis import evaluate
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 10}]
+    >>> (answer,) = evaluate(records, qr.policy_for(2019)).answers("web_interface").values()
+    >>> answer
+    Answer(value='no', rule_ids=('REG-ELIG-1',))
+    >>> answer.why  # doctest: +ELLIPSIS
+    'The CMS Web Interface needs 25 or more clinicians: 10 do not, so the CMS Web ...'
+    """
+
+    value: str
+    rule_ids: tuple[str, ...]
+    why: str = attrs.field(default="", repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
+
+@attrs.frozen(cache_hash=True)
+class Question:
+    """A question asked of every organization: its ``name``, the ``columns`` it reads, and
+    ``decide(facts, policy) -> Answer`` over the tuple of those columns' parsed values.
+    ``keys(facts, policy)`` optionally turns one distinct tuple of facts into the facts the
+    decision reads under that policy (a threshold's comparisons), so that equal keys share
+    one decision. ``classes`` optionally says how facts fall into classes that share an
+    answer under a policy, for counting many policies
+    (:class:`~qpp_rules.analysis.classes.Classes`).
+
+    >>> import qpp_rules as qr
+    >>> from qpp_rules.analysis import evaluate
+    >>> def decide(facts, policy):
+    ...     return Answer("yes" if facts[0] >= 25 else "no", ("REG-ELIG-1",))
+    >>> large = Question("large", ("clinicians",), decide)
+    >>> records = [{"org_id": "A", "kind": "Practice", "clinicians": 30},
+    ...            {"org_id": "B", "kind": "Practice", "clinicians": 10}]
+    >>> evaluate(records, qr.policy_for(2019), [large]).column("large")
+    ('yes', 'no')
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    decide: Callable[[tuple[Any, ...], PolicyYear], Answer]
+    keys: Callable[[tuple[Any, ...], PolicyYear], Hashable] | None = None
+    classes: Classes | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self)
+
+    def answer(self, facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
+        """The answer for one distinct tuple of facts, through ``policy.answers`` (the one
+        answer cache, keyed by this question itself and the facts it decides on).
+
+        >>> import qpp_rules as qr
+        >>> from qpp_rules.analysis import QUESTIONS
+        >>> from qpp_rules.vocabulary import OrgType
+        >>> QUESTIONS[0].answer((OrgType.PRACTICE, 30, None, False, None, False),
+        ...                     qr.policy_for(2019)).value
+        'yes'
+        """
+        key = facts if self.keys is None else self.keys(facts, policy)
+        found: Answer | None = policy.answers.get((self, key))
+        if found is not None:
+            return found
+        return policy.answers.answer((self, key), lambda: self.decide(key, policy),  # type: ignore[arg-type]
+                                     kind=Answer)
+
+
+_ORG_COLUMNS = (
+    "kind",
+    "clinicians",
+    "apm_model",
+    "ssp_aco_participant",
+    "split_tin_mips_clinicians",
+    "submitted_web_interface_prior_year",
+)
+_TOO_FEW = "Fewer than 2 clinicians: no group registers for either program."
+
+
+def _organization(facts: tuple[Any, ...]) -> Any:
+    from qpp_rules.registration import Organization
+
+    kind, clinicians, model, ssp, split, prior = facts
+    return Organization(
+        kind=kind,
+        size=SizeBand.from_clinicians(clinicians),
+        apm_model=model,
+        ssp_aco_participant=ssp,
+        split_tin_mips_clinicians=split,
+        submitted_web_interface_prior_year=prior,
+        clinicians=clinicians,
+    )
+
+
+def _registration(facts: tuple[Any, ...], few: str,
+                  read: Callable[[Any], Answer]) -> Answer:
+    """``read`` of the organization the facts describe: fewer than 2 clinicians is no group
+    (REG-ELIG-2); facts that describe no organization answer "invalid"."""
+    if facts[1] < 2:
+        return Answer(few, ("REG-ELIG-2",), _TOO_FEW)
+    try:
+        return read(_organization(facts))
+    except QppRulesError as error:
+        return Answer("invalid", (), f"These facts do not describe an organization: {error}")
+
+
+def _may_hold(program: Program) -> Callable[[tuple[Any, ...], PolicyYear], Answer]:
+    def decide(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
+        from qpp_rules.registration import options
+
+        def read(organization: Any) -> Answer:
+            found = options(organization, policy)
+            decision = found.web_interface if program is Program.WEB_INTERFACE else found.cahps
+            return Answer("yes" if decision.allowed else "no", decision.rule_ids,
+                          " ".join(reason.message for reason in decision.reasons))
+
+        return _registration(facts, "no", read)
+
+    return decide
+
+
+def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
+    from qpp_rules.registration import automatic_registrations
+
+    def read(organization: Any) -> Answer:
+        held = automatic_registrations(organization, policy)
+        names = [p.name.lower() for p in Program if p in held]
+        rules = ("REG-AUTO-1", "REG-ELIG-4") if held else ("REG-AUTO-1", "REG-AUTO-2")
+        why = (f"Holds {' and '.join(p.value for p in Program if p in held)} without "
+               "registering." if held else "Holds nothing without registering.")
+        return Answer("+".join(names) if names else "none", rules, why)
+
+    return _registration(facts, "none", read)
+
+
+def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool | None, ...]:
+    # The threshold's comparisons: "exceeds" is strictly greater (ELE-ELIG-1). tests/analysis
+    # pins that this agrees with election.opt_in_status for every record. A year that does
+    # not know its threshold (POL-UNK-1) answers every record alike.
+    limit = policy.election.low_volume
+    if limit is None:
+        return (False, False, False)
+    charges, patients, services = facts
+    return (
+        None if charges is None else charges > limit.allowed_charges,
+        None if patients is None else patients > limit.patients,
+        False if limit.covered_services is None
+        else None if services is None else services > limit.covered_services,
+    )
+
+
+def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
+    from qpp_rules.election import LowVolumeFacts, explain_opt_in, opt_in_status
+
+    if any(flag is None for flag in facts):
+        return Answer("unknown", ("ELE-ELIG-1",),
+                      "A low-volume fact is missing, so the opt-in status is unknown.")
+    charges, patients, services = facts
+    low_volume = LowVolumeFacts.from_exceeded(
+        allowed_charges=charges, patients=patients, covered_services=services
+    )
+    try:
+        status = opt_in_status(low_volume, policy).name.lower()
+    except UnknownPolicyValue:  # the year does not know its threshold: explain says so
+        status = "unknown"
+    decision = explain_opt_in(low_volume, policy)
+    return Answer(status, decision.rule_ids,
+                  " ".join(reason.message for reason in decision.reasons))
+
+
+def _org_static(facts: tuple[Any, ...]) -> Hashable:
+    # What the registration rules read as it is; the clinician counts only through their
+    # size band, their range and the split count's relation to the group (REG-ELIG-7).
+    from qpp_rules.registration.values import _MAX_CLINICIANS
+
+    kind, clinicians, model, ssp, split, prior = facts
+    band = (SizeBand.from_clinicians(clinicians) if 2 <= clinicians <= _MAX_CLINICIANS
+            else clinicians < 2)
+    shape = None if split is None else (0 <= split <= _MAX_CLINICIANS, split <= clinicians)
+    return kind, model, ssp, prior, band, shape
+
+
+def _org_bounds(policy: PolicyYear) -> tuple[tuple[Any, ...], ...]:
+    table = policy.registration
+    both = (table.web_interface_min_clinicians, table.cahps_min_clinicians)
+    return both, both
+
+
+_ORG_CLASSES = Classes(_org_static, (1, 4), _org_bounds,
+                       ("registration.web_interface_min_clinicians",
+                        "registration.cahps_min_clinicians"), ("registration",))
+
+
+def _low_volume_bounds(policy: PolicyYear) -> tuple[tuple[Any, ...], ...]:
+    limit = policy.election.low_volume
+    if limit is None:  # not known for the year (POL-UNK-1): no threshold splits the facts
+        return (), (), ()
+    return (limit.allowed_charges,), (limit.patients,), (limit.covered_services,)
+
+
+_LOW_VOLUME_CLASSES = Classes(lambda facts: tuple(v is None for v in facts), (0, 1, 2),
+                              _low_volume_bounds,
+                              ("election.low_volume.allowed_charges",
+                               "election.low_volume.patients",
+                               "election.low_volume.covered_services"), ("election",))
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("web_interface", _ORG_COLUMNS, _may_hold(Program.WEB_INTERFACE),
+             classes=_ORG_CLASSES),
+    Question("cahps", _ORG_COLUMNS, _may_hold(Program.CAHPS), classes=_ORG_CLASSES),
+    Question("automatic", _ORG_COLUMNS, _automatic, classes=_ORG_CLASSES),
+    Question("opt_in_status", ("allowed_charges", "patients", "covered_services"), _opt_in,
+             _low_volume_keys, _LOW_VOLUME_CLASSES),
+)
+"""The questions asked by default: may it register for the Web Interface, for CAHPS; what it
+holds automatically; its opt-in status."""

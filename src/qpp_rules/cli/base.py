@@ -1,0 +1,193 @@
+"""What every command shares: the command table, the usage error, TIN scrubbing, the year
+arguments and the policy a command decides under.
+
+>>> scrub("org 000765630 failed")
+'org *****5630 failed'
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+import pendulum
+
+import qpp_rules as qr
+from qpp_rules.errors import InvalidInput, mask_tins
+from qpp_rules.policy import PolicyYear
+from qpp_rules.policy.years import BUILTIN_FILES
+
+__all__ = [
+    "COMMANDS",
+    "PROG",
+    "WIDTH",
+    "Command",
+    "UsageError",
+    "command",
+    "json_argument",
+    "near",
+    "newest_builtin_year",
+    "one_year_argument",
+    "policies",
+    "policy",
+    "scrub",
+    "warn_plugins",
+    "year_argument",
+]
+
+PROG = "qpp-rules"
+WIDTH = 100
+"""Text output wraps at this many characters, whatever the terminal (stable output)."""
+
+Run = Callable[[argparse.Namespace], int]
+Arguments = Callable[[argparse.ArgumentParser], None]
+
+
+@attrs.frozen
+class Command:
+    """One subcommand: its name, a one-line help, the function that adds its arguments and
+    the function that runs it (returning the exit code).
+
+    >>> from qpp_rules.cli import COMMANDS
+    >>> COMMANDS["years"].help
+    "every known year's policy table"
+    """
+
+    name: str
+    help: str
+    arguments: Arguments
+    run: Run
+
+
+COMMANDS: dict[str, Command] = {}
+"""The subcommands, by name, in the order ``--help`` lists them."""
+
+
+def _no_arguments(_: argparse.ArgumentParser) -> None:
+    return None
+
+
+def command(name: str, *, help: str, arguments: Arguments = _no_arguments) -> Callable[[Run], Run]:
+    """Register the decorated function as the subcommand ``name``.
+
+    >>> from qpp_rules.cli import main
+    >>> @command("hello", help="say hello")
+    ... def hello(args):
+    ...     print("hello")
+    ...     return 0
+    >>> main(["hello"])
+    hello
+    0
+    >>> del COMMANDS["hello"]
+    """
+
+    def register(run: Run) -> Run:
+        if name in COMMANDS:
+            raise ValueError(f"the command {name!r} is registered twice")
+        COMMANDS[name] = Command(name, help, arguments, run)
+        return run
+
+    return register
+
+
+class UsageError(Exception):
+    """A command line that argparse (or a command's own check of its arguments) refuses."""
+
+
+def scrub(text: str) -> str:
+    """``text`` with anything shaped like a TIN masked (:func:`qpp_rules.errors.mask_tins`)."""
+    return mask_tins(text)
+
+
+def near(name: str, known: Iterable[str]) -> str:
+    """``" (did you mean ...?)"`` naming the known names closest to ``name``, or ``""``.
+
+    >>> near("registration.web_interface_min_clinican", ["registration.cahps_min_clinicians",
+    ...      "registration.web_interface_min_clinicians"])
+    ' (did you mean registration.web_interface_min_clinicians?)'
+    >>> near("zzz", ["kind", "size"])
+    ''
+    """
+    import difflib
+
+    found = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    if not found:
+        return ""
+    best = difflib.SequenceMatcher(None, name, found[0]).ratio()
+    found = [item for item in found
+             if difflib.SequenceMatcher(None, name, item).ratio() >= best - 0.05]
+    return f" (did you mean {' or '.join(found)}?)"
+
+
+def warn_plugins() -> None:
+    """Report each plug-in that failed to load as one warning line on standard error."""
+    for error in qr.plugin_errors():
+        print(f"{PROG}: warning: {scrub(str(error))}", file=sys.stderr)
+
+
+def policies(years: Sequence[int] | None) -> list[PolicyYear]:
+    """The policies of ``years`` (every known year when none is named), oldest first."""
+    chosen = sorted(set(years)) if years else list(qr.available_years())
+    return [qr.policy_for(year) for year in chosen]
+
+
+def year_argument(parser: argparse.ArgumentParser) -> None:
+    """``--year Y``, repeatable: only these years (default every known year)."""
+    parser.add_argument(
+        "--year",
+        type=int,
+        action="append",
+        metavar="Y",
+        help="only this performance year (repeat for several); default every known year",
+    )
+
+
+def json_argument(parser: argparse.ArgumentParser) -> None:
+    """``--json``: JSON for machines."""
+    parser.add_argument("--json", action="store_true", help="JSON for machines")
+
+
+_BUILTIN_YEAR = re.compile(r"(\d{4})")
+
+
+def newest_builtin_year() -> int:
+    """The newest performance year the library ships (the default of ``explain``).
+
+    >>> newest_builtin_year() >= 2021
+    True
+    """
+    years = [int(found.group(1)) for name in BUILTIN_FILES if (found := _BUILTIN_YEAR.search(name))]
+    return max(years)
+
+
+def one_year_argument(parser: argparse.ArgumentParser, default: int | None, what: str) -> None:
+    """``--year Y``: the one year a command decides under."""
+    shown = "the newest built-in year" if default is None else str(default)
+    parser.add_argument(
+        "--year", type=int, default=default, metavar="Y",
+        help=f"the performance year {what} (default {shown})",
+    )
+
+
+def policy(year: int | None, as_of: pendulum.DateTime | None = None) -> PolicyYear:
+    """The policy of ``year`` (default the newest built-in year), as it stood at ``as_of``."""
+    return qr.policy_for(newest_builtin_year() if year is None else year, as_of=as_of)
+
+
+def instant(text: str | None, flag: str = "--as-of") -> pendulum.DateTime | None:
+    """An ISO 8601 instant with its UTC offset (``NaiveDateTime`` without one), or None.
+
+    >>> instant("2020-03-01T00:00:00-05:00").isoformat()
+    '2020-03-01T00:00:00-05:00'
+    """
+    from qpp_rules.serialization import from_dict
+    if text is None:
+        return None
+    try:
+        moment: pendulum.DateTime = from_dict(text, pendulum.DateTime)
+    except InvalidInput as error:
+        raise type(error)(flag, error.message) from None
+    return moment

@@ -1,0 +1,105 @@
+"""REG-REC-2 and REG-REC-3: the registration form. Only a different name is an edit of the
+name (REG-REC-3); addresses and contacts are checked as leniently as the guides' forms, with
+the 2021 guide's own screen data (REG-REC-2)."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from registration_helpers import (
+    BBH_ADDRESS,
+    JANE,
+    act,
+    bbh,
+    guide_text,
+    so,
+)
+
+import qpp_rules as qr
+from qpp_rules.registration import (
+    Address,
+    Contact,
+    Organization,
+    Program,
+    Register,
+    SizeBand,
+    UpdateOrganization,
+)
+
+WI, CAHPS = Program.WEB_INTERFACE, Program.CAHPS
+APM_SO = so(qr.OrgType.APM_ENTITY)
+
+
+@pytest.mark.parametrize(
+    ("year", "kind", "ids"),
+    [
+        (2018, qr.OrgType.PRACTICE, {"tin": "000765630"}),
+        (2019, qr.OrgType.VIRTUAL_GROUP, {"virtual_group_id": "VG-2019-0042"}),
+    ],
+)
+def test_reg_rec_3_the_unchanged_name_with_a_new_address_is_accepted(
+    year: int, kind: qr.OrgType, ids: dict[str, str]
+) -> None:
+    """REG-REC-3: where the name is not editable (PY2018; a PY2019 virtual group), giving the
+    unchanged name along with a new address is accepted; a different name is refused."""
+    policy = qr.policy_for(year)
+    org = Organization(kind, SizeBand.MEDIUM, name="Sample Organization",
+                       address=BBH_ADDRESS, **ids)  # type: ignore[arg-type]
+    record = act(None, Register(CAHPS, org, (JANE,)), policy, actor=so(kind)).state
+    assert record is not None
+    moved = attrs.evolve(BBH_ADDRESS, zip="21240")
+    same_name = act(record, UpdateOrganization(name="Sample Organization", address=moved), policy)
+    assert same_name.accepted, same_name.explain()
+    assert same_name.state is not None
+    assert same_name.state.organization.address == moved
+    assert same_name.state.organization.name == "Sample Organization"
+    renamed = act(record, UpdateOrganization(name="Renamed", address=moved), policy)
+    assert renamed.refusal is not None
+    assert renamed.refusal.rule_ids == ("REG-REC-3",)
+    assert "name" in renamed.refusal.reasons[0].message
+    nothing = act(record, UpdateOrganization(name="Sample Organization"), policy)
+    assert nothing.refusal is not None
+    assert nothing.refusal.rule_ids == ("REG-REC-3",)
+    assert "already as given" in nothing.refusal.reasons[0].message
+
+
+def test_reg_rec_2_the_2021_guide_s_connected_organization_screen() -> None:
+    """REG-REC-2 with REG-GUIDE-2021 III step 5 (Connected Organizations): 'TIN: 000765630 |
+    9888 Nguyen Fields Suite 6592, Port Madisonstad, MP 742583214446924'."""
+    screen = "TIN: 000765630 | 9888 Nguyen Fields Suite 6592, Port Madisonstad, MP 742583214446924"
+    assert screen.lower() in guide_text(2021)
+    address = Address("9888 Nguyen Fields Suite 6592", "Port Madisonstad", "MP",
+                      "742583214446924")
+    assert address.is_complete
+    assert address.missing == ()
+    assert address.one_line() == screen.split(" | ")[1]
+    org = bbh(address=address, tin="000765630")
+    record = act(None, Register(WI, org, (JANE,))).state
+    assert record is not None
+    assert record.organization.address == address
+    assert "Port Madisonstad, MP 742583214446924" in record.summary()
+    # IV step 7's contact screen: phone 1112223344, extension left empty.
+    assert Contact("Jane", "Doe", "jdoe@betterhealth.com", "1112223344").is_complete
+
+
+def test_reg_rec_2_addresses_and_contacts_are_checked_leniently() -> None:
+    """REG-REC-2: text is enough; a two-letter state is upper-cased, other state text kept;
+    any ZIP text; an int ZIP becomes text, zero-padded to 5; any phone with a digit; any
+    extension; an email with one '@' and text on both sides."""
+    assert Address("1 Main St", "Towson", "Maryland", "21204").state == "Maryland"
+    assert Address("1 Main St", "Towson", "md", "21204").state == "MD"
+    assert Address("1 Main St", "Towson", "MD", 21204).zip == "21204"
+    assert Address("1 Harvard Yard", "Cambridge", "MA", 2138).zip == "02138"
+    assert Address("1 Main St", "Towson", "MD", "2120").zip == "2120"
+    assert Address("1 Main St", "Towson", "MD", "21204-1234").zip == "21204-1234"
+    uk = Contact("Ann", "Lee", "ann.lee@nhs.example", "+44 20 7946 0958", "x12")
+    assert uk.is_complete
+    assert uk.phone == "+44 20 7946 0958"
+    assert uk.extension == "x12"
+    assert Contact("Jane", "Doe", "jdoe@localhost", "ext. 5").is_complete
+    assert Address(" ", "Towson", "MD", "21204").missing == ("line1",)
+    assert Contact("Jane", " ", "jdoe@betterhealth.com", "1").missing == ("last_name",)
+    record = act(None, Register(CAHPS, bbh(address=Address("1 Main St", "Towson",
+                                                            "Maryland", 21204)), (uk,))).state
+    assert record is not None
+    assert record.contacts == (uk,)
