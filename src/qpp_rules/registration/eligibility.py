@@ -36,7 +36,6 @@ __all__ = [
     "band_allows",
     "check_policy",
     "has_app",
-    "join",
     "minimum_clinicians",
     "options",
     "reason",
@@ -78,8 +77,8 @@ def reason(policy: PolicyYear, rule_id: str, message: str, path: str | None = No
     ('REG-GUIDE-2021, VII step 2 [REG-REC-7]', 'Once you select Cancel Registr')
     >>> str(reason(qr.policy_for(2021), "REG-ELIG-7", "Split.").citation)[:39]
     "REG-GUIDE-2019, I 'Groups with clinicia"
-    >>> reason(qr.policy_for(2024), "REG-REC-7", "Confirm.").citation.section[-42:]
-    '(a rule of the guides; no PY2024 guide: inference)'
+    >>> reason(qr.policy_for(2024), "REG-REC-7", "Confirm.").citation.section
+    'VII step 2 (a rule of the guides; no PY2024 guide: inference)'
     """
     if path is not None:
         return Reason(rule_id, message, policy.cite(path))
@@ -313,7 +312,7 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
         no.append(reason(policy, "REG-ELIG-3", text, "registration.may_register"))
     else:
         allowed = [k for k in OrgType if k in known(policy, may_register, "REG-ELIG-3")]
-        who = join([_PLURAL[k] for k in allowed])
+        who = _join([_PLURAL[k] for k in allowed])
         yes.append(reason(
             policy, "REG-ELIG-3",
             f"In PY{year} {who} may register for the {name}.",
@@ -441,12 +440,7 @@ def _no_app(policy: PolicyYear) -> Reason:
     )
 
 
-def join(words: list[str]) -> str:
-    """Words as a sentence lists them.
-
-    >>> join(["groups", "virtual groups", "APM Entities"])
-    'groups, virtual groups and APM Entities'
-    """
+def _join(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]

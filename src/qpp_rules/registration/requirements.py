@@ -18,9 +18,9 @@ from qpp_rules.policy.unknown import known, unknown_reason
 from qpp_rules.registration.eligibility import (
     _PLURAL,
     _check_org,
+    _join,
     _no_app,
     check_policy,
-    join,
     reason,
 )
 from qpp_rules.registration.values import CollectionType, Organization
@@ -66,7 +66,7 @@ def registration_needed(
         return Decision.allow(reason(
             policy, "REG-ELIG-8",
             f"The {program.value} needs advance registration, unlike the other collection "
-            f"types ({join(list(named))}).",
+            f"types ({_join(list(named))}).",
             "registration.no_registration_needed",
         ))
     names = [item for item in named if item.casefold() == kind.value.casefold()]
@@ -131,7 +131,7 @@ def _cahps_required(
     kind: OrgType, ssp_aco: bool, through_app: bool, policy: PolicyYear
 ) -> Decision:
     under_app = known(policy, "registration.cahps_required_under_app", "REG-ELIG-5")
-    required_kinds = join([_PLURAL[k] for k in OrgType if k in under_app])
+    required_kinds = _join([_PLURAL[k] for k in OrgType if k in under_app])
     if ssp_aco and kind in under_app and Program.CAHPS in known(
             policy, "registration.ssp_aco_automatic", "REG-ELIG-4"):
         return Decision.allow(
@@ -157,7 +157,7 @@ def _cahps_required(
             "registration.cahps_required_under_app",
         ))
     credit = known(policy, "registration.cahps_traditional_mips_credit", "REG-ELIG-5")
-    counts = f"; it can count as {join(list(credit))}" if credit else ""
+    counts = f"; it can count as {_join(list(credit))}" if credit else ""
     where = "Under traditional MIPS" if under_app else "In this year"
     optional = reason(
         policy, "REG-ELIG-5",
