@@ -266,7 +266,7 @@ BAD_CELLS: dict[str, Any] = {
     "ssp_aco_participant": "perhaps",
     "split_tin_mips_clinicians": -1,
     "submitted_web_interface_prior_year": 2,
-    "allowed_charges": 1.5,
+    "allowed_charges": 1.505,  # not a whole number of cents (a float of whole cents is money)
     "patients": "12.5",
     "covered_services": [1],
     "org_id": None,

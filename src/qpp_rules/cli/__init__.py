@@ -37,6 +37,7 @@ from . import evaluate as _evaluate
 from . import explain as _explain
 from . import paths as _paths
 from . import scenarios as _scenarios
+from . import sweep as _sweep
 from . import years as _years
 from .base import COMMANDS, PROG, Command, UsageError, command, newest_builtin_year, scrub
 from .check_eligibility import EXIT_DISAGREES
@@ -55,8 +56,8 @@ __all__ = [
     "newest_builtin_year",
 ]
 
-_COMMAND_MODULES = (_years, _calendar, _explain, _evaluate, _diff, _check_eligibility, _paths,
-                    _scenarios)
+_COMMAND_MODULES = (_years, _calendar, _explain, _evaluate, _diff, _sweep, _check_eligibility,
+                    _paths, _scenarios)
 """The modules whose commands are registered on import, in the order ``--help`` lists them."""
 
 

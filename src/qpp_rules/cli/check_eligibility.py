@@ -31,7 +31,8 @@ EXIT_DISAGREES = 3
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "file", metavar="FILE",
-        help="a QPP Eligibility API v6 NPI response (JSON; '-': stdin)",
+        help="a QPP Eligibility API v6 NPI response, or its opt-in rows (a list of rows, or "
+        "{\"data\": [...]}) (JSON; '-': stdin)",
     )
     one_year_argument(parser, 2019, "the payload is about")
     json_argument(parser)
@@ -94,7 +95,10 @@ def check_eligibility(args: argparse.Namespace) -> int:
     from qpp_rules.election import explain_opt_in, opt_in_status, read_eligibility_payload
     warn_plugins()
     chosen = policy(args.year)
-    records = read_eligibility_payload(read_json(args.file), year=chosen.year)
+    payload = read_json(args.file)
+    if _is_opt_in_rows(payload):
+        return _opt_in_rows(payload, chosen.year, as_json=args.json)
+    records = read_eligibility_payload(payload, year=chosen.year)
     answers = [(opt_in_status(r.facts, chosen), explain_opt_in(r.facts, chosen)) for r in records]
     verdicts = [_agrees(record, status) for record, (status, _) in zip(records, answers,
                                                                        strict=True)]
@@ -148,3 +152,44 @@ def check_eligibility(args: argparse.Namespace) -> int:
     return code
 
 
+
+
+def _is_opt_in_rows(payload: Any) -> bool:
+    """The opt-in answer is a list of rows (or ``{"data": [...]}``); the NPI response's
+    ``data`` is an object."""
+    data = payload.get("data") if isinstance(payload, dict) else payload
+    return isinstance(data, list)
+
+
+def _opt_in_rows(payload: Any, year: int, *, as_json: bool) -> int:
+    """The Eligibility API's opt-in rows: who, opt-in eligible or not, and the election each
+    row records (a row that contradicts itself is bad input, exit 2)."""
+    from qpp_rules.election import read_opt_in_rows
+
+    rows = read_opt_in_rows(payload, year=year)
+    if as_json:
+        emit_json({
+            "year": year,
+            "rows": [{
+                "tin": str(row.participant.tin),
+                "npi": row.participant.npi.value if row.participant.npi is not None else None,
+                "opt_in_eligible": row.opt_in_eligible,
+                "election": row.election.value if row.election is not None else None,
+                "decision_date": (
+                    row.decision_date.isoformat() if row.decision_date is not None else None
+                ),
+                "run": row.run,
+            } for row in rows],
+        })
+        return 0
+    print(f"QPP Eligibility API opt-in rows, PY{year}: {len(rows)} rows")
+    for row in rows:
+        election = row.election.value if row.election is not None else "no election yet"
+        if row.decision_date is not None:
+            election += f", decided {when(row.decision_date)}"
+        print()
+        print(scrub(str(row.participant)))
+        for line in table([("opt-in eligible", [yes_no(row.opt_in_eligible)]),
+                           ("election", [election])]):
+            print(line)
+    return 0

@@ -1,0 +1,69 @@
+"""``qpp-rules sweep``: one policy value over a range, counts and shares per value, the same
+numbers as ``analysis.sweep`` (REG-ELIG-1 moves with the Web Interface minimum)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import qpp_rules as qr
+from qpp_rules import cli
+from qpp_rules.analysis import QUESTIONS, example_population, sweep
+
+Capsys = pytest.CaptureFixture[str]
+WI_MIN = "registration.web_interface_min_clinicians"
+
+
+def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_reg_elig_1_sweep_counts_are_the_librarys(capsys: Capsys) -> None:
+    code, out, err = run(capsys, "sweep", WI_MIN, "20..26", "--year", "2021",
+                         "--question", "web_interface", "--format", "csv")
+    assert (code, err) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    expected = sweep(example_population(), qr.policy_for(2021), WI_MIN, range(20, 27),
+                     [q for q in QUESTIONS if q.name == "web_interface"])
+    yes = [int(r["organizations"]) for r in rows if r["answer"] == "yes"]
+    assert yes == expected.count("web_interface")
+    assert yes == sorted(yes, reverse=True)  # a higher minimum never allows more
+    assert yes[0] > yes[-1]
+
+
+def test_reg_elig_1_sweep_writes_json_and_the_plot(capsys: Capsys, tmp_path: Path) -> None:
+    plot = tmp_path / "curve.png"
+    code, out, err = run(capsys, "sweep", WI_MIN, "10,25,50", "--year", "2019",
+                         "--format", "json", "--plot", str(plot))
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert plot.stat().st_size > 1000
+    assert data
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["sweep", "registration.web_interface_min_clinican", "2..3"], "did you mean"),
+    (["sweep", WI_MIN, "9..2"], "A <= B"),
+    (["sweep", WI_MIN, "x..3"], "two whole numbers"),
+    (["sweep", WI_MIN, "2..3", "--question", "web_interfce"], "did you mean"),
+    (["sweep", WI_MIN, "1,,2"], "empty value"),
+])
+def test_a_bad_sweep_is_a_one_line_usage_error(capsys: Capsys, argv: list[str],
+                                               words: str) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert words in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_sweep_value_the_policy_refuses_is_bad_input(capsys: Capsys) -> None:
+    code, _, err = run(capsys, "sweep", WI_MIN, "\"many\"", "--year", "2019")
+    assert code == 2
+    assert "internal error" not in err
