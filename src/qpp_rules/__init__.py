@@ -29,6 +29,7 @@ from qpp_rules.errors import (
     PolicyError,
     PolicyFileError,
     QppRulesError,
+    UnknownPolicyValue,
     UnknownPolicyYear,
 )
 from qpp_rules.identifiers import (
@@ -48,6 +49,7 @@ from qpp_rules.policy import (
     plugin_errors,
     policy_for,
 )
+from qpp_rules.policy.diff import policy_diff
 from qpp_rules.time import EASTERN, Window, eastern, instant
 from qpp_rules.vocabulary import (
     ApmModel,
@@ -104,6 +106,7 @@ __all__ = [
     "ReportingTrack",
     "Role",
     "SizeBand",
+    "UnknownPolicyValue",
     "UnknownPolicyYear",
     "VendorId",
     "VirtualGroupId",
@@ -114,6 +117,7 @@ __all__ = [
     "instant",
     "load_policy_file",
     "plugin_errors",
+    "policy_diff",
     "policy_for",
     "reform",
 ]

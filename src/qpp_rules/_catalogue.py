@@ -50,11 +50,11 @@ _SELF = Path("src") / "qpp_rules" / "_catalogue.py"
 _DATA = Path("src") / "qpp_rules" / "kernel" / "catalogue.toml"
 
 _ID = re.compile(
-    r"(?<![A-Za-z0-9])((?:REG|ELE|ACC)(?:[-_][A-Za-z]+)+[-_](\d+))(?![0-9])"
+    r"(?<![A-Za-z0-9])((?:REG|ELE|ACC|POL)(?:[-_][A-Za-z]+)+[-_](\d+))(?![0-9])"
     r"(?:(?:\.\.|–)(\d+)(?![0-9]))?",
     re.IGNORECASE,
 )
-_RULE_LINE = re.compile(r"^- \*\*((?:REG|ELE|ACC)(?:-[A-Z]+)+-\d+)\*\*\s*(.*)$")
+_RULE_LINE = re.compile(r"^- \*\*((?:REG|ELE|ACC|POL)(?:-[A-Z]+)+-\d+)\*\*\s*(.*)$")
 _NOTE_LINE = re.compile(r"^- \*\*([AE]\d+)\*\*\s*(.*)$")
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "PolicyError",
     "PolicyFileError",
     "QppRulesError",
+    "UnknownPolicyValue",
     "UnknownPolicyYear",
     "mask",
     "mask_tins",
@@ -398,3 +399,29 @@ class PolicyFileError(PolicyError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.source, self.field, self.message), self.__dict__)
+
+
+class UnknownPolicyValue(PolicyError, LookupError):
+    """A rule needs a policy value that no public source read gives for the year: the
+    value is unknown (``None`` in the year's table), never borrowed from another year.
+    ``year``, ``path`` (the value's dotted path) and ``rule`` (the rule that needs it).
+
+    >>> error = UnknownPolicyValue(2022, "registration.window", "REG-WIN-1")
+    >>> print(error)
+    PY2022: registration.window is not known (no public source read gives it); REG-WIN-1 \
+needs it, so this is not decided
+    >>> error.path, error.rule
+    ('registration.window', 'REG-WIN-1')
+    """
+
+    def __init__(self, year: int, path: str, rule: str) -> None:
+        self.year = year
+        self.path = path
+        self.rule = rule
+        super().__init__(
+            f"PY{year}: {path} is not known (no public source read gives it); {rule} needs "
+            "it, so this is not decided"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.year, self.path, self.rule), self.__dict__)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import qpp_rules as qr
 from qpp_rules.election import LowVolumeFacts, OptInStatus, explain_opt_in, opt_in_status
+from qpp_rules.policy.unknown import known
 
 EXEMPT, OPT_IN, MIPS = (
     OptInStatus.EXEMPT,
@@ -36,7 +37,7 @@ def test_ele_elig_1_guide_screen_is_opt_in_eligible() -> None:
 
 def test_ele_elig_1_thresholds_are_read_from_the_policy() -> None:
     """ELE-ELIG-1: the 2019 numbers are the table's ($90,000, 200, 200), as Decimal."""
-    threshold = PY2019.election.low_volume
+    threshold = known(PY2019, "election.low_volume", "ELE-ELIG-1")
     assert threshold == qr.LowVolumeThreshold(Decimal("90000"), 200, 200)
     assert isinstance(threshold.allowed_charges, Decimal)
     raised = qr.reform(
@@ -61,7 +62,7 @@ OVER: dict[str, Any] = {
 def test_ele_elig_1_exactly_at_the_threshold_is_not_exceeding(element: str) -> None:
     """ELE-ELIG-1: strictly 'exceeds': exactly $90,000 / 200 / 200 does not exceed."""
     facts = LowVolumeFacts(**{**OVER, element: AT[element]})
-    assert facts.exceeds(PY2019.election.low_volume).count(False) == 1
+    assert facts.exceeds(known(PY2019, "election.low_volume", "ELE-ELIG-1")).count(False) == 1
     assert opt_in_status(facts, PY2019) is OPT_IN  # the other two exceed
 
 
@@ -107,7 +108,7 @@ def test_ele_elig_1_py2018_two_elements_never_opt_in(
     charges: Decimal, patients: int, expected: OptInStatus
 ) -> None:
     """ELE-ELIG-1: PY2018 has two elements and no opt-in: exempt or MIPS eligible."""
-    assert PY2018.election.low_volume.covered_services is None
+    assert known(PY2018, "election.low_volume", "ELE-ELIG-1").covered_services is None
     assert not PY2018.election.opt_in
     facts = LowVolumeFacts(allowed_charges=charges, patients=patients)
     assert opt_in_status(facts, PY2018) is expected

@@ -177,7 +177,8 @@ def test_a_broken_plug_in_is_named_and_the_others_still_load(
     with pytest.raises(UnknownPolicyYear) as raised:
         qr.policy_for(2099)
     assert "qpp-rules-broken" in str(raised.value)
-    assert "known years: 2018, 2019, 2021, 2098" in str(raised.value)
+    known = ", ".join(str(year) for year in (*range(2017, 2027), 2098))
+    assert f"known years: {known}" in str(raised.value)
 
 
 def test_a_plug_in_with_unreadable_metadata_is_still_reported(

@@ -98,6 +98,36 @@ def test_years_json_gives_every_value_with_its_citation(capsys: pytest.CaptureFi
     assert [amendment["id"] for amendment in py2019["amendments"]] == ["A1"]
 
 
+def test_pol_unk_1_years_shows_what_each_year_knows_and_what_it_does_not(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """POL-UNK-1: a value no source gives is shown as not known, with why; every year says
+    how many values it knows and lists the ones it does not; nothing reads "None"."""
+    code, out, _ = run(capsys, "years")
+    assert code == 0
+    assert "None" not in out
+    blocks = dict(zip(qr.available_years(), out.split("\n\nPY")[0:], strict=True))
+    for year, block in blocks.items():
+        policy = qr.policy_for(year)
+        assert "  known " in block
+        assert f"{len(policy.known_values())} values, each cited" in block
+        unknown = policy.unknown_values()
+        if not unknown:
+            assert "nothing: every value is cited" in block
+        for path in unknown:
+            assert path in " ".join(block.split()), (year, path)
+    py2024 = " ".join(blocks[2024].split())
+    assert "Web Interface needs not known (no public source read gives it" in py2024
+    assert "CAHPS for MIPS Survey: not known" in py2024
+    code, out, _ = run(capsys, "years", "--json", "--year", "2024")
+    entry = json.loads(out)["years"][0]
+    policy = qr.policy_for(2024)
+    assert entry["unknown"] == dict(policy.unknown_values())
+    assert entry["known"] == list(policy.known_values())
+    assert entry["values"]["registration.window"]["value"] is None
+    assert entry["values"]["registration.window"]["citation"]["authority"] == "unknown"
+
+
 # ---------------------------------------------------------------------------------------------
 # calendar
 # ---------------------------------------------------------------------------------------------

@@ -278,7 +278,8 @@ def test_paths_lists_every_reformable_path_with_type_value_and_citation(
             entry["path"])
     minimum = next(e for e in data["paths"]
                    if e["path"] == "registration.web_interface_min_clinicians")
-    assert (minimum["type"], minimum["value"]) == ("int", 25)
+    # None: a year no public source gives it for does not know it (POL-UNK-1)
+    assert (minimum["type"], minimum["value"]) == ("int | None", 25)
     code, out, _ = run(capsys, "paths", "election", "--year", "2019")
     assert code == 0
     assert "election.low_volume.allowed_charges  (Decimal)" in out
@@ -360,21 +361,15 @@ def test_diff_masks_a_tin_in_a_by_column_and_explain_json_masks_the_name(
     assert json.loads(out)["organization"]["name"] == "Clinic *****5630"
 
 
-def test_the_diff_reads_the_library_s_policy_diff_where_it_exists(
-    capsys: Capsys, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """One adapter: ``qr.policy_diff`` (path, before, after and both citations) is used as
-    soon as the library has it."""
-    from qpp_rules.cli.policyvalues import PolicyChange
-    before = qr.policy_for(2019)
-    own = policy_diff(before, qr.policy_for(2021))
-    seen: list[str] = []
-
-    def library(a: qr.PolicyYear, b: qr.PolicyYear) -> tuple[PolicyChange, ...]:
-        seen.append(f"{a.label} -> {b.label}")
-        return own[:1]
-
-    monkeypatch.setattr(qr, "policy_diff", library, raising=False)
-    data = run_json(capsys, "years", "--diff", "2019", "2021")
-    assert seen == ["PY2019 -> PY2021"]
-    assert [c["path"] for c in data["changes"]] == [own[0].path]
+def test_the_diff_reads_the_library_s_policy_diff(capsys: Capsys) -> None:
+    """One mechanism: the command line's ``policy_diff`` is ``qr.policy_diff`` (path, before,
+    after and both citations), and ``years --diff`` lists exactly its changes."""
+    from qpp_rules.cli import policyvalues
+    assert policyvalues.policy_diff is qr.policy_diff
+    assert policyvalues.PolicyChange is qr.policy.PolicyChange
+    expected = qr.policy_diff(qr.policy_for(2024), qr.policy_for(2025))
+    data = run_json(capsys, "years", "--diff", "2024", "2025")
+    assert [c["path"] for c in data["changes"]] == [c.path for c in expected]
+    assert "registration.web_interface_offered" in [c.path for c in expected]
+    for shown, change in zip(data["changes"], expected, strict=True):
+        assert shown["after_citation"] == to_dict(change.after_citation)

@@ -11,6 +11,7 @@ import pendulum
 
 import qpp_rules as qr
 from qpp_rules.access import Actor, Role
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration import (
     Address,
     Contact,
@@ -53,7 +54,8 @@ def staff(kind: qr.OrgType = qr.OrgType.PRACTICE) -> Actor:
 
 def inside(year: int) -> pendulum.DateTime:
     """An instant well inside the year's registration window."""
-    return qr.policy_for(year).registration.window.opens.add(days=10)
+    opens: pendulum.DateTime = known(qr.policy_for(year), "registration.window", "REG-WIN-1").opens
+    return opens.add(days=10)
 
 
 def replayed(events: tuple[RegistrationEvent, ...]) -> Registration | None:

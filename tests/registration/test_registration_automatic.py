@@ -21,6 +21,7 @@ from registration_helpers import (
 )
 
 import qpp_rules as qr
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration import (
     AddContact,
     AutomaticallyRegistered,
@@ -109,7 +110,8 @@ def test_reg_auto_3_an_automatic_record_is_edited_and_cancelled_inside_the_windo
     resized = act(record, ChangeSize(SizeBand.SMALL, confirmed=True))
     assert resized.state is not None
     assert resized.state.programs == frozenset({CAHPS})
-    late = act(record, Cancel(WI, confirmed=True), at=P2021.registration.window.closes)
+    closes = known(P2021, "registration.window", "REG-WIN-1").closes
+    late = act(record, Cancel(WI, confirmed=True), at=closes)
     assert late.refusal is not None
     assert late.refusal.rule_ids == ("REG-WIN-1", "REG-AUTO-3", "REG-WIN-2")
     for outcome in (added, edited, renamed, cancelled, resized):

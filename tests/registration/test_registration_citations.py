@@ -17,6 +17,7 @@ from registration_helpers import (
 )
 
 import qpp_rules as qr
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration import (
     Cancel,
     ChangeSize,
@@ -100,7 +101,8 @@ def test_reg_auto_3_cites_where_each_guide_says_it_can_be_edited(year: int, phra
     policy = qr.policy_for(year)
     group = bbh(SizeBand.LARGE, submitted_web_interface_prior_year=True)
     record = carry_over(None, group, policy, contacts=(JANE,))
-    late = act(record, Cancel(WI, confirmed=True), policy, at=policy.registration.window.closes)
+    closes = known(policy, "registration.window", "REG-WIN-1").closes
+    late = act(record, Cancel(WI, confirmed=True), policy, at=closes)
     assert late.refusal is not None
     citation = _cited(late.refusal, "REG-AUTO-3")
     assert str(citation).startswith(f"REG-GUIDE-{year}, ")

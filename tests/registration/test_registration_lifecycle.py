@@ -23,6 +23,7 @@ from registration_helpers import (
 
 import qpp_rules as qr
 from qpp_rules.access import Actor, Role
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration import (
     AddContact,
     Address,
@@ -454,7 +455,7 @@ def test_nothing_to_change_before_the_first_registration() -> None:
 def test_reg_win_1_first_and_last_instant_in_utc(year: int) -> None:
     """REG-WIN-1: open from the opening instant, closed from the closing instant (half-open),
     whatever the zone the instant is given in."""
-    window = qr.policy_for(year).registration.window
+    window = known(qr.policy_for(year), "registration.window", "REG-WIN-1")
     first = window.opens.in_timezone("UTC")
     last = window.closes.in_timezone("UTC").subtract(microseconds=1)
     command = Register(WI, bbh(), (JANE,), GUIDE_ID)
@@ -482,7 +483,7 @@ def test_reg_win_1_windows_as_the_guides_state_them(
 ) -> None:
     """REG-WIN-1: 2018 from April 1 to the end of June 30 11:59 pm EDT; 2019 April 4 10 am
     to July 1 5 pm ET (E2); 2021 April 1 10 am to June 30 8 pm ET."""
-    window = qr.policy_for(year).registration.window
+    window = known(qr.policy_for(year), "registration.window", "REG-WIN-1")
     assert window.opens == pendulum.datetime(*utc_open, tz="UTC")
     assert window.closes == pendulum.datetime(*utc_close, tz="UTC")
 
@@ -493,14 +494,15 @@ def test_reg_win_2_a_cancel_one_second_after_close_is_refused(year: int) -> None
     through the year's other submission types."""
     policy = qr.policy_for(year)
     record = registered(WI, year=year)
-    late = policy.registration.window.closes.add(seconds=1)
+    late = known(policy, "registration.window", "REG-WIN-1").closes.add(seconds=1)
     outcome = run(record, Cancel(WI, confirmed=True), year=year, at=late)
     assert outcome.refusal is not None
     assert outcome.refusal.rule_ids == ("REG-WIN-1", "REG-WIN-2")
-    assert policy.registration.other_submission_types in outcome.refusal.reasons[1].message
+    other = known(policy, "registration.other_submission_types", "REG-WIN-2")
+    assert other in outcome.refusal.reasons[1].message
     assert outcome.state is record
     assert outcome.notifications == ()
-    early = policy.registration.window.opens.subtract(seconds=1)
+    early = known(policy, "registration.window", "REG-WIN-1").opens.subtract(seconds=1)
     before = run(record, Cancel(WI, confirmed=True), year=year, at=early)
     assert before.refusal is not None
     assert before.refusal.rule_ids == ("REG-WIN-1",)
@@ -537,7 +539,7 @@ def test_reg_elig_9_staff_user_cannot_make_the_first_registration() -> None:
     assert outcome.refusal is not None
     assert outcome.refusal.rule_ids == ("REG-ELIG-9",)
     closed = run(None, Register(WI, bbh(), (JANE,)), actor=staff(),
-                 at=P2021.registration.window.closes)
+                 at=known(P2021, "registration.window", "REG-WIN-1").closes)
     assert closed.refusal is not None
     assert closed.refusal.rule_ids == ("REG-ELIG-9", "REG-WIN-1")
 
@@ -677,7 +679,7 @@ def test_reg_auto_3_a_carried_over_registration_is_changed_only_inside_the_windo
     this_year = bbh(SizeBand.MEDIUM, submitted_web_interface_prior_year=True)
     record = carry_over(last, this_year, qr.policy_for(2019))
     assert record is not None
-    window = qr.policy_for(2019).registration.window
+    window = known(qr.policy_for(2019), "registration.window", "REG-WIN-1")
     late = run(record, Cancel(WI, confirmed=True), year=2019, at=window.closes)
     assert not late.accepted
     assert late.state == record

@@ -21,6 +21,7 @@ from registration_helpers import BBH_ADDRESS, GUIDE_ID, JANE, JOHN, YEARS, bbh
 
 import qpp_rules as qr
 from qpp_rules.access import Actor, Role
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration import (
     AddContact,
     Address,
@@ -118,9 +119,9 @@ class RegistrationMachine(RuleBasedStateMachine):
     def _instant(self, permille: int, utc: bool) -> pendulum.DateTime:
         """An instant ``permille`` thousandths of the way through the window (below 0 and
         from 1000 on: outside it)."""
-        window = self.policy.registration.window
+        window = known(self.policy, "registration.window", "REG-WIN-1")
         span = int((window.closes - window.opens).total_seconds())
-        at = window.opens.add(seconds=span * permille // 1000)
+        at: pendulum.DateTime = window.opens.add(seconds=span * permille // 1000)
         return at.in_timezone("UTC") if utc else at
 
     @rule(
@@ -133,7 +134,7 @@ class RegistrationMachine(RuleBasedStateMachine):
     def act(
         self, command: Command, offset: int, at_close: int | None, utc: bool, actor: Actor
     ) -> None:
-        window = self.policy.registration.window
+        window = known(self.policy, "registration.window", "REG-WIN-1")
         at = self._instant(offset, utc) if at_close is None else window.closes.add(seconds=at_close)
         self._check(command, at, actor)
 
@@ -153,7 +154,7 @@ class RegistrationMachine(RuleBasedStateMachine):
         self._check(command, self._instant(permille, False), SO)
 
     def _check(self, command: Command, at: pendulum.DateTime, actor: Actor) -> None:
-        window = self.policy.registration.window
+        window = known(self.policy, "registration.window", "REG-WIN-1")
         before = self.state
         outcome = decide(before, command, at=at, policy=self.policy, actor=actor)
         open_now = window.contains(at)
@@ -167,7 +168,7 @@ class RegistrationMachine(RuleBasedStateMachine):
             assert outcome.refusal is None
             assert outcome.events
             assert replay(outcome.events, before) == outcome.state
-            notified = self.policy.registration.notified_events
+            notified = known(self.policy, "registration.notified_events", "REG-REC-5")
             expected = 0
             current = before
             for event in outcome.events:

@@ -41,6 +41,7 @@ from qpp_rules.election import (
     Participant,
 )
 from qpp_rules.identifiers import npi_check_digit
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration import (
     Address,
     Contact,
@@ -292,7 +293,7 @@ def some(value: T | None) -> T:
 PY2018 = qr.policy_for(2018)
 PY2019 = qr.policy_for(2019)
 PY2021 = qr.policy_for(2021)
-REGISTRATION_OPEN = PY2021.registration.window.opens.add(days=10)
+REGISTRATION_OPEN = known(PY2021, "registration.window", "REG-WIN-1").opens.add(days=10)
 ELECTION_OPEN = qr.eastern(2020, 2, 3, 12)
 ACCESS_AT = qr.eastern(2019, 3, 1, 9)
 

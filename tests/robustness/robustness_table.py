@@ -224,6 +224,11 @@ TABLE: dict[str, Spec] = {
     "Erratum": of(PY2019.errata["registration.window"]),
     "Amendment": of(PY2019.known_amendments[0]),
     "FrozenMap": Spec(policy.FrozenMap, ({"a": 1},)),
+    "policy_diff": Spec(qr.policy_diff, (PY2019, PY2021)),
+    "PolicyChange": of(qr.policy_diff(PY2019, PY2021)[0]),
+    "known": Spec(policy.known, (PY2019, "registration.window", "REG-WIN-1")),
+    "refuse_unknown": Spec(policy.refuse_unknown, (PY2019, [("registration.window", "REG-WIN-1")])),
+    "unknown_reason": Spec(policy.unknown_reason, (PY2019, "registration.window", "REG-WIN-1")),
     # registration
     "Address": of(ADDRESS),
     "Contact": of(JANE),

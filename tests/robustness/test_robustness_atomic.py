@@ -39,6 +39,7 @@ from qpp_rules import access, analysis, election, registration
 from qpp_rules.access import Actor, Role
 from qpp_rules.election import Choice, OptInStatus, Participant
 from qpp_rules.identifiers import npi_check_digit
+from qpp_rules.policy.unknown import known
 
 YEARS = (2018, 2019, 2021)
 
@@ -97,7 +98,7 @@ def rule_ids(outcome: Any) -> tuple[str, ...]:
 
 
 # -- registration ------------------------------------------------------------------------------
-_LATE = PY2021.registration.window.closes
+_LATE = known(PY2021, "registration.window", "REG-WIN-1").closes
 _STAFF = Actor(qr.OrgType.PRACTICE, Role.STAFF_USER)
 _REGISTRY_SO = Actor(qr.OrgType.REGISTRY, Role.SECURITY_OFFICIAL)
 

@@ -120,8 +120,10 @@ def test_some_junk_is_refused_everywhere() -> None:
 # Parameters that accept any value by design: the state an Outcome carries is the caller's
 # (None before the first command), and so are its counts (a domain's own tally, e.g. an
 # upload's per-choice counts); a field name only labels a message, asking what role an
-# unknown user holds answers "none", and a direction of change nothing took counts nothing.
+# unknown user holds answers "none", a direction of change nothing took counts nothing, and
+# a policy change holds the two values of any policy type it compares.
 _TAKES_ANYTHING = {
+    "PolicyChange.before", "PolicyChange.after",
     "Outcome.state", "RegistrationOutcome.state", "ElectionResult.state", "AccessOutcome.state",
     "Outcome.counts", "accept.state", "accept.counts", "refuse.state",
     "instant.field", "utc_key.field", "AccessState.role_of.user", "AccessState.pending_for.user",

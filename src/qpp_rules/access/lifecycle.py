@@ -76,6 +76,7 @@ from qpp_rules.decisions import Outcome, Reason, accept, refuse
 from qpp_rules.errors import ImpossibleEvent, InvalidInput
 from qpp_rules.kernel.citations import cite
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import unknown_reason
 from qpp_rules.time import instant, utc_key
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Role
 
@@ -118,7 +119,10 @@ def _request_role(
             "separate request for it.",
         )
     opens = policy.access.cpc_plus_connections_open
-    if _is_cpc_plus(organization) and utc_key(at) < utc_key(opens):
+    if _is_cpc_plus(organization) and opens is None:
+        return refuse(state, unknown_reason(
+            policy, "access.cpc_plus_connections_open", "ACC-DATE-1"))
+    if _is_cpc_plus(organization) and opens is not None and utc_key(at) < utc_key(opens):
         return _policy_refused(
             state, policy,
             "ACC-DATE-1",

@@ -21,7 +21,9 @@ from __future__ import annotations
 from qpp_rules.access.model import Actor
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.kernel.citations import cite
+from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import refuse_unknown
 from qpp_rules.vocabulary import ApmModel, OrgType, Permission, Program, Role
 
 __all__ = ["authorize", "may", "permissions"]
@@ -65,13 +67,14 @@ def permissions(
     cached: frozenset[Permission] | None = policy.answers.get(key)
     if cached is not None:
         return cached
-    table = policy.access.permissions.get(kind)
+    # Fail closed on a value the year does not know (authorize says which, ACC-PERM-1).
+    table = (policy.access.permissions or FrozenMap()).get(kind)
     granted = set(table.get(role, _NOTHING)) if table is not None else set()
     if role is Role.SECURITY_OFFICIAL:
-        for program, kinds in policy.registration.may_register.items():
+        for program, kinds in (policy.registration.may_register or FrozenMap()).items():
             if kind in kinds:
                 granted.add(_REGISTER[program])
-    if model is not None and model not in policy.access.apm_feedback_models:
+    if model is not None and model not in (policy.access.apm_feedback_models or ()):
         granted.discard(Permission.VIEW_FEEDBACK)
     return policy.answers.put(key, frozenset(granted))
 
@@ -137,10 +140,17 @@ def authorize(
     granted = permission in permissions(kind, role, policy, model=model)
     if permission.is_registration_right:
         source = "registration.may_register"
+        program = next(p for p, right in _REGISTER.items() if right is permission)
+        needed = f"{source}.{program.value}"
     elif permission is Permission.VIEW_FEEDBACK and model is not None:
         source = "access.apm_feedback_models"
     else:
         source = "access.permissions"
+    if not permission.is_registration_right:
+        needed = source
+    missing = refuse_unknown(policy, [(needed, "ACC-PERM-1")])
+    if missing is not None:
+        return policy.answers.put(key, missing)
     where = "" if model is None else f" ({model.value})"
     verb = "may" if granted else "may not"
     article = "an" if kind.value[0] in "AEIOU" else "a"

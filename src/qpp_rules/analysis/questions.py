@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from qpp_rules.analysis.classes import Classes
-from qpp_rules.errors import QppRulesError
+from qpp_rules.errors import QppRulesError, UnknownPolicyValue
 from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.vocabulary import Program, SizeBand
 
@@ -166,8 +166,11 @@ def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
 
 def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool | None, ...]:
     # The threshold's comparisons: "exceeds" is strictly greater (ELE-ELIG-1). tests/analysis
-    # pins that this agrees with election.opt_in_status for every record.
+    # pins that this agrees with election.opt_in_status for every record. A year that does
+    # not know its threshold (POL-UNK-1) answers every record alike.
     limit = policy.election.low_volume
+    if limit is None:
+        return (False, False, False)
     charges, patients, services = facts
     return (
         None if charges is None else charges > limit.allowed_charges,
@@ -187,9 +190,12 @@ def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
     low_volume = LowVolumeFacts.from_exceeded(
         allowed_charges=charges, patients=patients, covered_services=services
     )
-    status = opt_in_status(low_volume, policy)
+    try:
+        status = opt_in_status(low_volume, policy).name.lower()
+    except UnknownPolicyValue:  # the year does not know its threshold: explain says so
+        status = "unknown"
     decision = explain_opt_in(low_volume, policy)
-    return Answer(status.name.lower(), decision.rule_ids,
+    return Answer(status, decision.rule_ids,
                   " ".join(reason.message for reason in decision.reasons))
 
 
@@ -218,6 +224,8 @@ _ORG_CLASSES = Classes(_org_static, (1, 4), _org_bounds,
 
 def _low_volume_bounds(policy: PolicyYear) -> tuple[tuple[Any, ...], ...]:
     limit = policy.election.low_volume
+    if limit is None:  # not known for the year (POL-UNK-1): no threshold splits the facts
+        return (), (), ()
     return (limit.allowed_charges,), (limit.patients,), (limit.covered_services,)
 
 

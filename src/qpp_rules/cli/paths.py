@@ -4,7 +4,7 @@ value in a year and where that value is written.
 >>> from qpp_rules.cli import main
 >>> main(["paths", "--year", "2019", "--format", "csv"])  # doctest: +ELLIPSIS
 path,type,value,citation
-registration.window,Window,2019-04-04 10:00 EDT to 2019-07-01 17:00 EDT (closed from then on),...
+registration.window,Window | None,2019-04-04 10:00 EDT to 2019-07-01 17:00 EDT (closed from ...
 0
 """
 

@@ -1,5 +1,6 @@
-"""``qpp-rules years``: each year's policy table; ``--diff A B``: every value that differs
-between two years, with both values and both citations.
+"""``qpp-rules years``: each year's policy table, what the year knows and what it does not
+(POL-UNK-1); ``--diff A B``: every value that differs between two years, with both values and
+both citations (``qr.policy_diff``).
 
 >>> from qpp_rules.cli import main
 >>> main(["years", "--diff", "2019", "2019"])
@@ -19,7 +20,7 @@ from .base import command, json_argument, policies, policy, warn_plugins, year_a
 from .render import cited, emit_json, show, table, wrapped
 
 if TYPE_CHECKING:
-    from .policyvalues import PolicyChange
+    from qpp_rules.policy.diff import PolicyChange
 
 __all__ = ["YEAR_ROWS", "change_json", "change_lines", "years"]
 
@@ -55,8 +56,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 def years(args: argparse.Namespace) -> int:
     """``qpp-rules years [--json] [--year Y] [--cite]``: each year's windows, size rules, who
     may register for what, carry-over, SSP ACO automatic registration, the opt-in switch,
-    the election window and the low-volume threshold; with citations in ``--json``.
-    ``--diff A B``: every value that differs between the years A and B."""
+    the election window and the low-volume threshold; with citations in ``--json``. Each
+    year also says how many of its values it knows and which it does not, with why (a value
+    no public source read gives, POL-UNK-1). ``--diff A B``: every value that differs
+    between the years A and B."""
     warn_plugins()
     if args.diff is not None:
         return _diff(policy(args.diff[0]), policy(args.diff[1]), as_json=args.json)
@@ -68,15 +71,21 @@ def years(args: argparse.Namespace) -> int:
         if index:
             print()
         print(f"{item.label}: {item.title}")
+        unknown = item.unknown_values()
         rows: list[tuple[str, Sequence[str]]] = []
         for path, label in YEAR_ROWS:
             value = item.value_at(path)
             shown = show(value)
-            if path.endswith("_min_clinicians"):
+            if path in unknown:
+                shown = [f"not known ({unknown[path]})"]
+            elif path.endswith("_min_clinicians") and value is not None:
                 shown = [f"{value} or more clinicians"]
+            shown = [*shown, *(f"{sub[len(path) + 1:]}: not known" for sub in unknown
+                               if sub.startswith(f"{path}."))]
             rows.append((label, shown))
             if args.cite:
                 rows.append(("", [f"[{item.cite(path)}]"]))
+        rows += _known_rows(item)
         for amendment in item.amendments:
             rows.append(
                 (
@@ -89,6 +98,23 @@ def years(args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_rows(item: PolicyYear) -> list[tuple[str, Sequence[str]]]:
+    """What the year knows (how many values, each cited) and what it does not (each with
+    why: no public source read gives it, POL-UNK-1).
+
+    >>> import qpp_rules as qr
+    >>> _known_rows(qr.policy_for(2019))[1]
+    ('not known', ['nothing: every value is cited'])
+    """
+    known, unknown = item.known_values(), item.unknown_values()
+    rows: list[tuple[str, Sequence[str]]] = [
+        ("known", [f"{len(known)} values, each cited"]),
+        ("not known", [f"{path}: {why}" for path, why in unknown.items()]
+         or ["nothing: every value is cited"]),
+    ]
+    return rows
+
+
 def _year_json(item: PolicyYear) -> dict[str, Any]:
     from qpp_rules.serialization import to_dict
     return {
@@ -96,6 +122,8 @@ def _year_json(item: PolicyYear) -> dict[str, Any]:
         "label": item.label,
         "title": item.title,
         "values": {path: cited(item, path) for path, _ in YEAR_ROWS},
+        "known": list(item.known_values()),
+        "unknown": dict(item.unknown_values()),
         "amendments": [to_dict(amendment) for amendment in item.amendments],
     }
 
@@ -123,7 +151,7 @@ def change_lines(change: PolicyChange, indent: int = 2) -> list[str]:
 
 
 def _diff(before: PolicyYear, after: PolicyYear, *, as_json: bool) -> int:
-    from .policyvalues import policy_diff
+    from qpp_rules.policy.diff import policy_diff
     changes = policy_diff(before, after)
     if as_json:
         emit_json({"from": before.label, "to": after.label,

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.election.model import LowVolumeFacts, OptInStatus, element_label
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, UnknownPolicyValue
 from qpp_rules.policy.model import LowVolumeThreshold, PolicyYear
+from qpp_rules.policy.unknown import known, unknown_reason
 
 __all__ = ["explain_opt_in", "opt_in_status"]
 
@@ -47,7 +48,7 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
     cached: tuple[OptInStatus, Decision] | None = policy.answers.get(key)
     if cached is not None:
         return cached
-    threshold = policy.election.low_volume
+    threshold: LowVolumeThreshold = known(policy, "election.low_volume", "ELE-ELIG-1")
     names = threshold.elements
     citation = policy.cite("election.low_volume")
     parts = [
@@ -63,7 +64,7 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
     elif count == 0:
         status = OptInStatus.EXEMPT
         verdict = "no element exceeded: MIPS exempt, with no option to opt in"
-    elif policy.election.opt_in:
+    elif known(policy, "election.opt_in", "ELE-ELIG-1"):
         status = OptInStatus.OPT_IN_ELIGIBLE
         verdict = (
             "exceeding one or two elements, but not all, makes it opt-in eligible: it may "
@@ -90,7 +91,9 @@ def _answer(flags: tuple[bool, ...], policy: PolicyYear) -> tuple[OptInStatus, D
 
 
 def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
-    """Where ``facts`` stand under ``policy``'s low-volume threshold (ELE-ELIG-1).
+    """Where ``facts`` stand under ``policy``'s low-volume threshold (ELE-ELIG-1; the later
+    years' thresholds, ELE-ELIG-2). A year that does not know its threshold raises
+    :class:`~qpp_rules.errors.UnknownPolicyValue` (POL-UNK-1).
 
     >>> from decimal import Decimal
     >>> import qpp_rules as qr
@@ -105,6 +108,8 @@ def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
     """
     if type(facts) is LowVolumeFacts and type(policy) is PolicyYear:  # the hot path
         threshold = policy.election.low_volume
+        if threshold is None:  # not known for the year (POL-UNK-1)
+            raise UnknownPolicyValue(policy.year, "election.low_volume", "ELE-ELIG-1")
         services, limit = facts.covered_services, threshold.covered_services
         if facts.exceeded is None and services is not None and limit is not None:
             charges, patients = facts.allowed_charges, facts.patients
@@ -118,7 +123,7 @@ def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
         found: tuple[OptInStatus, Decision] | None = policy.answers.get((_answer, flags))
         return (found or _answer(flags, policy))[0]
     checked, year = _check(facts, policy)
-    return _answer(checked.exceeds(year.election.low_volume), year)[0]
+    return _answer(checked.exceeds(known(year, "election.low_volume", "ELE-ELIG-1")), year)[0]
 
 
 def explain_opt_in(facts: LowVolumeFacts, policy: PolicyYear) -> Decision:
@@ -136,4 +141,8 @@ professional services exceed 200 (2 of 3 elements exceeded): exceeding one or tw
 but not all, makes it opt-in eligible: it may opt in, report voluntarily, or do nothing.
     """
     checked, year = _check(facts, policy)
-    return _answer(checked.exceeds(year.election.low_volume), year)[1]
+    try:
+        return _answer(checked.exceeds(known(year, "election.low_volume", "ELE-ELIG-1")),
+                       year)[1]
+    except UnknownPolicyValue as missing:  # the year does not know its threshold or opt-in
+        return Decision.refuse(unknown_reason(year, missing.path, missing.rule))

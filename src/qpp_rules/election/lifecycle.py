@@ -70,6 +70,7 @@ from qpp_rules.election.model import (
 from qpp_rules.election.submission import may_submit_data
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import known, refuse_unknown
 from qpp_rules.time import instant
 from qpp_rules.vocabulary import OrgType
 
@@ -193,11 +194,27 @@ def decide(
     if not isinstance(actor, Actor):
         raise InvalidInput("actor", f"an access.Actor; got {type(actor).__name__}")
     when = instant(at, "at")
+    if not isinstance(command, COMMANDS):
+        raise InvalidInput("command", f"an election command; got {type(command).__name__}")
+    missing = refuse_unknown(policy, _NEEDS)  # a year beyond the guides may not know them
+    if missing is not None:
+        refused: ElectionResult = refuse(ledger, *missing.reasons)
+        if isinstance(command, UploadElections):
+            counts = ChoiceCounts.of(choice for _, choice in command.rows()[0])
+            return attrs.evolve(refused, counts=counts)
+        return refused
     if isinstance(command, Elect):
         return _elect(ledger, command, when, policy, actor)
-    if isinstance(command, UploadElections):
-        return _upload(ledger, command, when, policy, actor)
-    raise InvalidInput("command", f"an election command; got {type(command).__name__}")
+    return _upload(ledger, command, when, policy, actor)
+
+
+# The values every election reads, and the rule that reads each (a year that does not know
+# one refuses every election, naming it: POL-UNK-1).
+_NEEDS = (
+    ("election.opt_in", "ELE-ELIG-1"),
+    ("election.may_elect", "ELE-WHO-1"),
+    ("election.confirmation_word", "ELE-CONF-1"),
+)
 
 
 def _notify(policy: PolicyYear) -> Any:
@@ -243,7 +260,7 @@ def _elect(
         return ElectionResult.refused(ledger, refusal)
     if no_decision:
         return accept(ledger, (), evolve)  # ELE-CHOICE-1: nothing recorded
-    word = policy.election.confirmation_word  # what the text typed confirmed
+    word: str = known(policy, "election.confirmation_word", "ELE-CONF-1")  # what was typed
     event = Elected(policy.year, participant, choice, when, actor.kind, confirmation=word)
     return accept(ledger, (event,), evolve, _notify(policy))
 
@@ -287,7 +304,7 @@ def _upload(
             elections.append((participant, choice))
     if failing:
         return attrs.evolve(refuse(ledger, *failing), counts=counts)
-    word = policy.election.confirmation_word  # what the text typed confirmed
+    word: str = known(policy, "election.confirmation_word", "ELE-CONF-1")  # what was typed
     events = tuple(
         Elected(policy.year, participant, choice, when, actor.kind, confirmation=word)
         for participant, choice in elections

@@ -206,7 +206,7 @@ def outcome_of(
     cached: ElectionOutcome | None = policy.answers.get(key)
     if cached is not None:
         return cached
-    days = policy.election.public_reporting_preview_days
+    days = policy.election.public_reporting_preview_days  # None: written as unknown
     reasons = base.reasons
     if base.public_reporting_opt_out:
         reasons = (

@@ -32,6 +32,7 @@ from qpp_rules.election.model import (
 from qpp_rules.errors import InvalidInput
 from qpp_rules.kernel.citations import cite
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import known
 from qpp_rules.time import utc_key
 from qpp_rules.vocabulary import OrgType, Permission
 
@@ -76,7 +77,7 @@ def window_state(at: pendulum.DateTime, policy: PolicyYear) -> str:
 
 def confirmed(confirmation: str | None, policy: PolicyYear) -> bool:
     """ELE-CONF-1: the text typed is the year's confirmation word, in any case."""
-    word = policy.election.confirmation_word
+    word: str = known(policy, "election.confirmation_word", "ELE-CONF-1")
     return confirmation is not None and confirmation.strip().casefold() == word.casefold()
 
 
@@ -85,7 +86,7 @@ def who(actor: Actor, policy: PolicyYear) -> Reason | None:
 
     def build() -> tuple[Reason | None]:
         citation = policy.cite("election.may_elect")
-        if actor.kind in policy.election.may_elect:
+        if actor.kind in known(policy, "election.may_elect", "ELE-WHO-1"):
             if may(actor.kind, actor.role, Permission.SUBMIT_DATA, policy):
                 return (None,)
             return (
@@ -133,9 +134,9 @@ def window(state: str, policy: PolicyYear) -> Reason | None:
         return None
 
     def build() -> Reason:
-        known = policy.election.window
+        span = policy.election.window
         citation = policy.cite("election.window")
-        if known is None:
+        if span is None:
             if not policy.election.opt_in:
                 text = f"PY{policy.year} has no opt-in, so no election window."
             else:
@@ -149,7 +150,7 @@ def window(state: str, policy: PolicyYear) -> Reason | None:
         where = "has not opened yet" if state == "before" else "has closed"
         return Reason(
             "ELE-WIN-1",
-            f"The PY{policy.year} election window{note}, {known.describe()}, {where}.",
+            f"The PY{policy.year} election window{note}, {span.describe()}, {where}.",
             citation,
         )
 

@@ -3,7 +3,8 @@
 A citation says where something is written: the source (a guide as ``spec/RULES.md`` cites
 it, e.g. ``REG-GUIDE-2019``, or a public source's address), the section, the rule IDs, the
 source's own words (``quote``), a note on the reading taken, and the source's authority
-(``guide``, ``cms``, ``federal-register``, ``omb`` or ``secondary``). Policy values carry one
+(:data:`AUTHORITIES`: ``guide``, ``cms``, ``federal-register``, ``omb``, ``secondary``,
+``reform`` or ``unknown``). Policy values carry one
 (``policy.cite(path)``), and so does every :class:`~qpp_rules.Reason`.
 
 The rule catalogue (``catalogue.toml`` beside this module, loaded once) holds, per rule ID,
@@ -32,11 +33,21 @@ import attrs
 from qpp_rules.errors import InvalidInput, PolicyFileError, shown
 from qpp_rules.kernel import fields
 
-__all__ = ["AUTHORITIES", "MARKS", "Citation", "RuleEntry", "catalogue", "cite", "rule"]
+__all__ = [
+    "AUTHORITIES", "MARKS", "PUBLIC_AUTHORITIES", "Citation", "RuleEntry", "catalogue", "cite",
+    "rule",
+]
 
-#: Who stands behind a source: the five CMS guides, another CMS page or document, the Federal
-#: Register (fee schedule rules), an OMB information collection, or a non-CMS page.
-AUTHORITIES = frozenset({"guide", "cms", "federal-register", "omb", "secondary"})
+#: Who stands behind a source: one of the five CMS guides of ``sources/`` (``guide``), another
+#: CMS page, fact sheet or repository (``cms``), the Federal Register or the CFR
+#: (``federal-register``), an OMB information collection (``omb``), a non-CMS page used only
+#: where no primary source was found (``secondary``), a reform (``reform``), or no source at
+#: all: the value is not known for the year (``unknown``, POL-UNK-1).
+AUTHORITIES = frozenset({
+    "guide", "cms", "federal-register", "omb", "secondary", "reform", "unknown",
+})
+#: The authorities of public sources outside the guides: each names its address and is quoted.
+PUBLIC_AUTHORITIES = frozenset({"cms", "federal-register", "omb", "secondary"})
 #: How a catalogue entry is marked (RULES.md).
 MARKS = frozenset({"guide", "inference", "design", "external", "erratum", "amendment"})
 
@@ -74,7 +85,15 @@ class Citation:
     Traceback (most recent call last):
       ...
     qpp_rules.errors.InvalidInput: citation.authority: one of cms, federal-register, guide, \
-omb, secondary; got 'blog'
+omb, reform, secondary, unknown; got 'blog'
+
+    A public source other than the guides names its address (``url``) and quotes its words:
+
+    >>> Citation("CMS deadlines page", "PY2024", authority="cms")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: citation.url: a cms source names its address (a URL or \
+document)
     """
 
     source: str = attrs.field(validator=fields.text(min_length=1))
@@ -84,6 +103,18 @@ omb, secondary; got 'blog'
     note: str | None = attrs.field(default=None, validator=fields.text(optional=True))
     authority: str = attrs.field(default="guide", validator=_authority)
     url: str | None = attrs.field(default=None, validator=fields.text(optional=True))
+
+    def __attrs_post_init__(self) -> None:
+        if self.authority in PUBLIC_AUTHORITIES:
+            if not self.url or not self.url.strip():
+                raise InvalidInput(
+                    "citation.url", f"a {self.authority} source names its address (a URL or "
+                    "document)",
+                )
+            if not self.quote or not self.quote.strip():
+                raise InvalidInput(
+                    "citation.quote", f"a {self.authority} source is quoted: its words, verbatim"
+                )
 
     def __str__(self) -> str:
         head = f"{self.source}, {self.section}" if self.section else self.source

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from qpp_rules.policy.diff import PolicyChange, policy_diff
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import (
     AccessPolicy,
@@ -23,6 +24,7 @@ from qpp_rules.policy.registry import (
     policy_for,
     reload,
 )
+from qpp_rules.policy.unknown import known, refuse_unknown, unknown_reason
 
 if TYPE_CHECKING:  # loading (and cattrs) is imported on first use, keeping imports fast
     from qpp_rules.policy.loading import (
@@ -52,15 +54,20 @@ __all__ = [
     "Erratum",
     "FrozenMap",
     "LowVolumeThreshold",
+    "PolicyChange",
     "PolicyYear",
     "RegistrationPolicy",
     "SamplingPolicy",
     "apply_changes",
     "available_years",
+    "known",
     "load_policy_file",
     "load_policy_text",
     "plugin_errors",
+    "policy_diff",
     "policy_for",
     "reform",
+    "refuse_unknown",
     "reload",
+    "unknown_reason",
 ]

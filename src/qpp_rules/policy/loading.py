@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import tomllib
-import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,14 +30,14 @@ from qpp_rules.errors import InvalidInput, NaiveDateTime, PolicyFileError, shown
 from qpp_rules.kernel.convert import Converter, Style
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import Amendment, Citation, Erratum, PolicyYear, _problem
-from qpp_rules.time import Window, instant
+from qpp_rules.policy.paths import declared_type, leaf_paths
+from qpp_rules.time import instant
 
 __all__ = ["apply_changes", "load_policy_file", "load_policy_text", "reform", "type_at"]
 
 _PLAIN_KEYS = frozenset({"year", "title"})
 _LEAF_KEYS = frozenset({"value", "cite", "erratum"})
-_NOT_VALUES = frozenset({"citations", "errata", "amendments", "known_amendments", "year",
-                         "title", "label", "_answers"})
+_UNKNOWN = "unknown"
 
 TOML = Style(
     root="",
@@ -78,15 +77,29 @@ CONVERTER = Converter(TOML)
 
 
 def _split(
-    table: Mapping[str, Any], source: str, prefix: str = ""
+    table: Mapping[str, Any], source: str, prefix: str = "",
+    unknowns: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Citation], dict[str, Erratum]]:
-    """Split a file's tables into plain values, their citations and their errata."""
+    """Split a file's tables into plain values, their citations and their errata. A table
+    ``{unknown = "why"}`` is a value no source gives: None, its path and why recorded in
+    ``unknowns``."""
     values: dict[str, Any] = {}
     citations: dict[str, Citation] = {}
     errata: dict[str, Erratum] = {}
+    unknowns = {} if unknowns is None else unknowns
     for key, item in table.items():
         path = f"{prefix}{key}"
-        if isinstance(item, Mapping) and "value" in item:
+        if isinstance(item, Mapping) and _UNKNOWN in item:
+            if set(item) != {_UNKNOWN}:
+                raise PolicyFileError(source, path, "an unknown value has only 'unknown' "
+                                      "(why no source gives it): no value, no citation")
+            why = item[_UNKNOWN]
+            if not isinstance(why, str) or not why.strip():
+                raise PolicyFileError(source, f"{path}.unknown", "text: why the value is "
+                                      "not known")
+            values[key] = None
+            unknowns[path] = why
+        elif isinstance(item, Mapping) and "value" in item:
             extra = set(item) - _LEAF_KEYS
             if extra:
                 raise PolicyFileError(source, path, f"unknown keys {sorted(extra)}")
@@ -99,7 +112,7 @@ def _split(
         elif isinstance(item, Mapping) and "cite" in item:
             raise PolicyFileError(source, path, "a cited value needs its 'value'")
         elif isinstance(item, Mapping):
-            inner, inner_cites, inner_errata = _split(item, source, f"{path}.")
+            inner, inner_cites, inner_errata = _split(item, source, f"{path}.", unknowns)
             values[key] = inner
             citations.update(inner_cites)
             errata.update(inner_errata)
@@ -135,7 +148,8 @@ def load_policy_text(text: str, source: str = "<text>") -> PolicyYear:
     try:
         raw = tomllib.loads(text)
         raw_amendments = raw.pop("amendments", [])
-        values, citations, errata = _split(raw, source)
+        unknowns: dict[str, str] = {}
+        values, citations, errata = _split(raw, source, "", unknowns)
     except tomllib.TOMLDecodeError as error:
         raise PolicyFileError(source, "", f"not valid TOML: {error}") from None
     except RecursionError:  # arrays or tables nested thousands deep
@@ -145,6 +159,7 @@ def load_policy_text(text: str, source: str = "<text>") -> PolicyYear:
             raise PolicyFileError(source, key, "missing")
     values["citations"] = citations
     values["errata"] = errata
+    values["unknowns"] = unknowns
     published: PolicyYear = _structure_policy(values, source)
     if not isinstance(raw_amendments, list):
         raise PolicyFileError(source, "amendments", "an array of tables ([[amendments]])")
@@ -158,26 +173,16 @@ def load_policy_text(text: str, source: str = "<text>") -> PolicyYear:
 def _structure_policy(values: dict[str, Any], source: str) -> PolicyYear:
     citations = values.pop("citations")
     errata = values.pop("errata")
+    unknowns = values.pop("unknowns")
     policy: PolicyYear = _structure(values, PolicyYear, source, "")
-    uncited = [path for path in _leaf_paths(policy) if _nearest(citations, path) is None]
+    uncited = [
+        path for path in leaf_paths(policy)
+        if path not in unknowns and _nearest(citations, path) is None
+    ]
     if uncited:
         raise PolicyFileError(source, uncited[0], "has no citation")
-    return attrs.evolve(policy, citations=FrozenMap(citations), errata=FrozenMap(errata))
-
-
-def _leaf_paths(value: Any, prefix: str = "") -> list[str]:
-    paths: list[str] = []
-    for field in attrs.fields(type(value)):
-        if field.name in {"year", "title", "citations", "errata", "amendments",
-                          "known_amendments", "label", "_answers"}:
-            continue
-        inner = getattr(value, field.name)
-        path = f"{prefix}{field.name}"
-        if attrs.has(type(inner)) and not isinstance(inner, Window):
-            paths.extend(_leaf_paths(inner, f"{path}."))
-        else:
-            paths.append(path)
-    return paths
+    return attrs.evolve(policy, citations=FrozenMap(citations), errata=FrozenMap(errata),
+                        unknowns=FrozenMap(unknowns))
 
 
 def _nearest(citations: Mapping[str, Citation], path: str) -> Citation | None:
@@ -223,18 +228,13 @@ def _amendment(policy: PolicyYear, item: Any, source: str, path: str) -> Amendme
 
 def type_at(target: str) -> Any:
     """The type of the policy value at the dotted path ``target``, or None if there is none
-    (the one answer for the loader, reforms and the serialization of amendments).
+    (the one answer for the loader, reforms and the serialization of amendments:
+    :func:`qpp_rules.policy.paths.declared_type`).
 
     >>> type_at("registration.cahps_min_clinicians"), type_at("registration.nope")
-    (<class 'int'>, None)
+    (int | None, None)
     """
-    kind: Any = PolicyYear
-    for part in target.split("."):
-        hints = typing.get_type_hints(kind) if attrs.has(kind) else {}
-        if part not in hints or part in _NOT_VALUES:
-            return None
-        kind = hints[part]
-    return kind
+    return declared_type(target)
 
 
 def apply_changes(policy: PolicyYear, changes: Mapping[str, Any], **top: Any) -> PolicyYear:
@@ -310,7 +310,8 @@ def reform(policy: PolicyYear, changes: Mapping[str, Any], *, label: str) -> Pol
         typed[path] = _reform_value(path, value)
         for cited in [c for c in citations if c == path or c.startswith(f"{path}.")]:
             del citations[cited]  # the values below a changed table are the reform's now
-        citations[path] = Citation("reform", label, (), None, f"changed by the reform {label!r}")
+        citations[path] = Citation("reform", label, (), None, f"changed by the reform {label!r}",
+                                   authority="reform")
     return apply_changes(policy, typed, label=label, citations=FrozenMap(citations))
 
 

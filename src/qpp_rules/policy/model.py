@@ -30,6 +30,7 @@ from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.kernel.cache import AnswerCache
 from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
+from qpp_rules.policy.paths import UNKNOWABLE, leaf_paths
 from qpp_rules.time import Window
 from qpp_rules.vocabulary import (
     ApmModel,
@@ -237,41 +238,41 @@ class RegistrationPolicy:
 clinicians, 2 or more (a group); got 1
     """
 
-    window: Window
-    web_interface_min_clinicians: int
-    cahps_min_clinicians: int
-    may_register: FrozenMap[Program, frozenset[OrgType]]
-    registered_by_cms: frozenset[OrgType]
-    web_interface_carry_over: frozenset[OrgType]
-    ssp_aco_automatic: frozenset[Program]
-    editable_fields: FrozenMap[OrgType, frozenset[str]]
-    notified_events: frozenset[RegistrationEventKind]
-    other_submission_types: str
-    no_registration_needed: tuple[str, ...]
-    sampling: SamplingPolicy
-    cahps_required_under_app: frozenset[OrgType] = frozenset()
-    cahps_traditional_mips_credit: tuple[str, ...] = ()
+    window: Window | None
+    web_interface_min_clinicians: int | None
+    cahps_min_clinicians: int | None
+    may_register: FrozenMap[Program, frozenset[OrgType]] | None
+    registered_by_cms: frozenset[OrgType] | None
+    web_interface_carry_over: frozenset[OrgType] | None
+    ssp_aco_automatic: frozenset[Program] | None
+    editable_fields: FrozenMap[OrgType, frozenset[str]] | None
+    notified_events: frozenset[RegistrationEventKind] | None
+    other_submission_types: str | None
+    no_registration_needed: tuple[str, ...] | None
+    sampling: SamplingPolicy | None
+    cahps_required_under_app: frozenset[OrgType] | None = frozenset()
+    cahps_traditional_mips_credit: tuple[str, ...] | None = ()
+    web_interface_offered: bool | None = True
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self, "registration.")
-        if not isinstance(self.window, Window):
-            raise _fail("registration.window", "a Window")
         for name in ("web_interface_min_clinicians", "cahps_min_clinicians"):
             value = getattr(self, name)
+            if value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 2:
                 raise _fail(
                     f"registration.{name}",
                     f"a whole number of clinicians, 2 or more (a group); got {shown(value)}",
                 )
-        if set(self.may_register) != set(Program):
-            raise _fail("registration.may_register", "names both programs")
-        for kinds in self.may_register.values():
+        # A program missing from may_register is unknown for the year (no source gives it).
+        for kinds in (self.may_register or FrozenMap()).values():
             if OrgType.REGISTRY in kinds:
                 raise _fail(
                     "registration.may_register",
                     "registries never register (REG-ELIG-3); remove Registry",
                 )
-        for kind, fields in self.editable_fields.items():
+        for kind, fields in (self.editable_fields or FrozenMap()).items():
             unknown = set(fields) - EDITABLE_FIELDS
             if unknown:
                 raise _fail(
@@ -279,8 +280,19 @@ clinicians, 2 or more (a group); got 1
                     f"unknown fields {sorted(unknown)}; only {sorted(EDITABLE_FIELDS)} "
                     "(identifiers never change, REG-REC-3)",
                 )
-        if RegistrationEventKind.SUBMITTED not in self.notified_events:
+        if (self.notified_events is not None
+                and RegistrationEventKind.SUBMITTED not in self.notified_events):
             raise _fail("registration.notified_events", "every year notifies a submission")
+        if self.web_interface_offered is False:
+            # REG-END-1: a year without the CMS Web Interface registers nobody for it.
+            if (self.may_register or FrozenMap()).get(Program.WEB_INTERFACE):
+                raise _fail("registration.may_register", "the CMS Web Interface is not "
+                            "offered this year (web_interface_offered = false): nobody may "
+                            "register for it")
+            if Program.WEB_INTERFACE in (self.ssp_aco_automatic or ()) \
+                    or self.web_interface_carry_over:
+                raise _fail("registration.ssp_aco_automatic", "the CMS Web Interface is not "
+                            "offered this year: nobody is automatically registered for it")
 
 
 @attrs.frozen
@@ -296,27 +308,29 @@ class ElectionPolicy:
     'CONFIRM'
     """
 
-    opt_in: bool
+    opt_in: bool | None
     window: Window | None
     submission_window: Window | None
-    low_volume: LowVolumeThreshold
-    payment_year_offset: int
-    public_reporting_preview_days: int
-    may_elect: frozenset[OrgType] = frozenset({OrgType.PRACTICE, OrgType.REGISTRY})
-    confirmation_word: str = "CONFIRM"
+    low_volume: LowVolumeThreshold | None
+    payment_year_offset: int | None
+    public_reporting_preview_days: int | None
+    may_elect: frozenset[OrgType] | None = frozenset({OrgType.PRACTICE, OrgType.REGISTRY})
+    confirmation_word: str | None = "CONFIRM"
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self, "election.")
-        if not isinstance(self.confirmation_word, str) or not self.confirmation_word.strip():
+        if self.confirmation_word is not None and (
+                not isinstance(self.confirmation_word, str) or not self.confirmation_word.strip()):
             raise _fail("election.confirmation_word", "the word a person types to confirm")
-        if self.opt_in and self.low_volume.covered_services is None:
+        if self.opt_in and self.low_volume is not None \
+                and self.low_volume.covered_services is None:
             raise _fail(
                 "election.low_volume.covered_services",
                 "opt-in needs the three-element threshold (exceeding some but not all)",
             )
-        if self.window is not None and not self.opt_in:
+        if self.window is not None and self.opt_in is False:
             raise _fail("election.window", "a year without opt-in has no election window")
-        if self.payment_year_offset < 0 or self.public_reporting_preview_days < 0:
+        if (self.payment_year_offset or 0) < 0 or (self.public_reporting_preview_days or 0) < 0:
             raise _fail("election", "offsets and periods cannot be negative")
 
 
@@ -335,13 +349,13 @@ class AccessPolicy:
     '2019-01-02T00:00:00-05:00'
     """
 
-    permissions: FrozenMap[OrgType, FrozenMap[Role, frozenset[Permission]]]
-    apm_feedback_models: frozenset[ApmModel]
-    cpc_plus_connections_open: pendulum.DateTime
+    permissions: FrozenMap[OrgType, FrozenMap[Role, frozenset[Permission]]] | None
+    apm_feedback_models: frozenset[ApmModel] | None
+    cpc_plus_connections_open: pendulum.DateTime | None
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self, "access.")
-        for kind, by_role in self.permissions.items():
+        for kind, by_role in (self.permissions or FrozenMap()).items():
             for role, granted in by_role.items():
                 registering = sorted(p.name for p in granted if p.is_registration_right)
                 if registering:
@@ -412,6 +426,7 @@ opens in 2020; got 2019
     amendments: tuple[Amendment, ...] = ()
     known_amendments: tuple[Amendment, ...] = ()
     label: str = ""
+    unknowns: FrozenMap[str, str] = attrs.field(factory=FrozenMap)
     _answers: AnswerCache = attrs.field(
         factory=AnswerCache, init=False, eq=False, hash=False, repr=False
     )
@@ -425,7 +440,7 @@ opens in 2020; got 2019
         if not self.label:
             object.__setattr__(self, "label", f"PY{self.year}")
         window = self.registration.window
-        if window.opens.year != self.year:
+        if window is not None and window.opens.year != self.year:
             raise _fail(
                 "registration.window.opens",
                 f"the PY{self.year} registration window opens in {self.year}; "
@@ -438,15 +453,52 @@ opens in 2020; got 2019
             )
 
     @property
-    def payment_year(self) -> int:
-        """The year a payment adjustment lands (PY + 2)."""
-        return self.year + self.election.payment_year_offset
+    def payment_year(self) -> int | None:
+        """The year a payment adjustment lands (PY + the year's offset; None if unknown)."""
+        offset = self.election.payment_year_offset
+        return None if offset is None else self.year + offset
+
+    def unknown_values(self) -> FrozenMap[str, str]:
+        """Every value no source gives for the year, by dotted path, with why (the data
+        file's ``unknown`` note; a program missing from ``registration.may_register``).
+        Empty for the guide years.
+
+        >>> import qpp_rules as qr
+        >>> len(qr.policy_for(2019).unknown_values())
+        0
+        >>> "registration.window" in qr.policy_for(2022).unknown_values()
+        True
+        """
+        found = dict(self.unknowns)
+        for path in leaf_paths(self):
+            if path not in found and self.value_at(path) is None and path in UNKNOWABLE:
+                found[path] = "not known"
+        for program in Program:
+            if self.registration.may_register is not None \
+                    and program not in self.registration.may_register:
+                found[f"registration.may_register.{program.value}"] = (
+                    "no source read says who may register for it"
+                )
+        return FrozenMap(dict(sorted(found.items())))
+
+    def known_values(self) -> tuple[str, ...]:
+        """The dotted paths of every value the year knows (cited), in table order.
+
+        >>> import qpp_rules as qr
+        >>> "election.low_volume.patients" in qr.policy_for(2024).known_values()
+        True
+        """
+        unknown = self.unknown_values()
+        return tuple(path for path in leaf_paths(self) if path not in unknown)
 
     def cite(self, path: str) -> Citation:
         """The citation of the value at ``path`` (e.g. ``"registration.window"``); the nearest
         cited parent where the path itself has none."""
         if not isinstance(path, str):
             raise InvalidInput("path", f"a dotted path (text); got {type(path).__name__}")
+        why = self.unknowns.get(path)
+        if why is not None:  # no source: the citation says the value is not known, and why
+            return Citation("not known", why, ("POL-UNK-1",), authority="unknown")
         probe = path
         while probe:
             citation = self.citations.get(probe)
@@ -475,3 +527,4 @@ opens in 2020; got 2019
 
     def __repr__(self) -> str:
         return f"<PolicyYear {self.label}>"
+

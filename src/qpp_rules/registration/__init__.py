@@ -21,11 +21,9 @@ from qpp_rules.registration.carryover import carry_over
 from qpp_rules.registration.eligibility import (
     automatic_registrations,
     band_allows,
-    cahps_required,
     has_app,
     minimum_clinicians,
     options,
-    registration_needed,
 )
 from qpp_rules.registration.lifecycle import RegistrationOutcome, decide, evolve, replay
 from qpp_rules.registration.model import (
@@ -57,6 +55,7 @@ from qpp_rules.registration.model import (
     UpdateOrganization,
 )
 from qpp_rules.registration.records import derive_registration_id
+from qpp_rules.registration.requirements import cahps_required, registration_needed
 from qpp_rules.registration.sampling import SamplingConsequences, sampling_consequences
 from qpp_rules.registration.tables import eligibility_table_markdown
 from qpp_rules.vocabulary import Program, RegistrationEventKind, ReportingTrack, SizeBand

@@ -13,7 +13,9 @@ REG-AUTO-2, REG-ELIG-4): the explanation the command line and reports show besid
 from __future__ import annotations
 
 from qpp_rules.decisions import Decision, Reason
+from qpp_rules.errors import UnknownPolicyValue
 from qpp_rules.policy import PolicyYear
+from qpp_rules.policy.unknown import known, unknown_reason
 from qpp_rules.registration.eligibility import automatic_registrations, options
 from qpp_rules.registration.model import Organization
 from qpp_rules.vocabulary import Program
@@ -48,9 +50,12 @@ def explain_automatic(org: Organization, policy: PolicyYear) -> Decision:
             why for program in Program if program in held
             for why in found[program].reasons if why.rule_id in _AUTOMATIC
         ))
-    table = policy.registration
-    carry = _words(frozenset(table.web_interface_carry_over))
-    ssp = _words(frozenset(table.ssp_aco_automatic))
+    try:
+        carry = _words(frozenset(known(
+            policy, "registration.web_interface_carry_over", "REG-AUTO-1")))
+        ssp = _words(frozenset(known(policy, "registration.ssp_aco_automatic", "REG-ELIG-4")))
+    except UnknownPolicyValue as missing:  # the year does not know it (POL-UNK-1)
+        return Decision.refuse(unknown_reason(policy, missing.path, missing.rule))
     year = policy.year
     return Decision.refuse(
         Reason(

@@ -23,22 +23,22 @@ from __future__ import annotations
 import attrs
 
 from qpp_rules.decisions import Decision, Reason
-from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.errors import InvalidInput, UnknownPolicyValue, shown
 from qpp_rules.kernel.citations import Citation, rule
+from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
-from qpp_rules.registration.values import CollectionType, Options, Organization
+from qpp_rules.policy.unknown import known, unknown_reason
+from qpp_rules.registration.values import Options, Organization
 from qpp_rules.vocabulary import ApmModel, OrgType, Program, ReportingTrack, SizeBand
 
 __all__ = [
     "automatic_registrations",
     "band_allows",
-    "cahps_required",
     "check_policy",
     "has_app",
     "minimum_clinicians",
     "options",
     "reason",
-    "registration_needed",
 ]
 
 _Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None, ReportingTrack]
@@ -67,7 +67,9 @@ def check_policy(policy: object) -> PolicyYear:
 def reason(policy: PolicyYear, rule_id: str, message: str, path: str | None = None) -> Reason:
     """A reason of a registration decision: cited by the policy value at ``path`` where the
     rule reads one, else by the rule catalogue's entry for the year's registration guide
-    (with the guide's own sentence).
+    (with the guide's own sentence); in a year no guide covers (its values come from other
+    public sources), by the latest guide that states the rule, saying no guide covers the
+    year.
 
     >>> import qpp_rules as qr
     >>> why = reason(qr.policy_for(2021), "REG-REC-7", "Confirm.")
@@ -75,10 +77,22 @@ def reason(policy: PolicyYear, rule_id: str, message: str, path: str | None = No
     ('REG-GUIDE-2021, VII step 2 [REG-REC-7]', 'Once you select Cancel Registr')
     >>> str(reason(qr.policy_for(2021), "REG-ELIG-7", "Split.").citation)[:39]
     "REG-GUIDE-2019, I 'Groups with clinicia"
+    >>> reason(qr.policy_for(2024), "REG-REC-7", "Confirm.").citation.section
+    'VII step 2 (a rule of the guides; no PY2024 guide: inference)'
     """
     if path is not None:
         return Reason(rule_id, message, policy.cite(path))
-    return Reason(rule_id, message, _cited(rule_id, policy.cite("registration.window").source))
+    window = policy.citations.get("registration.window")
+    if window is not None and window.authority == "guide":
+        return Reason(rule_id, message, _cited(rule_id, window.source))
+    base = rule(rule_id).citation(None)
+    if base.source == "spec/RULES.md":
+        return Reason(rule_id, message, base)
+    latest = [c for c in rule(rule_id).sources if c.authority == "guide"] or [base]
+    return Reason(rule_id, message, attrs.evolve(
+        latest[-1], section=f"{latest[-1].section} (a rule of the guides; no PY{policy.year} "
+        "guide: inference)",
+    ))
 
 
 def _cited(rule_id: str, source: str) -> Citation:
@@ -108,10 +122,10 @@ def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
     25
     """
     policy = check_policy(policy)
-    if program is Program.WEB_INTERFACE:
-        return policy.registration.web_interface_min_clinicians
-    if program is Program.CAHPS:
-        return policy.registration.cahps_min_clinicians
+    if isinstance(program, Program):
+        rule_id, path = _THRESHOLD[program]
+        minimum: int = known(policy, path, rule_id)
+        return minimum
     raise InvalidInput("program", f"a Program; got {shown(program)}")
 
 
@@ -213,15 +227,52 @@ def _key(org: Organization) -> tuple[object, ...]:
 
 
 def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
+    """The decision, or a refusal where the year does not offer the program or does not
+    know a value the decision needs (``known``, POL-UNK-1)."""
+    try:
+        ended = _not_offered(program, facts, policy)
+        return ended if ended is not None else _explain_known(program, facts, policy)
+    except UnknownPolicyValue as missing:
+        return Decision.refuse(unknown_reason(policy, missing.path, missing.rule))
+
+
+def _not_offered(program: Program, facts: _Facts, policy: PolicyYear) -> Decision | None:
+    """REG-END-1: a year without the CMS Web Interface offers it to nobody, automatic
+    registrations included; REG-ELIG-3: a year whose registration offers a program to no
+    organization type (PY2023-PY2025 for the CMS Web Interface) refuses every registration
+    where no automatic registration applies (REG-END-2: from PY2023 registration is for the
+    CAHPS for MIPS Survey only)."""
+    if program is Program.WEB_INTERFACE and not known(
+            policy, "registration.web_interface_offered", "REG-END-1"):
+        return Decision.refuse(reason(
+            policy, "REG-END-1",
+            f"The CMS Web Interface is not offered in PY{policy.year}: no organization may "
+            "register for it or is automatically registered for it.",
+            "registration.web_interface_offered",
+        ))
+    if (policy.registration.may_register or FrozenMap()).get(program) == frozenset() \
+            and not facts[2]:
+        return Decision.refuse(reason(
+            policy, "REG-ELIG-3",
+            f"In PY{policy.year} no organization registers for the {program.value}; a "
+            f"{facts[0].value} may not.",
+            "registration.may_register",
+        ))
+    return None
+
+
+def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
     kind, size, ssp_aco, participant, split, submitted, count, track = facts
     table = policy.registration
     year = policy.year
     yes: list[Reason] = []
     no: list[Reason] = []
     name = program.value
+    may_register = f"registration.may_register.{program.value}"
 
     # REG-ELIG-3 / REG-ELIG-4: which organization types, by year.
-    automatic = ssp_aco and program in table.ssp_aco_automatic
+    automatic = ssp_aco and program in known(
+        policy, "registration.ssp_aco_automatic", "REG-ELIG-4")
     if kind is OrgType.REGISTRY:
         no.append(reason(
             policy, "REG-ELIG-3",
@@ -229,7 +280,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "guide gives registries no registration right (inference).",
             "registration.may_register",
         ))
-    elif kind in table.registered_by_cms:
+    elif kind in known(policy, "registration.registered_by_cms", "REG-ELIG-3"):
         no.append(reason(
             policy, "REG-ELIG-3",
             f"In PY{year} a {kind.value} cannot use the registration system: CMS contacts "
@@ -249,7 +300,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             f"{name}: {why}.",
             "registration.ssp_aco_automatic",
         ))
-    elif kind not in table.may_register[program]:
+    elif kind not in known(policy, may_register, "REG-ELIG-3"):
         if kind is OrgType.APM_ENTITY:
             text = (
                 f"In PY{year} APM Entities cannot register for the {name}: the registration "
@@ -260,7 +311,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             text = f"In PY{year} a {kind.value} may not register for the {name}."
         no.append(reason(policy, "REG-ELIG-3", text, "registration.may_register"))
     else:
-        allowed = [k for k in OrgType if k in table.may_register[program]]
+        allowed = [k for k in OrgType if k in known(policy, may_register, "REG-ELIG-3")]
         who = _join([_PLURAL[k] for k in allowed])
         yes.append(reason(
             policy, "REG-ELIG-3",
@@ -323,7 +374,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
         return Decision.refuse(*no)
 
     # Notes that go with a yes.
-    if participant and not table.ssp_aco_automatic:
+    if participant and not known(policy, "registration.ssp_aco_automatic", "REG-ELIG-6"):
         # REG-ELIG-6 holds where SSP ACOs report through WI for their participants (2018,
         # 2019). Where the year registers SSP ACOs automatically (PY2021) they "aren't
         # required to report quality data through the CMS Web Interface", so the note's
@@ -334,7 +385,8 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "through the CMS Web Interface for it) but may register at group level, e.g. when "
             "ending its participation agreement or doubting the ACO will report.",
         ))
-    if program is Program.WEB_INTERFACE and submitted and kind in table.web_interface_carry_over:
+    if program is Program.WEB_INTERFACE and submitted and kind in known(
+            policy, "registration.web_interface_carry_over", "REG-AUTO-1"):
         yes.append(reason(
             policy, "REG-AUTO-1",
             f"It submitted quality data through the CMS Web Interface in {year - 1}, so it is "
@@ -345,7 +397,7 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
         program is Program.CAHPS
         and not automatic
         and submitted
-        and kind in table.web_interface_carry_over
+        and kind in known(policy, "registration.web_interface_carry_over", "REG-AUTO-2")
     ):
         yes.append(reason(
             policy, "REG-AUTO-2",
@@ -353,7 +405,8 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
             "registered for the CMS Web Interface still registers for CAHPS every year it "
             "means to administer the survey.",
         ))
-    if program is Program.CAHPS and table.sampling.cahps_vendor_required:
+    if program is Program.CAHPS and table.sampling is not None \
+            and table.sampling.cahps_vendor_required:  # a note only: skipped when unknown
         yes.append(reason(
             policy, "REG-SAMP-3",
             f"A group administering the PY{year} CAHPS for MIPS Survey must contract with a "
@@ -366,13 +419,15 @@ def _explain(program: Program, facts: _Facts, policy: PolicyYear) -> Decision:
 def has_app(policy: PolicyYear) -> bool:
     """Whether the year has the APM Performance Pathway (REG-ELIG-10): where its table names
     the kinds that report the CAHPS for MIPS Survey through it (PY2021 on); before, traditional
-    MIPS is the only reporting track.
+    MIPS is the only reporting track. :class:`~qpp_rules.errors.UnknownPolicyValue` for a
+    year that does not know it (POL-UNK-1).
 
     >>> import qpp_rules as qr
     >>> has_app(qr.policy_for(2019)), has_app(qr.policy_for(2021))
     (False, True)
     """
-    return bool(check_policy(policy).registration.cahps_required_under_app)
+    return bool(known(check_policy(policy), "registration.cahps_required_under_app",
+                      "REG-ELIG-10"))
 
 
 def _no_app(policy: PolicyYear) -> Reason:
@@ -418,138 +473,13 @@ def automatic_registrations(org: Organization, policy: PolicyYear) -> frozenset[
         allowed = options(org, policy)
         held = set()
         for program in Program:
-            triggered = ssp_aco and program in table.ssp_aco_automatic
+            if not allowed[program].allowed:  # refused, or refused for an unknown value
+                continue
+            triggered = ssp_aco and program in (table.ssp_aco_automatic or ())
             if program is Program.WEB_INTERFACE:
-                triggered = triggered or (submitted and kind in table.web_interface_carry_over)
-            if triggered and allowed[program].allowed:
+                triggered = triggered or (
+                    submitted and kind in (table.web_interface_carry_over or ()))
+            if triggered:
                 held.add(program)
         found = policy.answers.put(key, frozenset(held))
     return found
-
-
-def registration_needed(
-    collection: CollectionType | Program | str, policy: PolicyYear
-) -> Decision:
-    """Whether reporting through ``collection`` needs advance registration: yes for the CMS
-    Web Interface and the CAHPS for MIPS Survey (under any of the guides' names for it:
-    "CAHPS for MIPS Survey", "CAHPS Survey", "CAHPS"); no for every other collection type
-    (REG-ELIG-8: PY2018 Qualified Registry, QCDR, EHR; PY2019 eCQMs, MIPS CQMs, QCDR
-    measures). ``collection`` is a :class:`~qpp_rules.registration.CollectionType`, a
-    Program, or text naming one (or one the year's table names); other text is InvalidInput.
-
-    >>> import qpp_rules as qr
-    >>> registration_needed("eCQMs", qr.policy_for(2019)).rule_ids
-    ('REG-ELIG-8',)
-    >>> bool(registration_needed("CAHPS Survey", qr.policy_for(2019)))
-    True
-    """
-    policy = check_policy(policy)
-    named = policy.registration.no_registration_needed
-    if isinstance(collection, str):
-        text = " ".join(collection.split())
-        try:
-            kind = CollectionType.parse(text)
-        except InvalidInput:  # text only the year's table names (a reform, a plug-in year)
-            listed = [item for item in named if item.casefold() == text.casefold()]
-            if not listed:
-                raise
-            return _not_needed(policy, listed[0], listed[0])
-    else:
-        kind = CollectionType.parse(collection)
-    program = kind.program
-    if program is not None:
-        return Decision.allow(reason(
-            policy, "REG-ELIG-8",
-            f"The {program.value} needs advance registration, unlike the other collection "
-            f"types ({_join(list(named))}).",
-            "registration.no_registration_needed",
-        ))
-    known = [item for item in named if item.casefold() == kind.value.casefold()]
-    return _not_needed(policy, kind.value, known[0] if known else None)
-
-
-def _not_needed(policy: PolicyYear, text: str, listed: str | None) -> Decision:
-    also = f" ({listed} is one the PY{policy.year} guide names)" if listed else ""
-    return Decision.refuse(reason(
-        policy, "REG-ELIG-8",
-        f"No registration is needed to report through {text}{also}: only the CMS Web "
-        "Interface and the CAHPS for MIPS Survey need it.",
-        "registration.no_registration_needed",
-    ))
-
-
-def cahps_required(org: Organization, policy: PolicyYear, *, through_app: bool = False) -> Decision:
-    """REG-ELIG-5: is the CAHPS for MIPS Survey *required* of ``org``? ``allowed`` is True
-    when it is required: for the year's kinds that report through the APM Performance
-    Pathway (PY2021: groups and APM Entities whose ``reporting_track`` is
-    ``ReportingTrack.APP``, or ``through_app=True``, REG-ELIG-10), and for a Shared Savings
-    Program ACO where the year registers SSP ACOs for CAHPS automatically because they are
-    required to report through the APP (PY2021, REG-ELIG-4), with or without
-    ``through_app``. Otherwise it is optional, and the reason says what it counts for under
-    traditional MIPS that year. Before PY2021 there is no APP: the APP track adds a
-    REG-ELIG-10 reason saying so. Computed once per kind, SSP ACO flag, track and policy.
-
-    >>> import qpp_rules as qr
-    >>> from qpp_rules.registration import Organization
-    >>> aco = Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE)
-    >>> bool(cahps_required(aco, qr.policy_for(2021), through_app=True))
-    True
-    >>> print(cahps_required(aco, qr.policy_for(2021)).reasons[0].message)
-    Under traditional MIPS the CAHPS for MIPS Survey is optional in PY2021; it can count as 1 \
-of the 6 required quality measures and an improvement activity.
-    >>> ssp = Organization(qr.OrgType.APM_ENTITY, qr.SizeBand.LARGE,
-    ...                    apm_model=qr.ApmModel.SHARED_SAVINGS_PROGRAM)
-    >>> cahps_required(ssp, qr.policy_for(2021)).rule_ids
-    ('REG-ELIG-5', 'REG-ELIG-4')
-    """
-    policy = check_policy(policy)
-    org = _check_org(org)
-    if not isinstance(through_app, bool):
-        raise InvalidInput("through_app", f"True or False; got {shown(through_app)}")
-    through_app = through_app or org.reporting_track is ReportingTrack.APP
-    return policy.answers.answer(
-        (_cahps_required, org.kind, org.is_ssp_aco, through_app),
-        lambda: _cahps_required(org.kind, org.is_ssp_aco, through_app, policy),
-    )
-
-
-def _cahps_required(
-    kind: OrgType, ssp_aco: bool, through_app: bool, policy: PolicyYear
-) -> Decision:
-    table = policy.registration
-    under_app = table.cahps_required_under_app
-    required_kinds = _join([_PLURAL[k] for k in OrgType if k in under_app])
-    if ssp_aco and kind in under_app and Program.CAHPS in table.ssp_aco_automatic:
-        return Decision.allow(
-            reason(
-                policy, "REG-ELIG-5",
-                f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
-                f"{required_kinds} reporting through the APM Performance Pathway.",
-                "registration.cahps_required_under_app",
-            ),
-            reason(
-                policy, "REG-ELIG-4",
-                "Shared Savings Program ACOs are required to report through the APM "
-                "Performance Pathway, so they are automatically registered for the CAHPS for "
-                "MIPS Survey: it is required of them.",
-                "registration.ssp_aco_automatic",
-            ),
-        )
-    if through_app and kind in under_app:
-        return Decision.allow(reason(
-            policy, "REG-ELIG-5",
-            f"In PY{policy.year} the CAHPS for MIPS Survey is a required measure for "
-            f"{required_kinds} reporting through the APM Performance Pathway.",
-            "registration.cahps_required_under_app",
-        ))
-    credit = table.cahps_traditional_mips_credit
-    counts = f"; it can count as {_join(list(credit))}" if credit else ""
-    where = "Under traditional MIPS" if under_app else "In this year"
-    optional = reason(
-        policy, "REG-ELIG-5",
-        f"{where} the CAHPS for MIPS Survey is optional in PY{policy.year}{counts}.",
-        "registration.cahps_traditional_mips_credit",
-    )
-    if through_app and not under_app:
-        return Decision.refuse(optional, _no_app(policy))
-    return Decision.refuse(optional)

@@ -42,6 +42,7 @@ from qpp_rules.access.permissions import may
 from qpp_rules.decisions import Decision, Outcome, Reason, accept, refuse
 from qpp_rules.errors import InvalidInput
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import known, refuse_unknown
 from qpp_rules.registration.eligibility import check_policy, options, reason
 from qpp_rules.registration.model import (
     COMMANDS,
@@ -334,13 +335,16 @@ def decide(
     org = state.organization if state is not None else (
         command.organization if isinstance(command, Register) else None
     )
+    missing = refuse_unknown(policy, _NEEDS)  # a year beyond the guides may not know them
+    if missing is not None:
+        return refuse(state, *missing.reasons)
     refusal = _gate(state, command, org, when, policy, actor)
     if refusal:
         return refuse(state, *refusal)
     result = handle(state, command, when, policy)
     if isinstance(result, Decision):
         return refuse(state, *result.reasons)
-    notified = policy.registration.notified_events
+    notified = known(policy, "registration.notified_events", "REG-REC-5")
 
     def notify(record: Registration | None, event: RegistrationEvent) -> Iterable[Notification]:
         """REG-REC-5: one email per contact for each event the year notifies."""
@@ -351,6 +355,16 @@ def decide(
                 for contact in record.contacts]
 
     return accept(state, result, evolve, notify)
+
+
+# The values every registration command reads, and the rule that reads each (a year whose
+# window instants no source gives, REG-WIN-3, refuses every command).
+_NEEDS = (
+    ("registration.window", "REG-WIN-1"),
+    ("registration.notified_events", "REG-REC-5"),
+    ("registration.editable_fields", "REG-REC-3"),
+    ("registration.other_submission_types", "REG-WIN-2"),
+)
 
 
 def _gate(
@@ -392,7 +406,7 @@ def _gate(
             decision = options(org, policy)[command.program]
             if not decision.allowed:
                 reasons.extend(r for r in decision.reasons if r.rule_id == "REG-ELIG-3")
-    window = policy.registration.window
+    window = known(policy, "registration.window", "REG-WIN-1")
     if not window.contains(when):
         reasons.append(reason(
             policy, "REG-WIN-1",

@@ -25,6 +25,7 @@ import pendulum
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration.eligibility import band_allows, options, reason
 from qpp_rules.registration.model import (
     AddContact,
@@ -326,7 +327,8 @@ def _update(
     state: Registration, command: UpdateOrganization, when: pendulum.DateTime, policy: PolicyYear
 ) -> _Result:
     org = state.organization
-    editable = policy.registration.editable_fields.get(org.kind, frozenset())
+    editable = known(policy, "registration.editable_fields", "REG-REC-3").get(
+        org.kind, frozenset())
     no: list[Reason] = []
     can = ", ".join(sorted(editable)) or "nothing"
     for field, value, current in (

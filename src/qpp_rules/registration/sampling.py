@@ -16,7 +16,8 @@ import attrs
 
 from qpp_rules.decisions import Reason
 from qpp_rules.errors import InvalidInput
-from qpp_rules.policy.model import PolicyYear, _check_fields
+from qpp_rules.policy.model import PolicyYear, SamplingPolicy, _check_fields
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration.eligibility import check_policy, reason
 from qpp_rules.vocabulary import Program
 
@@ -99,7 +100,7 @@ def sampling_consequences(
 
 
 def _consequences(program: Program, policy: PolicyYear, ssp_aco: bool) -> SamplingConsequences:
-    table = policy.registration.sampling
+    table: SamplingPolicy = known(policy, "registration.sampling", "REG-SAMP-1")
     base = "registration.sampling"
     notice = table.notice
     if program is Program.WEB_INTERFACE:

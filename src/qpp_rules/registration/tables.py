@@ -15,11 +15,13 @@ regenerate it with::
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from qpp_rules.decisions import Decision
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, UnknownPolicyValue
 from qpp_rules.policy.model import PolicyYear
+from qpp_rules.policy.unknown import known
 from qpp_rules.registration.eligibility import check_policy, minimum_clinicians, options
 from qpp_rules.registration.model import Organization
 from qpp_rules.vocabulary import ApmModel, OrgType, Program, SizeBand
@@ -70,6 +72,18 @@ def _cell(decision: Decision, cms_registers: bool) -> str:
     return "yes (REG-ELIG-3)"
 
 
+def _known(policy: PolicyYear, name: str) -> Any:
+    return known(policy, f"registration.{name}", "POL-UNK-1")
+
+
+def _unknown_or(cell: Callable[..., Any]) -> str:
+    """A cell's text, or "not known" where the year does not know the value."""
+    try:
+        return str(cell())
+    except UnknownPolicyValue:
+        return "not known"
+
+
 def _policies(policies: Iterable[PolicyYear]) -> list[PolicyYear]:
     if isinstance(policies, PolicyYear) or not isinstance(policies, Iterable):
         raise InvalidInput("policies", "an iterable of PolicyYear")
@@ -116,7 +130,7 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         cells = [label]
         for policy in years:
             answer = options(org, policy)
-            cms = org.kind in policy.registration.registered_by_cms
+            cms = org.kind in (policy.registration.registered_by_cms or ())
             cells += [_cell(answer[p], cms) for p in Program]
         out.append("| " + " | ".join(cells) + " |")
     out += [
@@ -138,7 +152,8 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         for policy in years:
             answer = options(Organization(OrgType.PRACTICE, size), policy)
             for program in Program:
-                minimum = minimum_clinicians(program, policy)
+                minimum = _unknown_or(
+                    lambda program=program, policy=policy: minimum_clinicians(program, policy))
                 rule = "REG-ELIG-1" if program is Program.WEB_INTERFACE else "REG-ELIG-2"
                 verdict = "yes" if answer[program].allowed else "no"
                 cells.append(f"{verdict} ({minimum}+, {rule})")
@@ -148,16 +163,17 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
     rows: list[tuple[str, list[str]]] = [
-        ("Registration window (ET, REG-WIN-1)", [p.registration.window.describe() for p in years]),
+        ("Registration window (ET, REG-WIN-1)",
+         [_unknown_or(lambda p=p: _known(p, "window").describe()) for p in years]),
         (
             "WI carries over to (REG-AUTO-1)",
-            [_kinds(p.registration.web_interface_carry_over) for p in years],
+            [_unknown_or(lambda p=p: _kinds(_known(p, "web_interface_carry_over"))) for p in years],
         ),
         (
             "Automatic for SSP ACOs (REG-ELIG-4)",
             [
-                ", ".join(_SHORT[x] for x in Program if x in p.registration.ssp_aco_automatic)
-                or "none"
+                _unknown_or(lambda p=p: ", ".join(
+                    _SHORT[x] for x in Program if x in _known(p, "ssp_aco_automatic")) or "none")
                 for p in years
             ],
         ),
@@ -165,31 +181,33 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         (
             "Editable organization fields (REG-REC-3)",
             [
-                "; ".join(
-                    f"{kind.value}: {', '.join(sorted(p.registration.editable_fields[kind]))}"
+                _unknown_or(lambda p=p: "; ".join(
+                    f"{kind.value}: {', '.join(sorted(fields[kind]))}"
+                    for fields in [_known(p, "editable_fields")]
                     for kind in OrgType
-                    if kind in p.registration.editable_fields
-                )
+                    if kind in fields
+                ))
                 for p in years
             ],
         ),
         (
             "Contacts emailed when (REG-REC-5)",
             [
-                ", ".join(
+                _unknown_or(lambda p=p: ", ".join(
                     e.value
-                    for e in sorted(p.registration.notified_events, key=lambda e: e.value)
-                )
+                    for e in sorted(_known(p, "notified_events"), key=lambda e: e.value)
+                ))
                 for p in years
             ],
         ),
         (
             "No registration needed for (REG-ELIG-8)",
-            [", ".join(p.registration.no_registration_needed) for p in years],
+            [_unknown_or(lambda p=p: ", ".join(_known(p, "no_registration_needed")))
+             for p in years],
         ),
         (
             "After close, an uncancelled registration may still report through (REG-WIN-2)",
-            [p.registration.other_submission_types for p in years],
+            [_unknown_or(lambda p=p: str(_known(p, "other_submission_types"))) for p in years],
         ),
     ]
     for label, cells in rows:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import qpp_rules as qr
 from qpp_rules.access import Actor
 from qpp_rules.decisions import Outcome
+from qpp_rules.policy.unknown import known
 from qpp_rules.vocabulary import OrgType, Role, SizeBand
 
 if TYPE_CHECKING:
@@ -72,7 +73,8 @@ def _registration_run(draw: st.DrawFn, policy: qr.PolicyYear | None) -> list[Out
     )
 
     year = draw(_years(policy))
-    kinds = sorted({k for ks in year.registration.may_register.values() for k in ks},
+    kinds = sorted({k for ks in known(year, "registration.may_register", "REG-ELIG-3").values()
+                    for k in ks},
                    key=lambda k: k.value)
     kind = draw(st.sampled_from(kinds))
     size = draw(st.sampled_from(list(SizeBand)))
@@ -88,7 +90,7 @@ def _registration_run(draw: st.DrawFn, policy: qr.PolicyYear | None) -> list[Out
     org = Organization(kind, size, **fields)
     offered = [p for p in Program if options(org, year)[p].allowed] or [Program.CAHPS]
     actor = Actor(kind, Role.SECURITY_OFFICIAL)
-    at = draw(_instant_in(year.registration.window))
+    at = draw(_instant_in(known(year, "registration.window", "REG-WIN-1")))
     first = Register(draw(st.sampled_from(offered)), org,
                      tuple(draw(st.lists(contacts(), min_size=1, max_size=3, unique=True))))
     outcomes = [decide(None, first, at=at, policy=year, actor=actor)]

@@ -20,6 +20,7 @@ from qpp_rules.identifiers import (
     VirtualGroupId,
     npi_check_digit,
 )
+from qpp_rules.policy.unknown import known
 from qpp_rules.vocabulary import ApmModel, OrgType, ReportingTrack, SizeBand
 
 if TYPE_CHECKING:
@@ -202,8 +203,8 @@ def policy_years() -> st.SearchStrategy[qr.PolicyYear]:
 
 
 def reforms() -> st.SearchStrategy[qr.PolicyYear]:
-    """Valid reforms of a built-in year: the Web Interface and CAHPS size rules and the
-    low-volume threshold moved, re-validated whole.
+    """Valid reforms of a built-in year that knows its low-volume threshold: the Web
+    Interface and CAHPS size rules and the threshold moved, re-validated whole.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10, derandomize=True, database=None)
@@ -228,7 +229,7 @@ def reforms() -> st.SearchStrategy[qr.PolicyYear]:
 
     return st.builds(
         build,
-        policy_years(),
+        policy_years().filter(lambda policy: policy.election.low_volume is not None),
         st.integers(2, 150),
         st.integers(2, 30),
         st.integers(0, 200_000),
@@ -346,7 +347,7 @@ def low_volume_facts(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[L
     """
     from qpp_rules.election import LowVolumeFacts
 
-    limit = (policy or qr.policy_for(2019)).election.low_volume
+    limit = known(policy or qr.policy_for(2019), "election.low_volume", "ELE-ELIG-1")
     services_limit = limit.covered_services if limit.covered_services is not None else 200
     cents = Decimal("0.01")
     charges = st.one_of(
@@ -514,11 +515,13 @@ def _domain_strategies() -> list[tuple[type, st.SearchStrategy[Any]]]:
         (qr.Decision, decisions),
         (qr.Reason, decisions.flatmap(_pick("reasons"))),
         (qr.Citation, years.flatmap(_pick("citations"))),
-        (qr.LowVolumeThreshold, years.map(lambda policy: policy.election.low_volume)),
+        (qr.LowVolumeThreshold, years.filter(lambda p: p.election.low_volume is not None)
+         .map(lambda policy: policy.election.low_volume)),
         (RegistrationPolicy, years.map(lambda policy: policy.registration)),
         (ElectionPolicy, years.map(lambda policy: policy.election)),
         (AccessPolicy, years.map(lambda policy: policy.access)),
-        (SamplingPolicy, years.map(lambda policy: policy.registration.sampling)),
+        (SamplingPolicy, years.filter(lambda p: p.registration.sampling is not None)
+         .map(lambda policy: policy.registration.sampling)),
         (Organization, st.deferred(organizations)),
         (Address, st.deferred(addresses)),
         (Contact, st.deferred(contacts)),
