@@ -22,7 +22,7 @@ import pendulum
 
 from qpp_rules.election.appendmap import AppendOnlyMap
 from qpp_rules.election.facts import ELEMENTS, LowVolumeFacts, element_label
-from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.errors import InvalidInput, masked_repr, shown
 from qpp_rules.identifiers import NPI, TIN
 from qpp_rules.kernel import fields
 from qpp_rules.policy.frozenmap import FrozenMap
@@ -386,6 +386,7 @@ class FileFormat(enum.Enum):
     QPP_XML = "QPP XML"
 
 
+@masked_repr
 @attrs.frozen
 class Elect:
     """The command of one election (ELE-CHOICE-1): ``participant`` chooses ``choice``; its
@@ -394,6 +395,10 @@ class Elect:
     >>> c = Elect(Participant("123456789"), Choice.OPT_IN, OptInStatus.OPT_IN_ELIGIBLE, "CONFIRM")
     >>> c.choice
     <Choice.OPT_IN: 'Opt-in'>
+    >>> typed = Elect(Participant("123456789"), Choice.OPT_IN, OptInStatus.OPT_IN_ELIGIBLE,
+    ...               "123-45-6789")  # free text: masked where it shows
+    >>> "*******6789" in repr(typed), "123-45-6789" in repr(typed)
+    (True, False)
     >>> Elect(Participant("123456789"), "Opt-in", OptInStatus.OPT_IN_ELIGIBLE)
     Traceback (most recent call last):
     ...
