@@ -77,6 +77,7 @@ def rows() -> list[dict[str, str]]:
                 "ssp_aco_participant": "true" if ssp_participant else "false",
                 "split_tin_mips_clinicians": split,
                 "submitted_web_interface_prior_year": "true" if prior_wi else "false",
+                "reporting_track": "",  # traditional MIPS: the APP exists from PY2021 only
                 "allowed_charges": f"{_near(rng, 90000, 4000)}.{rng.randint(0, 99):02d}",
                 "patients": str(_near(rng, 200, 25)),
                 "covered_services": str(_near(rng, 200, 25)),

@@ -23,12 +23,13 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from qpp_rules.errors import InvalidInput, shown
-from qpp_rules.vocabulary import ApmModel, OrgType
+from qpp_rules.vocabulary import ApmModel, OrgType, ReportingTrack
 
 __all__ = [
     "COLUMNS",
     "MODEL_ALIASES",
     "REQUIRED",
+    "TRACK_ALIASES",
     "argument_type",
     "check_names",
     "choice",
@@ -38,6 +39,7 @@ __all__ = [
     "parse_count",
     "parse_dollars",
     "parse_kind",
+    "parse_reporting_track",
     "parse_value",
     "read_csv_rows",
 ]
@@ -53,6 +55,7 @@ COLUMNS: tuple[str, ...] = (
     "ssp_aco_participant",
     "split_tin_mips_clinicians",
     "submitted_web_interface_prior_year",
+    "reporting_track",
     "allowed_charges",
     "patients",
     "covered_services",
@@ -62,6 +65,14 @@ required; the others default to empty (unknown / no / none). Other columns are c
 through untouched."""
 
 REQUIRED: tuple[str, ...] = ("org_id", "kind", "clinicians")
+
+TRACK_ALIASES: dict[str, ReportingTrack] = {
+    "app": ReportingTrack.APP,
+    "apm performance pathway": ReportingTrack.APP,
+    "traditional": ReportingTrack.TRADITIONAL_MIPS,
+    "mips": ReportingTrack.TRADITIONAL_MIPS,
+}
+"""Short names a reporting track also takes."""
 
 MODEL_ALIASES: dict[str, ApmModel] = {
     "ssp": ApmModel.SHARED_SAVINGS_PROGRAM,
@@ -136,6 +147,19 @@ def parse_apm_model(value: object) -> ApmModel | None:
     ('SHARED_SAVINGS_PROGRAM', None)
     """
     return None if is_blank(value) else _model(value)
+
+
+_track = choice(ReportingTrack, "a reporting track", TRACK_ALIASES)
+
+
+def parse_reporting_track(value: object) -> ReportingTrack:
+    """A reporting track by value, name or alias (``app``, ``traditional``); blank is
+    traditional MIPS, the default and the only track before PY2021 (REG-ELIG-10).
+
+    >>> parse_reporting_track("APP").name, parse_reporting_track(None).name
+    ('APP', 'TRADITIONAL_MIPS')
+    """
+    return ReportingTrack.TRADITIONAL_MIPS if is_blank(value) else _track(value)
 
 
 def parse_bool(value: object) -> bool:
@@ -234,6 +258,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "ssp_aco_participant": parse_bool,
     "split_tin_mips_clinicians": parse_count,
     "submitted_web_interface_prior_year": parse_bool,
+    "reporting_track": parse_reporting_track,
     "allowed_charges": parse_dollars,
     "patients": parse_count,
     "covered_services": parse_count,

@@ -13,6 +13,7 @@ the :class:`Answer` (through the policy's one answer cache, ``policy.answers``).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -84,10 +85,10 @@ class Question:
 
         >>> import qpp_rules as qr
         >>> from qpp_rules.analysis import QUESTIONS
-        >>> from qpp_rules.vocabulary import OrgType
-        >>> QUESTIONS[0].answer((OrgType.PRACTICE, 30, None, False, None, False),
-        ...                     qr.policy_for(2019)).value
-        'yes'
+        >>> from qpp_rules.vocabulary import OrgType, ReportingTrack
+        >>> facts = (OrgType.PRACTICE, 30, None, False, None, False, ReportingTrack.APP)
+        >>> QUESTIONS[0].answer(facts, qr.policy_for(2021)).rule_ids
+        ('REG-ELIG-10',)
         """
         key = facts if self.keys is None else self.keys(facts, policy)
         found: Answer | None = policy.answers.get((self, key))
@@ -104,6 +105,7 @@ _ORG_COLUMNS = (
     "ssp_aco_participant",
     "split_tin_mips_clinicians",
     "submitted_web_interface_prior_year",
+    "reporting_track",
 )
 _TOO_FEW = "Fewer than 2 clinicians: no group registers for either program."
 
@@ -111,7 +113,7 @@ _TOO_FEW = "Fewer than 2 clinicians: no group registers for either program."
 def _organization(facts: tuple[Any, ...]) -> Any:
     from qpp_rules.registration import Organization
 
-    kind, clinicians, model, ssp, split, prior = facts
+    kind, clinicians, model, ssp, split, prior, track = facts
     return Organization(
         kind=kind,
         size=SizeBand.from_clinicians(clinicians),
@@ -120,6 +122,7 @@ def _organization(facts: tuple[Any, ...]) -> Any:
         split_tin_mips_clinicians=split,
         submitted_web_interface_prior_year=prior,
         clinicians=clinicians,
+        reporting_track=track,
     )
 
 
@@ -152,14 +155,15 @@ def _may_hold(program: Program) -> Callable[[tuple[Any, ...], PolicyYear], Answe
 
 def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
     from qpp_rules.registration import automatic_registrations
+    from qpp_rules.registration.automatic import explain_automatic
 
     def read(organization: Any) -> Answer:
+        # The registration domain says why: no rule wording here.
         held = automatic_registrations(organization, policy)
         names = [p.name.lower() for p in Program if p in held]
-        rules = ("REG-AUTO-1", "REG-ELIG-4") if held else ("REG-AUTO-1", "REG-AUTO-2")
-        why = (f"Holds {' and '.join(p.value for p in Program if p in held)} without "
-               "registering." if held else "Holds nothing without registering.")
-        return Answer("+".join(names) if names else "none", rules, why)
+        decision = explain_automatic(organization, policy)
+        return Answer("+".join(names) if names else "none", decision.rule_ids,
+                      " ".join(reason.message for reason in decision.reasons))
 
     return _registration(facts, "none", read)
 
@@ -168,15 +172,24 @@ def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool |
     # The threshold's comparisons: "exceeds" is strictly greater (ELE-ELIG-1). tests/analysis
     # pins that this agrees with election.opt_in_status for every record. A year that does
     # not know its threshold (POL-UNK-1) answers every record alike.
+    from qpp_rules.election import LowVolumeFacts
+
     limit = policy.election.low_volume
     if limit is None:
         return (False, False, False)
     charges, patients, services = facts
+    # The comparison is the election domain's (LowVolumeFacts.exceeds); a missing fact is
+    # compared as 0 and then answered unknown (None).
+    filled = LowVolumeFacts(
+        Decimal(0) if charges is None else charges, 0 if patients is None else patients,
+        None if limit.covered_services is None else (0 if services is None else services),
+    )
+    flags = dict(zip(limit.elements, filled.exceeds(limit), strict=True))
     return (
-        None if charges is None else charges > limit.allowed_charges,
-        None if patients is None else patients > limit.patients,
-        False if limit.covered_services is None
-        else None if services is None else services > limit.covered_services,
+        None if charges is None else flags["allowed_charges"],
+        None if patients is None else flags["patients"],
+        None if services is None and "covered_services" in flags
+        else flags.get("covered_services", False),
     )
 
 
@@ -204,11 +217,11 @@ def _org_static(facts: tuple[Any, ...]) -> Hashable:
     # size band, their range and the split count's relation to the group (REG-ELIG-7).
     from qpp_rules.registration.values import _MAX_CLINICIANS
 
-    kind, clinicians, model, ssp, split, prior = facts
+    kind, clinicians, model, ssp, split, prior, track = facts
     band = (SizeBand.from_clinicians(clinicians) if 2 <= clinicians <= _MAX_CLINICIANS
             else clinicians < 2)
     shape = None if split is None else (0 <= split <= _MAX_CLINICIANS, split <= clinicians)
-    return kind, model, ssp, prior, band, shape
+    return kind, model, ssp, prior, band, shape, track
 
 
 def _org_bounds(policy: PolicyYear) -> tuple[tuple[Any, ...], ...]:

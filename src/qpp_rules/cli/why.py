@@ -51,21 +51,29 @@ question)."""
 def deciding_rules(before: Answer, after: Answer,
                    changed: frozenset[str] = frozenset()) -> frozenset[str]:
     """The rules that decided a change of answer from ``before`` to ``after``: the refused
-    side's reasons, or where neither side is a refusal the reasons that differ (the same
-    reasons on both sides: those); of these, only the ones a changed policy value cites
-    (``changed``, the rule IDs the differing values' citations name) where any is.
+    side's reasons, or where neither side is a refusal a rule both cite whose policy value
+    changed, else the reasons that differ (the same reasons on both sides: those); of these,
+    only the ones a changed policy value cites (``changed``, the rule IDs the differing
+    values' citations name) where any is.
 
     >>> from qpp_rules.analysis import Answer
     >>> none = Answer("none", ("CARRY", "NEVER"))
     >>> held = Answer("cahps", ("CARRY", "ACO"))
     >>> sorted(deciding_rules(none, held)), sorted(deciding_rules(none, held, {"ACO"}))
     (['ACO', 'NEVER'], ['ACO'])
+    >>> sorted(deciding_rules(Answer("none", ("CARRY", "ACO")), held, {"ACO", "NEVER"}))
+    ['ACO']
     """
     if before.value == REFUSED:
         candidates = frozenset(before.rule_ids)
     elif after.value == REFUSED:
         candidates = frozenset(after.rule_ids)
     else:
+        # A rule both sides cite whose policy value changed decided it (the same rule,
+        # answering differently); else the rules that differ.
+        both = frozenset(before.rule_ids) & frozenset(after.rule_ids)
+        if both & changed:
+            return both & changed
         candidates = frozenset(set(before.rule_ids) ^ set(after.rule_ids) or before.rule_ids)
     return (candidates & changed) or candidates
 
