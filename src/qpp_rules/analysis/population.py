@@ -389,8 +389,8 @@ class Population:
         if len(kinds) <= 1 and not kinds & {bool, float}:  # no 1 == True == 1.0 collisions
             try:
                 distinct = set(raw)
-            except TypeError:  # unhashable values: parse one by one
-                distinct = None
+            except (TypeError, ValueError):  # unhashable (a list, a datetime whose UTC
+                distinct = None  # offset is impossible): parse one by one
         if distinct is not None:
             parsed: dict[Any, Any] = {}
             for value in distinct:
