@@ -1,4 +1,4 @@
-"""qpp_rules.testing: the strategies other suites use generate valid values (issue 6), and
+"""qpp_rules.testing: the strategies other suites use generate valid values, and
 the invariants hold over what they generate (REG-REC-1, REG-REC-4, REG-ELIG-1,
 ELE-FINAL-1, ACC-PERM-1)."""
 
