@@ -44,7 +44,6 @@ import json
 import pkgutil
 import typing
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -56,6 +55,7 @@ from cattrs.errors import (
 )
 
 from qpp_rules.errors import InvalidInput
+from qpp_rules.kernel.cache import SHARED
 from qpp_rules.kernel.convert import TAG, Converter, Style, Tagged
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.loading import type_at
@@ -109,20 +109,22 @@ def __getattr__(name: str) -> Any:
 _NATIVE = (str, int, float, bool, type(None), list, dict)
 
 
-@cache
 def _homes() -> tuple[str, ...]:
     """The packages a public class is exported from: ``qpp_rules`` and each sub-package."""
     import qpp_rules
 
-    found = pkgutil.iter_modules(qpp_rules.__path__)
-    return ("", *sorted(info.name for info in found if info.ispkg))
+    def find() -> tuple[str, ...]:
+        found = pkgutil.iter_modules(qpp_rules.__path__)
+        return ("", *sorted(info.name for info in found if info.ispkg))
+
+    homes: tuple[str, ...] = SHARED.answer((_homes,), find)
+    return homes
 
 
 def _module(home: str) -> Any:
     return importlib.import_module(f"qpp_rules.{home}" if home else "qpp_rules")
 
 
-@cache
 def public_name(kind: type) -> str:
     """The name a class is exported under, as :data:`TAG` writes it in a generic field:
     ``Name`` from ``qpp_rules``, ``package.Name`` from a sub-package (the first that exports
@@ -133,6 +135,11 @@ def public_name(kind: type) -> str:
     >>> public_name(Registered), public_name(qr.Decision)
     ('registration.Registered', 'Decision')
     """
+    name: str = SHARED.answer((public_name, kind), lambda: _public_name(kind))
+    return name
+
+
+def _public_name(kind: type) -> str:
     for home in _homes():
         module = _module(home)
         if getattr(module, kind.__name__, None) is kind and kind.__name__ in getattr(

@@ -1,4 +1,4 @@
-"""qpp_rules.analysis: populations through one policy or two (issue 6).
+"""qpp_rules.analysis: populations through one policy or two.
 
 The population path must give, for every organization, exactly the answer of the library's
 scalar rules (REG-ELIG-1..4, REG-AUTO-1/2, ELE-ELIG-1): broadcasting is an optimisation,

@@ -1,4 +1,4 @@
-"""Decisions, errors and the shared vocabulary (issue 2).
+"""Decisions, errors and the shared vocabulary.
 
 Decision(allowed, reasons) and Reason(rule_id, message, citation) are values: equal inputs give
 equal decisions, ``bool(d) == d.allowed``, junk input raises InvalidInput.

@@ -1,4 +1,4 @@
-"""The example plug-in distribution examples/qpp-rules-extra-year (issue 2): installed with pip
+"""The example plug-in distribution examples/qpp-rules-extra-year: installed with pip
 (offline: hatchling is in the dev extra), its year 2099 is found through the entry-point group
 ``qpp_rules.policy_years`` in a fresh interpreter.
 """

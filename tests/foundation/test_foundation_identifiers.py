@@ -1,4 +1,4 @@
-"""Identifiers (issue 2): TIN, NPI, PTAN, APM Entity ID, Practice Site ID, Virtual Group ID,
+"""Identifiers: TIN, NPI, PTAN, APM Entity ID, Practice Site ID, Virtual Group ID,
 Vendor ID. RULES.md 0 "Identifiers"; ACC-SO-1 uses them as evidence.
 
 The guides' own examples: the TIN ``00-0765630`` / ``000765630`` of REG-GUIDE-2021, the NPI

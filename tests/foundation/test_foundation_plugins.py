@@ -1,4 +1,4 @@
-"""Policy-year plug-ins (issue 2): discovery through the entry-point group
+"""Policy-year plug-ins: discovery through the entry-point group
 ``qpp_rules.policy_years``; two providers of one year are an error naming both; a broken
 provider is reported by name while the other years still load; the first discovery racing
 from many threads gives one answer.

@@ -1,4 +1,4 @@
-"""policy_for(year, as_of=...), amendments, reforms and attrs.evolve (issue 2).
+"""policy_for(year, as_of=...), amendments, reforms and attrs.evolve.
 
 A1 (RULES.md Amendments): the PY2019 submission and election close moves from 2020-03-31
 20:00 ET to 2020-04-30 20:00 ET, announced 2020-03-22 (00:00 ET = 04:00Z, EDT).

@@ -1,4 +1,4 @@
-"""Loading a policy data file (issue 2): each way a real data file can be broken gives a
+"""Loading a policy data file: each way a real data file can be broken gives a
 PolicyFileError naming the file and the field path. Each case mutates the text of the
 built-in py2019.toml.
 """

@@ -1,4 +1,4 @@
-"""The built-in policy years (issue 2): every value cited, the errata recorded, and every value
+"""The built-in policy years: every value cited, the errata recorded, and every value
 cross-checked against the guides in sources/ and the rule catalogue spec/RULES.md.
 """
 

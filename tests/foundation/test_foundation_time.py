@@ -1,4 +1,4 @@
-"""Windows of time (issue 2): REG-WIN-1 (half-open, America/New_York, DST-aware) and
+"""Windows of time: REG-WIN-1 (half-open, America/New_York, DST-aware) and
 ELE-WIN-1, pinned at the exact edges in UTC, from the guides' own dates.
 
 - REG-GUIDE-2018: "between April 1, 2018 and June 30, 2018 (11:59pm EDT)"

@@ -1,4 +1,4 @@
-"""qpp_rules.testing: the strategies other suites use generate valid values (issue 6), and
+"""qpp_rules.testing: the strategies other suites use generate valid values, and
 the invariants hold over what they generate (REG-REC-1, REG-REC-4, REG-ELIG-1,
 ELE-FINAL-1, ACC-PERM-1)."""
 
@@ -159,7 +159,9 @@ def test_the_setup_hook_is_what_the_entry_point_names() -> None:
     target = project["entry-points"]["hypothesis"]["_"]
     module, _, name = target.partition(":")
     hook = getattr(importlib.import_module(module), name)
-    assert hook is qrst._hypothesis_setup_hook
+    from qpp_rules._hypothesis_hook import _hypothesis_setup_hook
+
+    assert hook is _hypothesis_setup_hook
     hook()
     assert st.from_type(qr.Window) is not None
 
@@ -184,7 +186,7 @@ print(len(found), "ok")
 
 def _installed_entry_point(python: str) -> bool:
     probe = ("from importlib.metadata import entry_points; print(any("
-             "e.value == 'qpp_rules.testing:_hypothesis_setup_hook' "
+             "e.value == 'qpp_rules._hypothesis_hook:_hypothesis_setup_hook' "
              "for e in entry_points(group='hypothesis')))")
     done = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True,
                           env=_clean_env())
@@ -263,3 +265,14 @@ def test_election_ledgers_never_yield_none_unless_asked(ledger: ElectionLedger) 
 def test_election_ledgers_yield_none_when_asked() -> None:
     assert find(qrst.election_ledgers(allow_none=True), lambda ledger: ledger is None,
                 settings=settings(database=None)) is None
+
+
+def test_importing_the_strategies_first_is_not_a_circular_import() -> None:
+    """``import qpp_rules.testing`` in a fresh interpreter (it imports Hypothesis, whose entry
+    point calls the library's hook) works, with or without the entry point installed."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import qpp_rules.testing as t; print(callable(t.organizations))"],
+        capture_output=True, text=True, env=os.environ.copy(), check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "True"

@@ -62,17 +62,11 @@ __all__ = [
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
-_PREFIXES: dict[type, str] = {}
-
-
 def _prefix(cls: type) -> str:
-    found = _PREFIXES.get(cls)
-    if found is None:
-        found = getattr(cls, "__field_prefix__", None)
-        if not isinstance(found, str):
-            found = _SNAKE.sub("_", cls.__name__).lower()
-        _PREFIXES[cls] = found
-    return found
+    found = getattr(cls, "__field_prefix__", None)
+    if isinstance(found, str):
+        return found
+    return _SNAKE.sub("_", cls.__name__).lower()
 
 
 def field_path(instance: object, attribute: attrs.Attribute[Any] | str) -> str:

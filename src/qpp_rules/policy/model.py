@@ -27,7 +27,7 @@ import attrs
 import pendulum
 
 from qpp_rules.errors import InvalidInput, shown
-from qpp_rules.kernel.cache import AnswerCache
+from qpp_rules.kernel.cache import SHARED, AnswerCache
 from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.paths import UNKNOWABLE, leaf_paths
@@ -64,7 +64,6 @@ def _none_if_empty(value: str | None) -> str | None:
     return value or None
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
 
 
 def _short(hint: Any) -> str:
@@ -129,9 +128,7 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
     """Check every field of an attrs value against its annotation (``attrs.evolve`` runs this
     too), raising ``InvalidInput`` naming ``prefix`` + the field."""
     cls = type(instance)
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    hints: dict[str, Any] = SHARED.answer((_check_fields, cls), lambda: typing.get_type_hints(cls))
     for field in attrs.fields(cls):
         if not field.init or field.name not in hints:
             continue

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from qpp_rules.kernel.cache import SHARED
 from qpp_rules.time import Window
 
 __all__ = ["UNKNOWABLE", "declared_type", "leaf_paths"]
@@ -79,6 +80,12 @@ def declared_type(path: str) -> Any:
     >>> declared_type("registration.nothing") is None
     True
     """
+    if not isinstance(path, str):
+        return None
+    return SHARED.answer((declared_type, path), lambda: _declared_type(path))
+
+
+def _declared_type(path: str) -> Any:
     from qpp_rules.policy.model import PolicyYear
 
     kind: Any = PolicyYear

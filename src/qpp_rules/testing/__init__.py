@@ -7,7 +7,7 @@ and outcomes reached by command sequences, access outcomes, election ledgers and
 Needs ``hypothesis`` (the ``testing`` extra).
 
 Installed with the package, the strategies register themselves through Hypothesis's
-``hypothesis`` entry point (:func:`_hypothesis_setup_hook`), so ``st.from_type(Organization)``
+``hypothesis`` entry point (``qpp_rules._hypothesis_hook``), so ``st.from_type(Organization)``
 works in a suite that never imports this module; importing it registers them too.
 
 >>> from hypothesis import given
@@ -70,22 +70,6 @@ __all__ = [
     "virtual_group_ids",
     "windows",
 ]
-
-
-def _hypothesis_setup_hook() -> None:
-    """Hypothesis calls this when it is imported (the ``hypothesis`` entry point in
-    ``pyproject.toml``): it registers every strategy for ``st.from_type``.
-
-    >>> from hypothesis import given, settings, strategies as st
-    >>> from qpp_rules import Window
-    >>> _hypothesis_setup_hook()
-    >>> @settings(max_examples=5, derandomize=True, database=None)
-    ... @given(st.from_type(Window))
-    ... def check(window):
-    ...     assert window.opens.timezone_name == "America/New_York"
-    >>> check()
-    """
-    register_type_strategies()
 
 
 register_type_strategies()

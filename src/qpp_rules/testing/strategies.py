@@ -488,6 +488,16 @@ def _pick(attribute: str) -> Any:
     return pick
 
 
+def _later(name: str) -> Callable[[], st.SearchStrategy[Any]]:
+    def strategy() -> st.SearchStrategy[Any]:
+        import qpp_rules.testing.lifecycle as lifecycle
+
+        found: st.SearchStrategy[Any] = getattr(lifecycle, name)()
+        return found
+
+    return strategy
+
+
 def _domain_strategies() -> list[tuple[type, st.SearchStrategy[Any]]]:
     """Every public value type of the three domains and the policy, with its strategy."""
     from qpp_rules.access import AccessState, Evidence, Member, OrganizationRecord, Request
@@ -505,7 +515,11 @@ def _domain_strategies() -> list[tuple[type, st.SearchStrategy[Any]]]:
         Registration,
         options,
     )
-    from qpp_rules.testing.lifecycle import access_outcomes, contacts, registration_outcomes
+    # the lifecycle strategies are looked up at the first draw: this runs from Hypothesis's
+    # entry point, maybe while qpp_rules.testing.lifecycle itself is being imported
+    contacts, access_outcomes, registration_outcomes = (
+        _later("contacts"), _later("access_outcomes"), _later("registration_outcomes")
+    )
 
     years = st.deferred(policy_years)  # the years are looked up at the first draw
     access = st.deferred(_access_states)
