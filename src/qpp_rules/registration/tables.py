@@ -93,6 +93,11 @@ def _policies(policies: Iterable[PolicyYear]) -> list[PolicyYear]:
     return sorted(checked, key=lambda p: (p.year, p.label))
 
 
+def _head(header: list[str]) -> list[str]:
+    """A Markdown table's header row and the separator under it."""
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+
+
 def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
     """A Markdown page: which organization types may register for the CMS Web Interface
     (WI) and the CAHPS for MIPS Survey, year by year; which size bands each program needs;
@@ -121,11 +126,9 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         "## Organization types",
         "",
     ]
-    header = ["Organization type"]
-    for policy in years:
-        header += [f"{policy.label} {_SHORT[p]}" for p in Program]
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" * len(header))
+    out += _head([
+        "Organization type", *(f"{policy.label} {_SHORT[p]}" for policy in years for p in Program)
+    ])
     for label, org in _ROWS:
         cells = [label]
         for policy in years:
@@ -142,11 +145,9 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         "## Size bands",
         "",
     ]
-    header = ["Size band"]
-    for policy in years:
-        header += [f"{policy.label} {_SHORT[p]}" for p in Program]
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" * len(header))
+    out += _head([
+        "Size band", *(f"{policy.label} {_SHORT[p]}" for policy in years for p in Program)
+    ])
     for size in SizeBand:
         cells = [size.value]
         for policy in years:
@@ -159,9 +160,7 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
                 cells.append(f"{verdict} ({minimum}+, {rule})")
         out.append("| " + " | ".join(cells) + " |")
     out += ["", "## Year by year", ""]
-    header = ["", *(policy.label for policy in years)]
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" * len(header))
+    out += _head(["", *(policy.label for policy in years)])
     rows: list[tuple[str, list[str]]] = [
         ("Registration window (ET, REG-WIN-1)",
          [_unknown_or(lambda p=p: _known(p, "window").describe()) for p in years]),
