@@ -57,15 +57,7 @@ from typing import TypeVar
 from qpp_rules.access.model import Evidence, OrganizationRecord
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidChecksum, InvalidInput, InvalidLength
-from qpp_rules.identifiers import (
-    NPI,
-    PTAN,
-    TIN,
-    ApmEntityId,
-    Identifier,
-    PracticeSiteId,
-    VendorId,
-)
+from qpp_rules.identifiers import NPI, PTAN, TIN, ApmEntityId, Identifier, PracticeSiteId, VendorId
 from qpp_rules.kernel.cache import SHARED
 from qpp_rules.kernel.citations import cite
 from qpp_rules.vocabulary import ApmModel, OrgType
