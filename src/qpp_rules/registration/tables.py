@@ -93,9 +93,19 @@ def _policies(policies: Iterable[PolicyYear]) -> list[PolicyYear]:
     return sorted(checked, key=lambda p: (p.year, p.label))
 
 
+def _row(cells: list[str]) -> str:
+    """A Markdown table's row."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def _head(header: list[str]) -> list[str]:
     """A Markdown table's header row and the separator under it."""
-    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return [_row(header), "|" + "---|" * len(header)]
+
+
+def _program_head(first: str, years: list[PolicyYear]) -> list[str]:
+    """The header of a table with a column per year and program after ``first``."""
+    return _head([first, *(f"{policy.label} {_SHORT[p]}" for policy in years for p in Program)])
 
 
 def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
@@ -126,16 +136,14 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         "## Organization types",
         "",
     ]
-    out += _head([
-        "Organization type", *(f"{policy.label} {_SHORT[p]}" for policy in years for p in Program)
-    ])
+    out += _program_head("Organization type", years)
     for label, org in _ROWS:
         cells = [label]
         for policy in years:
             answer = options(org, policy)
             cms = org.kind in (policy.registration.registered_by_cms or ())
             cells += [_cell(answer[p], cms) for p in Program]
-        out.append("| " + " | ".join(cells) + " |")
+        out.append(_row(cells))
     out += [
         "",
         "A split-TIN practice (part of its clinicians in a Next Generation ACO or another",
@@ -145,9 +153,7 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         "## Size bands",
         "",
     ]
-    out += _head([
-        "Size band", *(f"{policy.label} {_SHORT[p]}" for policy in years for p in Program)
-    ])
+    out += _program_head("Size band", years)
     for size in SizeBand:
         cells = [size.value]
         for policy in years:
@@ -158,7 +164,7 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
                 rule = "REG-ELIG-1" if program is Program.WEB_INTERFACE else "REG-ELIG-2"
                 verdict = "yes" if answer[program].allowed else "no"
                 cells.append(f"{verdict} ({minimum}+, {rule})")
-        out.append("| " + " | ".join(cells) + " |")
+        out.append(_row(cells))
     out += ["", "## Year by year", ""]
     out += _head(["", *(policy.label for policy in years)])
     rows: list[tuple[str, list[str]]] = [
@@ -210,7 +216,7 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         ),
     ]
     for label, cells in rows:
-        out.append("| " + " | ".join([label, *cells]) + " |")
+        out.append(_row([label, *cells]))
     out += [
         "",
         "Only a Security Official of the organization, of a type that holds the year's",
