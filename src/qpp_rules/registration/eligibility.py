@@ -357,18 +357,13 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
             path,
         ))
     if split is not None:
-        if split >= minimum:
-            yes.append(reason(
-                policy, "REG-ELIG-7",
-                f"A split TIN registers only for its MIPS eligible clinicians outside the APM: "
-                f"its {split} reach the {minimum} the {name} needs.",
-            ))
-        else:
-            no.append(reason(
-                policy, "REG-ELIG-7",
-                f"A split TIN registers only for its MIPS eligible clinicians outside the APM: "
-                f"its {split} are fewer than the {minimum} the {name} needs.",
-            ))
+        reaches = split >= minimum
+        (yes if reaches else no).append(reason(
+            policy, "REG-ELIG-7",
+            "A split TIN registers only for its MIPS eligible clinicians outside the APM: "
+            f"its {split} {'reach' if reaches else 'are fewer than'} the {minimum} the {name} "
+            "needs.",
+        ))
 
     if no:
         return Decision.refuse(*no)
