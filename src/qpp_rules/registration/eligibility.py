@@ -186,7 +186,7 @@ qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
     """
     if type(org) is Organization and type(policy) is PolicyYear:  # the hot path: _key inline
         kind = org.kind
-        hit: Options | None = policy.answers.get((
+        hit: Options | None = policy._answers.get((  # the slot: no property call
             options, kind._value_, org.size._value_, kind is _APM_ENTITY and org.apm_model is _SSP,
             org.ssp_aco_participant, org.split_tin_mips_clinicians,
             org.submitted_web_interface_prior_year, org.clinicians, org.reporting_track._value_,
