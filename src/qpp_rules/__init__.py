@@ -16,31 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from qpp_rules import errors as _errors
+from qpp_rules import identifiers as _identifiers
 from qpp_rules.decisions import Decision, Outcome, Reason
-from qpp_rules.errors import (
-    ImpossibleEvent,
-    InvalidChecksum,
-    InvalidFormat,
-    InvalidIdentifier,
-    InvalidInput,
-    InvalidLength,
-    NaiveDateTime,
-    PolicyConflict,
-    PolicyError,
-    PolicyFileError,
-    QppRulesError,
-    UnknownPolicyValue,
-    UnknownPolicyYear,
-)
-from qpp_rules.identifiers import (
-    NPI,
-    PTAN,
-    TIN,
-    ApmEntityId,
-    PracticeSiteId,
-    VendorId,
-    VirtualGroupId,
-)
+from qpp_rules.errors import *
+from qpp_rules.identifiers import *
 from qpp_rules.policy import (
     Citation,
     LowVolumeThreshold,
@@ -77,39 +57,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EASTERN",
-    "NPI",
-    "PTAN",
-    "TIN",
-    "ApmEntityId",
     "ApmModel",
     "Citation",
     "Decision",
-    "ImpossibleEvent",
-    "InvalidChecksum",
-    "InvalidFormat",
-    "InvalidIdentifier",
-    "InvalidInput",
-    "InvalidLength",
     "LowVolumeThreshold",
-    "NaiveDateTime",
     "OrgType",
     "Outcome",
     "Permission",
-    "PolicyConflict",
-    "PolicyError",
-    "PolicyFileError",
     "PolicyYear",
-    "PracticeSiteId",
     "Program",
-    "QppRulesError",
     "Reason",
     "ReportingTrack",
     "Role",
     "SizeBand",
-    "UnknownPolicyValue",
-    "UnknownPolicyYear",
-    "VendorId",
-    "VirtualGroupId",
     "Window",
     "__version__",
     "available_years",
@@ -121,3 +81,5 @@ __all__ = [
     "policy_for",
     "reform",
 ]
+__all__ += _errors.__all__
+__all__ += _identifiers.__all__

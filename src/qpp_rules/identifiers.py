@@ -138,6 +138,18 @@ class Identifier:
     def _fail(cls, kind: type[InvalidIdentifier], compact: str, message: str) -> InvalidIdentifier:
         return kind(cls.field, f"{message} ({cls._shown(compact)!r})")
 
+    @classmethod
+    def _check_digits(cls, compact: str, length: int, article: str = "a") -> None:
+        """Refuse ``compact`` unless it is exactly ``length`` digits (TIN, NPI, Vendor ID)."""
+        if not _DIGITS.fullmatch(compact):
+            raise cls._fail(InvalidFormat, compact, f"{article} {cls.label} has digits only")
+        if len(compact) != length:
+            raise cls._fail(
+                InvalidLength,
+                compact,
+                f"{article} {cls.label} has exactly {length} digits; got {len(compact)}",
+            )
+
     @property
     def formatted(self) -> str:
         """The usual printed form."""
@@ -214,12 +226,7 @@ class TIN(Identifier):
 
     @classmethod
     def _check(cls, compact: str) -> None:
-        if not _DIGITS.fullmatch(compact):
-            raise cls._fail(InvalidFormat, compact, "a TIN has digits only")
-        if len(compact) != 9:
-            raise cls._fail(
-                InvalidLength, compact, f"a TIN has exactly 9 digits; got {len(compact)}"
-            )
+        cls._check_digits(compact, 9)
 
     @property
     def formatted(self) -> str:
@@ -307,12 +314,7 @@ class NPI(Identifier):
 
     @classmethod
     def _check_shape(cls, compact: str) -> None:
-        if not _DIGITS.fullmatch(compact):
-            raise cls._fail(InvalidFormat, compact, "an NPI has digits only")
-        if len(compact) != 10:
-            raise cls._fail(
-                InvalidLength, compact, f"an NPI has exactly 10 digits; got {len(compact)}"
-            )
+        cls._check_digits(compact, 10, "an")
 
     @classmethod
     def _check(cls, compact: str) -> None:
@@ -425,9 +427,4 @@ class VendorId(Identifier):
 
     @classmethod
     def _check(cls, compact: str) -> None:
-        if not _DIGITS.fullmatch(compact):
-            raise cls._fail(InvalidFormat, compact, "a Vendor ID has digits only")
-        if len(compact) != 7:
-            raise cls._fail(
-                InvalidLength, compact, f"a Vendor ID has exactly 7 digits; got {len(compact)}"
-            )
+        cls._check_digits(compact, 7)

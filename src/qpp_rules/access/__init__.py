@@ -10,94 +10,21 @@ False
 
 from __future__ import annotations
 
+from qpp_rules.access import lifecycle as _lifecycle
+from qpp_rules.access import model as _model
+from qpp_rules.access import organization_types as _organization_types
+from qpp_rules.access import permissions as _permissions
+from qpp_rules.access import validation as _validation
 from qpp_rules.access.finding import find_organization
-from qpp_rules.access.lifecycle import (
-    AccessOutcome,
-    decide,
-    evolve,
-    pending_requests,
-    replay,
-    role_of,
-    security_officials,
-)
-from qpp_rules.access.model import (
-    AccessEvent,
-    AccessState,
-    Actor,
-    Approve,
-    ChangeRole,
-    Channel,
-    Command,
-    Deny,
-    Evidence,
-    Member,
-    Notification,
-    NotificationKind,
-    OrganizationRecord,
-    Permission,
-    RemoveUser,
-    Request,
-    RequestDenied,
-    RequestRole,
-    Role,
-    RoleGranted,
-    RoleRequested,
-)
-from qpp_rules.access.organization_types import (
-    Connection,
-    Represents,
-    TypeAdvice,
-    organization_type_for,
-)
-from qpp_rules.access.permissions import authorize, may, permissions
-from qpp_rules.access.validation import (
-    ACO_VALIDATION_TINS,
-    SINGLE_TIN_ACO_VALIDATION_TINS,
-    VIRTUAL_GROUP_VALIDATION_TINS,
-    required_evidence,
-    validate_first_security_official,
-)
+from qpp_rules.access.lifecycle import *
+from qpp_rules.access.model import *
+from qpp_rules.access.organization_types import *
+from qpp_rules.access.permissions import *
+from qpp_rules.access.validation import *
 
-__all__ = [
-    "ACO_VALIDATION_TINS",
-    "SINGLE_TIN_ACO_VALIDATION_TINS",
-    "VIRTUAL_GROUP_VALIDATION_TINS",
-    "AccessEvent",
-    "AccessOutcome",
-    "AccessState",
-    "Actor",
-    "Approve",
-    "ChangeRole",
-    "Channel",
-    "Command",
-    "Connection",
-    "Deny",
-    "Evidence",
-    "Member",
-    "Notification",
-    "NotificationKind",
-    "OrganizationRecord",
-    "Permission",
-    "RemoveUser",
-    "Represents",
-    "Request",
-    "RequestDenied",
-    "RequestRole",
-    "Role",
-    "RoleGranted",
-    "RoleRequested",
-    "TypeAdvice",
-    "authorize",
-    "decide",
-    "evolve",
-    "find_organization",
-    "may",
-    "organization_type_for",
-    "pending_requests",
-    "permissions",
-    "replay",
-    "required_evidence",
-    "role_of",
-    "security_officials",
-    "validate_first_security_official",
-]
+__all__ = ["find_organization"]
+__all__ += _lifecycle.__all__
+__all__ += _model.__all__
+__all__ += _organization_types.__all__
+__all__ += _permissions.__all__
+__all__ += _validation.__all__

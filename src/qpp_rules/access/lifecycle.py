@@ -75,6 +75,7 @@ from qpp_rules.access.validation import validate_first_security_official
 from qpp_rules.decisions import Outcome, Reason, accept, refuse
 from qpp_rules.errors import ImpossibleEvent, InvalidInput
 from qpp_rules.kernel.citations import cite
+from qpp_rules.kernel.folding import fold
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import unknown_reason
 from qpp_rules.time import instant, utc_key
@@ -326,12 +327,7 @@ def replay(events: Iterable[AccessEvent]) -> AccessState | None:
     >>> replay(first.events) == first.state
     True
     """
-    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
-        raise InvalidInput("events", f"a sequence of access events; got {type(events).__name__}")
-    state: AccessState | None = None
-    for event in events:
-        state = evolve(state, event)
-    return state
+    return fold(evolve, events, None, "access events")
 
 
 def _requested(state: AccessState | None, event: RoleRequested) -> AccessState:

@@ -103,60 +103,66 @@ class TypeAdvice:
 
 
 _PRACTICE = Connection(OrgType.PRACTICE)
-_TABLE: dict[Represents, tuple[tuple[Connection, ...], str, str]] = {
-    Represents.SOLO_PRACTITIONER: ((_PRACTICE,), "ACC-TYPE-1",
+_CPC_PLUS = Connection(OrgType.APM_ENTITY, ApmModel.CPC_PLUS)
+_TABLE: dict[Represents, tuple[tuple[Connection, ...], str]] = {
+    Represents.SOLO_PRACTITIONER: ((_PRACTICE,),
         "A solo or individual practitioner is identified by a single TIN: connect as a "
         "Practice."),
-    Represents.GROUP: ((_PRACTICE,), "ACC-TYPE-1",
+    Represents.GROUP: ((_PRACTICE,),
         "A group is identified by a single TIN: connect as a Practice."),
-    Represents.HOSPITAL: ((_PRACTICE,), "ACC-TYPE-1",
+    Represents.HOSPITAL: ((_PRACTICE,),
         "A hospital is identified by a single TIN: connect as a Practice."),
-    Represents.SSP_ACO_PARTICIPANT_GROUP: ((_PRACTICE,), "ACC-TYPE-1",
+    Represents.SSP_ACO_PARTICIPANT_GROUP: ((_PRACTICE,),
         "A group in a Shared Savings Program ACO submits its Promoting Interoperability data "
         "at the group level: connect as a Practice (the ACO's quality data is the APM "
         "Entity's)."),
-    Represents.APM_SCORED_GROUP: ((_PRACTICE,), "ACC-TYPE-1",
+    Represents.APM_SCORED_GROUP: ((_PRACTICE,),
         "A group whose clinicians are scored under the APM scoring standard submits its "
         "Promoting Interoperability data as a Practice."),
     Represents.SHARED_SAVINGS_PROGRAM_ACO: (
-        (Connection(OrgType.APM_ENTITY, ApmModel.SHARED_SAVINGS_PROGRAM),), "ACC-TYPE-1",
+        (Connection(OrgType.APM_ENTITY, ApmModel.SHARED_SAVINGS_PROGRAM),),
         "A Shared Savings Program ACO submits quality data for the whole entity: connect as "
         "an APM Entity, model Shared Savings Program."),
     Represents.NEXT_GENERATION_ACO: (
-        (Connection(OrgType.APM_ENTITY, ApmModel.NEXT_GENERATION_ACO),), "ACC-TYPE-1",
+        (Connection(OrgType.APM_ENTITY, ApmModel.NEXT_GENERATION_ACO),),
         "A Next Generation ACO submits quality data for the whole entity: connect as an APM "
         "Entity, model Next Generation ACO."),
     Represents.CPC_PLUS_PRACTICE_SITE: (
-        (Connection(OrgType.APM_ENTITY, ApmModel.CPC_PLUS),), "ACC-TYPE-1",
+        (_CPC_PLUS,),
         "A CPC+ Practice Site submits its eCQMs for the site: connect as an APM Entity, model "
         "CPC+ (possible from January 2, 2019, ACC-DATE-1)."),
     Represents.SOLO_CPC_PLUS_PRACTITIONER: (
-        (Connection(OrgType.APM_ENTITY, ApmModel.CPC_PLUS),), "ACC-TYPE-1",
+        (_CPC_PLUS,),
         "A solo CPC+ practitioner connects to the APM Entity (CPC+) to submit eCQMs, not as a "
         "Practice."),
     Represents.SINGLE_TIN_ACO: (
-        (_PRACTICE, Connection(OrgType.APM_ENTITY)), "ACC-TIN-ACO-1",
+        (_PRACTICE, Connection(OrgType.APM_ENTITY)),
         "A single-TIN ACO connects twice: once as a Practice (group-level Promoting "
         "Interoperability data) and once as an APM Entity (quality data for the entity); the "
         "APM Entity's first Security Official gives one TIN."),
-    Represents.QUALIFIED_REGISTRY: ((Connection(OrgType.REGISTRY),), "ACC-TYPE-1",
+    Represents.QUALIFIED_REGISTRY: ((Connection(OrgType.REGISTRY),),
         "A CMS-approved Qualified Registry submits for all its clients: connect as a "
         "Registry."),
-    Represents.QCDR: ((Connection(OrgType.REGISTRY),), "ACC-TYPE-1",
+    Represents.QCDR: ((Connection(OrgType.REGISTRY),),
         "A CMS-approved QCDR submits for all its clients: connect as a Registry."),
-    Represents.VIRTUAL_GROUP: ((Connection(OrgType.VIRTUAL_GROUP),), "ACC-TYPE-1",
+    Represents.VIRTUAL_GROUP: ((Connection(OrgType.VIRTUAL_GROUP),),
         "A CMS-approved virtual group connects as a Virtual Group."),
-    Represents.VIRTUAL_GROUP_PARTICIPANT: ((), "ACC-TYPE-1",
+    Represents.VIRTUAL_GROUP_PARTICIPANT: ((),
         "Taking part in a virtual group needs no connection to it; connect to the Virtual "
         "Group only to submit or view its data."),
 }
+"""Whom the user represents: the connections to make and why (ACC-TYPE-1 unless _RULE says)."""
+
+_RULE = {Represents.SINGLE_TIN_ACO: "ACC-TIN-ACO-1"}
+
 
 def _advice(represents: Represents, vendor: bool) -> TypeAdvice:
     return SHARED.answer((_advice, represents, vendor), lambda: _build_advice(represents, vendor))
 
 
 def _build_advice(represents: Represents, vendor: bool) -> TypeAdvice:
-    connections, rule, message = _TABLE[represents]
+    connections, message = _TABLE[represents]
+    rule = _RULE.get(represents, "ACC-TYPE-1")
     reasons = [Reason(rule, message, cite(rule, "ACCESS-GUIDE"))]
     if vendor:
         reasons.append(Reason(

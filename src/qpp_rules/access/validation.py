@@ -57,15 +57,7 @@ from typing import TypeVar
 from qpp_rules.access.model import Evidence, OrganizationRecord
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidChecksum, InvalidInput, InvalidLength
-from qpp_rules.identifiers import (
-    NPI,
-    PTAN,
-    TIN,
-    ApmEntityId,
-    Identifier,
-    PracticeSiteId,
-    VendorId,
-)
+from qpp_rules.identifiers import NPI, PTAN, TIN, ApmEntityId, Identifier, PracticeSiteId, VendorId
 from qpp_rules.kernel.cache import SHARED
 from qpp_rules.kernel.citations import cite
 from qpp_rules.vocabulary import ApmModel, OrgType
@@ -321,20 +313,6 @@ def _message(org: str, needed: int, failure: _Failure) -> str:
     return f"{shown}: not a valid {name} ({problem.value}); {_SHAPE[item]}."
 
 
-def _decision(
-    org: str,
-    items: tuple[_Item, ...],
-    needed: int,
-    single_tin_aco: bool,
-    failures: tuple[_Failure, ...],
-    wrong_type: bool,
-) -> Decision:
-    return SHARED.answer(
-        (_decision, org, items, needed, single_tin_aco, failures, wrong_type),
-        lambda: _build_decision(org, items, needed, single_tin_aco, failures, wrong_type),
-    )
-
-
 def _build_decision(
     org: str,
     items: tuple[_Item, ...],
@@ -459,4 +437,5 @@ def _validate(record: OrganizationRecord, evidence: object) -> Decision:
     except Exception:  # pragma: no cover - defensive: validation never raises on evidence
         failures = tuple((item, _Problem.FORMAT, 0) for item in items)
     single = record.kind is OrgType.APM_ENTITY and record.single_tin_aco
-    return _decision(record.label, items, _tins_needed(record), single, failures, wrong_type)
+    facts = (record.label, items, _tins_needed(record), single, failures, wrong_type)
+    return SHARED.answer((_build_decision, *facts), lambda: _build_decision(*facts))

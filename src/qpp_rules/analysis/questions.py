@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from qpp_rules.analysis.classes import Classes
+from qpp_rules.analysis.columns import COLUMNS
 from qpp_rules.errors import QppRulesError, UnknownPolicyValue
 from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.vocabulary import Program, SizeBand
@@ -98,32 +99,17 @@ class Question:
                                      kind=Answer)
 
 
-_ORG_COLUMNS = (
-    "kind",
-    "clinicians",
-    "apm_model",
-    "ssp_aco_participant",
-    "split_tin_mips_clinicians",
-    "submitted_web_interface_prior_year",
-    "reporting_track",
-)
+# What the registration rules read: the organization's columns of a population (its type,
+# then every column from its clinician count up to the low-volume facts).
+_ORG_COLUMNS = ("kind", *COLUMNS[COLUMNS.index("clinicians"):COLUMNS.index("allowed_charges")])
 _TOO_FEW = "Fewer than 2 clinicians: no group registers for either program."
 
 
 def _organization(facts: tuple[Any, ...]) -> Any:
     from qpp_rules.registration import Organization
 
-    kind, clinicians, model, ssp, split, prior, track = facts
-    return Organization(
-        kind=kind,
-        size=SizeBand.from_clinicians(clinicians),
-        apm_model=model,
-        ssp_aco_participant=ssp,
-        split_tin_mips_clinicians=split,
-        submitted_web_interface_prior_year=prior,
-        clinicians=clinicians,
-        reporting_track=track,
-    )
+    named = dict(zip(_ORG_COLUMNS, facts, strict=True))  # the columns are its field names
+    return Organization(size=SizeBand.from_clinicians(named["clinicians"]), **named)
 
 
 def _registration(facts: tuple[Any, ...], few: str,

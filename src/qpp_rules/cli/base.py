@@ -31,9 +31,11 @@ __all__ = [
     "near",
     "newest_builtin_year",
     "one_year_argument",
+    "output_arguments",
     "policies",
     "policy",
     "scrub",
+    "table_format",
     "warn_plugins",
     "year_argument",
 ]
@@ -148,6 +150,45 @@ def year_argument(parser: argparse.ArgumentParser) -> None:
 def json_argument(parser: argparse.ArgumentParser) -> None:
     """``--json``: JSON for machines."""
     parser.add_argument("--json", action="store_true", help="JSON for machines")
+
+
+def output_arguments(
+    parser: argparse.ArgumentParser,
+    formats: Sequence[str],
+    *,
+    default: str | None,
+    format_help: str,
+    output_help: str,
+    json_flag: bool = True,
+) -> None:
+    """``--format F`` (one of ``formats``), ``--json`` (the same as ``--format json``, unless
+    ``json_flag`` is False) and ``--output PATH``: how a command writes its table, and where.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> output_arguments(parser, ("table", "json"), default=None,
+    ...                  format_help="the form", output_help="write to PATH")
+    >>> vars(parser.parse_args(["--json", "--output", "out.json"]))
+    {'format': None, 'json': True, 'output': 'out.json'}
+    """
+    parser.add_argument("--format", choices=tuple(formats), default=default, help=format_help)
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="the same as --format json")
+    parser.add_argument("--output", metavar="PATH", help=output_help)
+
+
+def table_format(args: argparse.Namespace) -> str:
+    """The form :func:`output_arguments` chose: ``json`` for ``--json``, else ``--format``
+    (default ``table``); ``--json`` with another ``--format`` is a usage error.
+
+    >>> table_format(argparse.Namespace(json=True, format=None))
+    'json'
+    >>> table_format(argparse.Namespace(json=False, format=None))
+    'table'
+    """
+    if args.json and args.format not in (None, "json"):
+        raise UsageError(f"--json and --format {args.format} disagree")
+    chosen: str = "json" if args.json else (args.format or "table")
+    return chosen
 
 
 _BUILTIN_YEAR = re.compile(r"(\d{4})")

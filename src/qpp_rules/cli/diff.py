@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from qpp_rules.errors import QppRulesError
 
 from . import progress as _progress
-from .base import PROG, UsageError, command, policy, scrub, warn_plugins
+from .base import PROG, command, output_arguments, policy, scrub, table_format, warn_plugins
 from .evaluate import evaluate_all, population_argument
 from .inputs import read_population, read_reform_file, reform_change, reformed
 from .render import csv_text, markdown_text, show, wrapped, write_output
@@ -56,22 +56,13 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "--by", metavar="COLUMNS",
         help="break the changes down by these columns, e.g. kind,size (size: the size band)",
     )
-    parser.add_argument("--format", choices=("table", "csv", "markdown", "json"), default=None,
-                        help="table (default), csv (cells a spreadsheet would run as formulas "
-                        "start with '), markdown or json")
-    parser.add_argument("--json", action="store_true", help="the same as --format json")
-    parser.add_argument("--output", metavar="PATH",
-                        help="write to PATH instead of standard output")
+    output_arguments(parser, ("table", "csv", "markdown", "json"), default=None,
+                     format_help="table (default), csv (cells a spreadsheet would run as formulas "
+                     "start with '), markdown or json",
+                     output_help="write to PATH instead of standard output")
     parser.add_argument("--plot", metavar="PNG",
                         help="also draw the changes, labelled with counts and shares, to PNG "
                         "(needs the plot extra: matplotlib)")
-
-
-def _format(args: argparse.Namespace) -> str:
-    if args.json and args.format not in (None, "json"):
-        raise UsageError(f"--json and --format {args.format} disagree")
-    chosen: str = "json" if args.json else (args.format or "table")
-    return chosen
 
 
 @command(
@@ -84,7 +75,7 @@ def diff(args: argparse.Namespace) -> int:
     [--by COLUMNS] [--format table|csv|markdown|json] [--output PATH] [--plot PNG]``."""
     from .policyvalues import policy_diff, value_paths
     from .why import by_columns, explain_changes
-    chosen = _format(args)
+    chosen = table_format(args)
     warn_plugins()
     by = by_columns(args.by)
     before = policy(args.before)

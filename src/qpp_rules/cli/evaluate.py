@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 from qpp_rules.policy import PolicyYear
 
 from . import progress as _progress
-from .base import UsageError, command, one_year_argument, policy, scrub, warn_plugins
+from .base import (
+    UsageError,
+    command,
+    one_year_argument,
+    output_arguments,
+    policy,
+    scrub,
+    table_format,
+    warn_plugins,
+)
 from .inputs import read_population
 from .render import csv_text, grid, write_output
 
@@ -53,22 +62,18 @@ def evaluate_all(population: Population, policies: Sequence[PolicyYear],
 def _arguments(parser: argparse.ArgumentParser) -> None:
     population_argument(parser)
     one_year_argument(parser, None, "to decide under")
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default=None,
-        help="table (default): counts per question and answer and the first rows; csv, json: "
-        "the whole table (csv cells a spreadsheet would run as formulas start with ')",
+    output_arguments(
+        parser, ("table", "csv", "json"), default=None,
+        format_help="table (default): counts per question and answer and the first rows; csv, "
+        "json: the whole table (csv cells a spreadsheet would run as formulas start with ')",
+        output_help="write the csv or json table to PATH instead of standard output",
     )
-    parser.add_argument("--json", action="store_true", help="the same as --format json")
-    parser.add_argument("--output", metavar="PATH",
-                        help="write the csv or json table to PATH instead of standard output")
     parser.add_argument("--rows", type=int, default=FIRST_ROWS, metavar="N",
                         help=f"how many organizations the table shows (default {FIRST_ROWS})")
 
 
 def _format(args: argparse.Namespace) -> str:
-    if args.json and args.format not in (None, "json"):
-        raise UsageError(f"--json and --format {args.format} disagree")
-    chosen: str = "json" if args.json else (args.format or "table")
+    chosen = table_format(args)
     if args.output is not None and chosen == "table":
         raise UsageError("--output writes the whole table: add --format csv or --format json")
     if args.rows < 0:

@@ -14,7 +14,7 @@ import argparse
 import json
 from typing import Any
 
-from .base import command, near, one_year_argument, policy, warn_plugins
+from .base import command, near, one_year_argument, output_arguments, policy, warn_plugins
 from .render import csv_text, markdown_text, show, wrapped, write_output
 
 __all__ = ["paths"]
@@ -24,11 +24,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     one_year_argument(parser, None, "whose values are shown")
     parser.add_argument("prefix", nargs="?", metavar="PREFIX",
                         help="only the paths starting with PREFIX, e.g. election")
-    parser.add_argument("--format", choices=("table", "csv", "markdown", "json"),
-                        default="table", help="table (default), csv, markdown or json")
-    parser.add_argument("--json", action="store_true", help="the same as --format json")
-    parser.add_argument("--output", metavar="PATH",
-                        help="write to PATH instead of standard output")
+    output_arguments(parser, ("table", "csv", "markdown", "json"), default="table",
+                     format_help="table (default), csv, markdown or json",
+                     output_help="write to PATH instead of standard output")
 
 
 @command("paths", help="every policy path a reform can change: type, value, citation",

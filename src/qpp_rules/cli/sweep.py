@@ -16,7 +16,16 @@ import argparse
 import json
 from typing import Any
 
-from .base import UsageError, command, near, one_year_argument, policy, scrub, warn_plugins
+from .base import (
+    UsageError,
+    command,
+    near,
+    one_year_argument,
+    output_arguments,
+    policy,
+    scrub,
+    warn_plugins,
+)
 from .evaluate import population_argument
 from .inputs import read_population
 from .render import csv_text, grid, markdown_text, write_output
@@ -62,9 +71,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     one_year_argument(parser, None, "whose policy is swept")
     parser.add_argument("--question", action="append", metavar="NAME",
                         help="only these questions (repeatable; default every question)")
-    parser.add_argument("--format", choices=("table", "csv", "markdown", "json"),
-                        default="table", help="the table's form (default: table)")
-    parser.add_argument("--output", metavar="PATH", help="write the table to PATH")
+    output_arguments(parser, ("table", "csv", "markdown", "json"), default="table",
+                     format_help="the table's form (default: table)",
+                     output_help="write the table to PATH", json_flag=False)
     parser.add_argument("--plot", metavar="PNG",
                         help="also draw the share allowed against the value (the plot extra)")
 

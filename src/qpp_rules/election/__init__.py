@@ -11,8 +11,10 @@ ELECTION-GUIDE-2019).
 
 from __future__ import annotations
 
-from qpp_rules.election.eligibility import explain_opt_in, opt_in_status
-from qpp_rules.election.facts import LowVolumeFacts
+from qpp_rules.election import eligibility as _eligibility
+from qpp_rules.election import model as _model
+from qpp_rules.election import outcomes as _outcomes
+from qpp_rules.election.eligibility import *
 from qpp_rules.election.lifecycle import (
     BatchOutcome,
     ElectionResult,
@@ -22,25 +24,9 @@ from qpp_rules.election.lifecycle import (
     evolve,
     replay,
 )
-from qpp_rules.election.model import (
-    Choice,
-    ChoiceCounts,
-    Elect,
-    Elected,
-    Election,
-    ElectionLedger,
-    FileFormat,
-    OptInStatus,
-    Participant,
-    UploadElections,
-)
+from qpp_rules.election.model import *
 from qpp_rules.election.opt_in_rows import OptInRow, opt_in_entities_header, read_opt_in_rows
-from qpp_rules.election.outcomes import (
-    ElectionOutcome,
-    effective_final_score,
-    individual_election_needed,
-    outcome_of,
-)
+from qpp_rules.election.outcomes import *
 from qpp_rules.election.payload import (
     EligibilityApiError,
     EligibilityRecord,
@@ -51,35 +37,21 @@ from qpp_rules.election.submission import may_submit_data
 
 __all__ = [
     "BatchOutcome",
-    "Choice",
-    "ChoiceCounts",
-    "Elect",
-    "Elected",
-    "Election",
-    "ElectionLedger",
-    "ElectionOutcome",
     "ElectionResult",
     "EligibilityApiError",
     "EligibilityRecord",
-    "FileFormat",
-    "LowVolumeFacts",
     "OptInRow",
-    "OptInStatus",
-    "Participant",
-    "UploadElections",
     "check_upload_files",
     "decide",
-    "effective_final_score",
     "elect",
     "elect_batch",
     "evolve",
-    "explain_opt_in",
-    "individual_election_needed",
     "may_submit_data",
     "opt_in_entities_header",
-    "opt_in_status",
-    "outcome_of",
     "read_eligibility_payload",
     "read_opt_in_rows",
     "replay",
 ]
+__all__ += _eligibility.__all__
+__all__ += _model.__all__
+__all__ += _outcomes.__all__

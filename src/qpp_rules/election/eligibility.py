@@ -112,15 +112,14 @@ def opt_in_status(facts: LowVolumeFacts, policy: PolicyYear) -> OptInStatus:
             raise UnknownPolicyValue(policy.year, "election.low_volume", "ELE-ELIG-1")
         services, limit = facts.covered_services, threshold.covered_services
         if facts.exceeded is None and services is not None and limit is not None:
-            charges, patients = facts.allowed_charges, facts.patients
             flags: tuple[bool, ...] = (
-                charges > threshold.allowed_charges,  # type: ignore[operator]
-                patients > threshold.patients,  # type: ignore[operator]
+                facts.allowed_charges > threshold.allowed_charges,  # type: ignore[operator]
+                facts.patients > threshold.patients,  # type: ignore[operator]
                 services > limit,
             )
         else:
             flags = facts.exceeds(threshold)
-        found: tuple[OptInStatus, Decision] | None = policy.answers.get((_answer, flags))
+        found: tuple[OptInStatus, Decision] | None = policy._answers.get((_answer, flags))
         return (found or _answer(flags, policy))[0]
     checked, year = _check(facts, policy)
     return _answer(checked.exceeds(known(year, "election.low_volume", "ELE-ELIG-1")), year)[0]

@@ -48,7 +48,6 @@ election). It needs no confirmation (ELE-CONF-1 confirms what is recorded, and n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import reduce
 from typing import Any
 
 import attrs
@@ -69,6 +68,7 @@ from qpp_rules.election.model import (
 )
 from qpp_rules.election.submission import may_submit_data
 from qpp_rules.errors import InvalidInput
+from qpp_rules.kernel.folding import fold
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, refuse_unknown
 from qpp_rules.time import instant
@@ -158,10 +158,7 @@ def replay(
     >>> replay(()) is None, len(replay([e]))
     (True, 1)
     """
-    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
-        raise InvalidInput("events", f"a sequence of Elected events; got {type(events).__name__}")
-    result: ElectionLedger | None = reduce(evolve, events, ledger)
-    return result
+    return fold(evolve, events, ledger, "Elected events")
 
 
 # ---------------------------------------------------------------------------------------------

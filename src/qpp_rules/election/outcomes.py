@@ -97,85 +97,86 @@ Physician Compare. (ELECTION-GUIDE-2019, Opting-In vs. Voluntary Reporting (tabl
         return "\n".join([head, *(f"  - {reason}" for reason in self.reasons)])
 
 
+def _guide(rule_id: str, text: str) -> Reason:
+    """A reason citing rule ``rule_id`` where the election guide states it."""
+    return Reason(rule_id, text, cite(rule_id, GUIDE))
+
+
+_FLAGS = (
+    "final_score", "payment_adjustment", "performance_feedback", "benchmarks",
+    "public_reporting", "public_reporting_opt_out", "becomes_mips_eligible",
+    "adjusts_every_clinician",
+)
+"""What an outcome brings; a choice brings none of it unless :func:`_build` says so."""
+
+
 def _build(choice: Choice, group: bool) -> ElectionOutcome:
+    flags = dict.fromkeys(_FLAGS, False)
     if choice is Choice.OPT_IN:
         reasons = [
-            Reason(
+            _guide(
                 "ELE-OUT-1",
                 "Opt-in: the participant becomes MIPS eligible and receives a final score and "
                 "a payment adjustment (positive, negative or neutral) based on any data "
                 "submitted or not submitted, performance feedback, its data in measure "
                 "benchmarks, and public reporting on Physician Compare.",
-                cite("ELE-OUT-1", GUIDE),
             )
         ]
         if group:
             reasons.append(
-                Reason(
+                _guide(
                     "ELE-OUT-2",
                     "A group opt-in gives every MIPS eligible clinician in the practice the "
                     "payment adjustment based on the group's performance.",
-                    cite("ELE-OUT-2", GUIDE),
                 )
             )
-        flags = dict(
+        flags.update(
             final_score=True, payment_adjustment=True, performance_feedback=True,
-            benchmarks=True, public_reporting=True, public_reporting_opt_out=False,
-            becomes_mips_eligible=True, adjusts_every_clinician=group,
+            benchmarks=True, public_reporting=True, becomes_mips_eligible=True,
+            adjusts_every_clinician=group,
         )
     elif choice is Choice.VOLUNTARY:
         reasons = [
-            Reason(
+            _guide(
                 "ELE-OUT-1",
                 "Report voluntarily: performance feedback and public reporting on Physician "
                 "Compare (unless the participant opts out during the preview period); no "
                 "payment adjustment, and its data stay out of measure benchmarks.",
-                cite("ELE-OUT-1", GUIDE),
             )
         ]
         if group:
             reasons.append(
-                Reason(
+                _guide(
                     "ELE-OUT-2",
                     "A group's voluntary report gives the practice a MIPS final score from its "
                     "group submission, but no payment adjustment to its clinicians.",
-                    cite("ELE-OUT-2", GUIDE),
                 )
             )
         else:
             reasons.append(
-                Reason(
+                _guide(
                     "ELE-OUT-1",
                     "An individual's voluntary report brings feedback 'for informational "
                     "purposes only': no final score (inference; the guide does not say).",
-                    cite("ELE-OUT-1", GUIDE),
                 )
             )
-        flags = dict(
-            final_score=group, payment_adjustment=False, performance_feedback=True,
-            benchmarks=False, public_reporting=True, public_reporting_opt_out=True,
-            becomes_mips_eligible=False, adjusts_every_clinician=False,
+        flags.update(
+            final_score=group, performance_feedback=True, public_reporting=True,
+            public_reporting_opt_out=True,
         )
     else:
         reasons = [
-            Reason(
+            _guide(
                 "ELE-CHOICE-1",
                 "No decision: nothing is recorded and the participant stays MIPS exempt; it "
                 "can still elect later inside the window (inference).",
-                cite("ELE-CHOICE-1", GUIDE),
             ),
-            Reason(
+            _guide(
                 "ELE-OUT-1",
                 "No decision brings no final score, payment adjustment, feedback, benchmark "
                 "use or public reporting (inference).",
-                cite("ELE-OUT-1", GUIDE),
             ),
         ]
-        flags = dict(
-            final_score=False, payment_adjustment=False, performance_feedback=False,
-            benchmarks=False, public_reporting=False, public_reporting_opt_out=False,
-            becomes_mips_eligible=False, adjusts_every_clinician=False,
-        )
     return ElectionOutcome(choice=choice, group=group, reasons=tuple(reasons), **flags)
 
 
@@ -332,36 +333,32 @@ def _needed(status: OptInStatus, submits_individual_data: bool,
             "MIPS exempt with no option to opt in"
         )
         decision = Decision.refuse(
-            Reason(
+            _guide(
                 "ELE-BATCH-2",
                 f"Only an opt-in eligible clinician elects; this one is {word}, no election.",
-                cite("ELE-BATCH-2", GUIDE),
             )
         )
     elif not submits_individual_data:
         if practice_reports_as_group:
-            why = Reason(
+            why = _guide(
                 "ELE-WHO-2",
                 "The practice reports as a group and the clinician submits no individual "
                 "data: no individual election is needed.",
-                cite("ELE-WHO-2", GUIDE),
             )
         else:
-            why = Reason(
+            why = _guide(
                 "ELE-CHOICE-1",
                 "A clinician that does not want to submit data does not have to elect; it "
                 "stays MIPS exempt.",
-                cite("ELE-CHOICE-1", GUIDE),
             )
         decision = Decision.refuse(why)
     else:
         decision = Decision.allow(
-            Reason(
+            _guide(
                 "ELE-WHO-2",
                 "The clinician is opt-in eligible and submits individual data: an individual "
                 "election (Opt-in or Report voluntarily) must be confirmed before any data "
                 "can be submitted.",
-                cite("ELE-WHO-2", GUIDE),
             )
         )
     return decision

@@ -66,7 +66,11 @@ class AnswerCache:
     False
     """
 
-    __slots__ = ("_answers", "_limit", "_lock")
+    __slots__ = ("_answers", "_limit", "_lock", "get")
+
+    get: Callable[[Hashable], Any | None]
+    """The answer stored for a key, or None (the hot path: the dictionary's own ``get``,
+    one C call)."""
 
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
@@ -74,15 +78,12 @@ class AnswerCache:
         self._answers: dict[Hashable, Any] = {}
         self._limit = limit
         self._lock = threading.Lock()
+        self.get = self._answers.get
 
     @property
     def limit(self) -> int:
         """The most answers this cache keeps."""
         return self._limit
-
-    def get(self, key: Hashable) -> Any | None:
-        """The answer stored for ``key``, or None (the hot path: one dictionary look-up)."""
-        return self._answers.get(key)
 
     def put(self, key: Hashable, value: T) -> T:
         """Store a whole answer for ``key`` and return the one every caller shares: the first

@@ -17,6 +17,8 @@ Every number and switch comes from the year's ``policy.registration`` table.
 from __future__ import annotations
 
 from qpp_rules.decisions import Outcome
+from qpp_rules.registration import lifecycle as _lifecycle
+from qpp_rules.registration import model as _model
 from qpp_rules.registration.carryover import carry_over
 from qpp_rules.registration.eligibility import (
     automatic_registrations,
@@ -25,35 +27,8 @@ from qpp_rules.registration.eligibility import (
     minimum_clinicians,
     options,
 )
-from qpp_rules.registration.lifecycle import RegistrationOutcome, decide, evolve, replay
-from qpp_rules.registration.model import (
-    AddContact,
-    Address,
-    AutomaticallyRegistered,
-    Cancel,
-    Cancelled,
-    CarriedOver,
-    ChangeSize,
-    CollectionType,
-    Command,
-    Contact,
-    ContactAdded,
-    ContactDeleted,
-    ContactEdited,
-    DeleteContact,
-    EditContact,
-    Notification,
-    Options,
-    Organization,
-    OrganizationUpdated,
-    Register,
-    Registered,
-    Registration,
-    RegistrationEvent,
-    RegistrationId,
-    SizeChanged,
-    UpdateOrganization,
-)
+from qpp_rules.registration.lifecycle import *
+from qpp_rules.registration.model import *
 from qpp_rules.registration.records import derive_registration_id
 from qpp_rules.registration.requirements import cahps_required, registration_needed
 from qpp_rules.registration.sampling import SamplingConsequences, sampling_consequences
@@ -61,51 +36,23 @@ from qpp_rules.registration.tables import eligibility_table_markdown
 from qpp_rules.vocabulary import Program, RegistrationEventKind, ReportingTrack, SizeBand
 
 __all__ = [
-    "AddContact",
-    "Address",
-    "AutomaticallyRegistered",
-    "Cancel",
-    "Cancelled",
-    "CarriedOver",
-    "ChangeSize",
-    "CollectionType",
-    "Command",
-    "Contact",
-    "ContactAdded",
-    "ContactDeleted",
-    "ContactEdited",
-    "DeleteContact",
-    "EditContact",
-    "Notification",
-    "Options",
-    "Organization",
-    "OrganizationUpdated",
     "Outcome",
     "Program",
-    "Register",
-    "Registered",
-    "Registration",
-    "RegistrationEvent",
     "RegistrationEventKind",
-    "RegistrationId",
-    "RegistrationOutcome",
     "ReportingTrack",
     "SamplingConsequences",
     "SizeBand",
-    "SizeChanged",
-    "UpdateOrganization",
     "automatic_registrations",
     "band_allows",
     "cahps_required",
     "carry_over",
-    "decide",
     "derive_registration_id",
     "eligibility_table_markdown",
-    "evolve",
     "has_app",
     "minimum_clinicians",
     "options",
     "registration_needed",
-    "replay",
     "sampling_consequences",
 ]
+__all__ += _lifecycle.__all__
+__all__ += _model.__all__

@@ -186,7 +186,7 @@ qualifies. (REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1])
     """
     if type(org) is Organization and type(policy) is PolicyYear:  # the hot path: _key inline
         kind = org.kind
-        hit: Options | None = policy.answers.get((
+        hit: Options | None = policy._answers.get((  # the slot: no property call
             options, kind._value_, org.size._value_, kind is _APM_ENTITY and org.apm_model is _SSP,
             org.ssp_aco_participant, org.split_tin_mips_clinicians,
             org.submitted_web_interface_prior_year, org.clinicians, org.reporting_track._value_,
@@ -357,18 +357,13 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
             path,
         ))
     if split is not None:
-        if split >= minimum:
-            yes.append(reason(
-                policy, "REG-ELIG-7",
-                f"A split TIN registers only for its MIPS eligible clinicians outside the APM: "
-                f"its {split} reach the {minimum} the {name} needs.",
-            ))
-        else:
-            no.append(reason(
-                policy, "REG-ELIG-7",
-                f"A split TIN registers only for its MIPS eligible clinicians outside the APM: "
-                f"its {split} are fewer than the {minimum} the {name} needs.",
-            ))
+        reaches = split >= minimum
+        (yes if reaches else no).append(reason(
+            policy, "REG-ELIG-7",
+            "A split TIN registers only for its MIPS eligible clinicians outside the APM: "
+            f"its {split} {'reach' if reaches else 'are fewer than'} the {minimum} the {name} "
+            "needs.",
+        ))
 
     if no:
         return Decision.refuse(*no)

@@ -31,7 +31,6 @@ a refused command changes nothing and says why, with rule IDs. Replaying a recor
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import reduce
 from typing import Any, TypeAlias
 
 import attrs
@@ -41,6 +40,7 @@ from qpp_rules.access.model import Actor
 from qpp_rules.access.permissions import may
 from qpp_rules.decisions import Decision, Outcome, Reason, accept, refuse
 from qpp_rules.errors import InvalidInput
+from qpp_rules.kernel.folding import fold
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, refuse_unknown
 from qpp_rules.registration.eligibility import check_policy, options, reason
@@ -274,10 +274,7 @@ def replay(
     >>> replay(()) is None
     True
     """
-    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
-        raise InvalidInput("events", f"a sequence of events; got {type(events).__name__}")
-    result: Registration | None = reduce(evolve, events, state)
-    return result
+    return fold(evolve, events, state, "events")
 
 
 # -- decide -----------------------------------------------------------------------------------

@@ -93,6 +93,21 @@ def _policies(policies: Iterable[PolicyYear]) -> list[PolicyYear]:
     return sorted(checked, key=lambda p: (p.year, p.label))
 
 
+def _row(cells: list[str]) -> str:
+    """A Markdown table's row."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def _head(header: list[str]) -> list[str]:
+    """A Markdown table's header row and the separator under it."""
+    return [_row(header), "|" + "---|" * len(header)]
+
+
+def _program_head(first: str, years: list[PolicyYear]) -> list[str]:
+    """The header of a table with a column per year and program after ``first``."""
+    return _head([first, *(f"{policy.label} {_SHORT[p]}" for policy in years for p in Program)])
+
+
 def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
     """A Markdown page: which organization types may register for the CMS Web Interface
     (WI) and the CAHPS for MIPS Survey, year by year; which size bands each program needs;
@@ -121,18 +136,14 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         "## Organization types",
         "",
     ]
-    header = ["Organization type"]
-    for policy in years:
-        header += [f"{policy.label} {_SHORT[p]}" for p in Program]
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" * len(header))
+    out += _program_head("Organization type", years)
     for label, org in _ROWS:
         cells = [label]
         for policy in years:
             answer = options(org, policy)
             cms = org.kind in (policy.registration.registered_by_cms or ())
             cells += [_cell(answer[p], cms) for p in Program]
-        out.append("| " + " | ".join(cells) + " |")
+        out.append(_row(cells))
     out += [
         "",
         "A split-TIN practice (part of its clinicians in a Next Generation ACO or another",
@@ -142,11 +153,7 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         "## Size bands",
         "",
     ]
-    header = ["Size band"]
-    for policy in years:
-        header += [f"{policy.label} {_SHORT[p]}" for p in Program]
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" * len(header))
+    out += _program_head("Size band", years)
     for size in SizeBand:
         cells = [size.value]
         for policy in years:
@@ -157,11 +164,9 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
                 rule = "REG-ELIG-1" if program is Program.WEB_INTERFACE else "REG-ELIG-2"
                 verdict = "yes" if answer[program].allowed else "no"
                 cells.append(f"{verdict} ({minimum}+, {rule})")
-        out.append("| " + " | ".join(cells) + " |")
+        out.append(_row(cells))
     out += ["", "## Year by year", ""]
-    header = ["", *(policy.label for policy in years)]
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" * len(header))
+    out += _head(["", *(policy.label for policy in years)])
     rows: list[tuple[str, list[str]]] = [
         ("Registration window (ET, REG-WIN-1)",
          [_unknown_or(lambda p=p: _known(p, "window").describe()) for p in years]),
@@ -211,7 +216,7 @@ def eligibility_table_markdown(policies: Iterable[PolicyYear]) -> str:
         ),
     ]
     for label, cells in rows:
-        out.append("| " + " | ".join([label, *cells]) + " |")
+        out.append(_row([label, *cells]))
     out += [
         "",
         "Only a Security Official of the organization, of a type that holds the year's",

@@ -21,55 +21,12 @@ works in a suite that never imports this module; importing it registers them too
 
 from __future__ import annotations
 
+from qpp_rules.testing import strategies as _strategies
 from qpp_rules.testing.lifecycle import access_outcomes, election_outcomes, registration_outcomes
-from qpp_rules.testing.strategies import (
-    addresses,
-    apm_entity_ids,
-    aware_datetimes,
-    clinician_counts,
-    election_ledgers,
-    low_volume_facts,
-    npis,
-    organizations,
-    participants,
-    policy_years,
-    practice_site_ids,
-    ptans,
-    reforms,
-    register_type_strategies,
-    registration_states,
-    size_bands,
-    tins,
-    vendor_ids,
-    virtual_group_ids,
-    windows,
-)
+from qpp_rules.testing.strategies import *
 
-__all__ = [
-    "access_outcomes",
-    "addresses",
-    "apm_entity_ids",
-    "aware_datetimes",
-    "clinician_counts",
-    "election_ledgers",
-    "election_outcomes",
-    "low_volume_facts",
-    "npis",
-    "organizations",
-    "participants",
-    "policy_years",
-    "practice_site_ids",
-    "ptans",
-    "reforms",
-    "register_type_strategies",
-    "registration_outcomes",
-    "registration_states",
-    "size_bands",
-    "tins",
-    "vendor_ids",
-    "virtual_group_ids",
-    "windows",
-]
+__all__ = ["access_outcomes", "election_outcomes", "registration_outcomes"]
+__all__ += _strategies.__all__
 
 
-register_type_strategies()
+_strategies.register_type_strategies()
