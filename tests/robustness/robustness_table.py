@@ -184,6 +184,9 @@ def _outcome_spec(alias: Any) -> Spec:
 TABLE: dict[str, Spec] = {
     # identifiers
     "TIN": Spec(qr.TIN, (TIN_FORMATTED,)),
+    "contact_list": Spec(registration.contact_list, ((JANE,),)),
+    "issued_id": Spec(registration.issued_id, ("219043",)),
+    "element_label": Spec(election.element_label, ("patients",)),
     "NPI": Spec(qr.NPI, (NPI_1,), {"check_digit": True}),
     "PTAN": Spec(qr.PTAN, ("AB1234",)),
     "ApmEntityId": Spec(qr.ApmEntityId, ("A1234",)),

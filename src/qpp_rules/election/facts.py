@@ -34,7 +34,10 @@ def element_label(name: str) -> str:
     >>> element_label("patients")
     'Part B patients'
     """
-    return _LABELS[name]
+    label = _LABELS.get(name) if isinstance(name, str) else None
+    if label is None:
+        raise InvalidInput("name", f"one of {', '.join(_LABELS)}; got {shown(name)}")
+    return label
 
 
 # ---------------------------------------------------------------------------------------------
