@@ -17,8 +17,9 @@ also its JSON form.
 from __future__ import annotations
 
 import enum
+import re
 
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 
 __all__ = [
     "ApmModel",
@@ -32,7 +33,21 @@ __all__ = [
 ]
 
 
-class OrgType(enum.Enum):
+
+class _Vocabulary(enum.Enum):
+    """A closed vocabulary: a value it does not hold is bad input (``InvalidInput``, which is
+    also a ``ValueError``, as Python's own refusal is), naming the vocabulary."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> _Vocabulary:
+        known = ", ".join(repr(member.value) for member in cls)
+        raise InvalidInput(
+            re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower(),
+            f"one of {known}; got {shown(value, 60)}",
+        )
+
+
+class OrgType(_Vocabulary):
     """The organization types of QPP access (ACCESS-GUIDE "Which Organization Type Do I
     Choose?", ACC-TYPE-1).
 
@@ -48,7 +63,7 @@ class OrgType(enum.Enum):
     REGISTRY = "Registry"
 
 
-class ApmModel(enum.Enum):
+class ApmModel(_Vocabulary):
     """The APM models an APM Entity belongs to (ACC-TYPE-1).
 
     >>> ApmModel.CPC_PLUS.value
@@ -62,7 +77,7 @@ class ApmModel(enum.Enum):
     CPC_PLUS = "Comprehensive Primary Care Plus"
 
 
-class ReportingTrack(enum.Enum):
+class ReportingTrack(_Vocabulary):
     """How an organization reports quality (REG-ELIG-10): under traditional MIPS (the
     default, and the only track before PY2021) or through the APM Performance Pathway (APP,
     from PY2021).
@@ -75,7 +90,7 @@ class ReportingTrack(enum.Enum):
     APP = "APM Performance Pathway"
 
 
-class Program(enum.Enum):
+class Program(_Vocabulary):
     """What an organization registers for (RULES.md 0, Vocabulary).
 
     >>> Program.WEB_INTERFACE.value
@@ -88,7 +103,7 @@ class Program(enum.Enum):
     CAHPS = "CAHPS for MIPS Survey"
 
 
-class SizeBand(enum.Enum):
+class SizeBand(_Vocabulary):
     """The registration size bands (all registration guides, IV step 1).
 
     >>> SizeBand.from_clinicians(2), SizeBand.parse("25-99")
@@ -152,7 +167,7 @@ class SizeBand(enum.Enum):
         return {"2-24": 2, "25-99": 25, "100 or more": 100}[self.value]
 
 
-class Role(enum.Enum):
+class Role(_Vocabulary):
     """The two roles a user can hold in an organization (ACC-ROLE-1).
 
     >>> [role.value for role in Role]
@@ -163,7 +178,7 @@ class Role(enum.Enum):
     STAFF_USER = "Staff User"
 
 
-class Permission(enum.Enum):
+class Permission(_Vocabulary):
     """The permissions of ACC-PERM-1. Names with ``REGISTER`` are the registration rights.
 
     >>> Permission("submit data")
@@ -196,7 +211,7 @@ class Permission(enum.Enum):
         return self.name.startswith("REGISTER")
 
 
-class RegistrationEventKind(enum.Enum):
+class RegistrationEventKind(_Vocabulary):
     """What happened to a registration, as the guides name what triggers an email
     (REG-REC-5).
 

@@ -67,3 +67,33 @@ def test_a_sweep_value_the_policy_refuses_is_bad_input(capsys: Capsys) -> None:
     code, _, err = run(capsys, "sweep", WI_MIN, "\"many\"", "--year", "2019")
     assert code == 2
     assert "internal error" not in err
+
+
+def test_a_switch_can_be_swept_with_true_and_false(capsys: Capsys) -> None:
+    code, out, err = run(capsys, "sweep", "election.opt_in", "true,false", "--year", "2021",
+                         "--question", "opt_in_status", "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)
+
+
+def test_a_plot_that_cannot_be_written_is_bad_input(capsys: Capsys, tmp_path: Path) -> None:
+    code, out, err = run(capsys, "sweep", WI_MIN, "2..3", "--plot",
+                         str(tmp_path / "no-such-folder" / "x.png"))
+    assert (code, out) == (2, "")
+    assert "--plot" in err
+    assert "internal error" not in err
+
+
+def test_pol_unk_1_explain_in_a_year_without_a_threshold_still_answers_registration(
+    capsys: Capsys,
+) -> None:
+    """POL-UNK-1: PY2023's low-volume threshold is not known; the registration answers are
+    still given and the opt-in status says it is not known (exit 0, nothing was bad)."""
+    code, out, err = run(capsys, "explain", "--year", "2023", "--kind", "Practice",
+                         "--clinicians", "30", "--allowed-charges", "90300", "--patients", "150",
+                         "--covered-services", "234", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["opt_in"]["status"] == "not known for the year"
+    assert "POL-UNK-1" in json.dumps(data["opt_in"]["decision"])
+    assert data["options"]["cahps"]["reasons"]

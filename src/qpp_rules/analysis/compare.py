@@ -142,8 +142,9 @@ class Comparison:
     def to_json(self) -> str:
         return json.dumps(self.summary(), indent=1)
 
-    def to_dataframe(self) -> Any:
-        """One row per organization (pandas): ``org_id`` and, per question, the answer
+    def to_dataframe(self, include_input: bool = False) -> Any:
+        """One row per organization (pandas): ``org_id`` (with ``include_input``, every
+        column of the input, the caller's own included) and, per question, the answer
         ``before`` and ``after``, whether it ``changed``, and the rules that decided each
         side (``rules_before``, ``rules_after``: lists).
 
@@ -156,11 +157,15 @@ class Comparison:
         >>> before, after = row["web_interface_before"], row["web_interface_after"]
         >>> before, after, bool(row["web_interface_changed"])
         ('no', 'yes', True)
+        >>> list(compare(rows, qr.policy_for(2019), lower).to_dataframe(True).columns)[:3]
+        ['org_id', 'kind', 'clinicians']
         """
-        from .outputs import _module
+        from .outputs import _module, input_columns
 
+        if not isinstance(include_input, bool):
+            raise InvalidInput("include_input", f"True or False; got {shown(include_input)}")
         pandas = _module("pandas")
-        columns: dict[str, Any] = {"org_id": list(self.before.population.ids())}
+        columns: dict[str, Any] = input_columns(self.before, include_input)
         for question in self.before.questions:
             columns.update(self._sides(question))
         return pandas.DataFrame(columns)

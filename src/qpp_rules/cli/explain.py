@@ -177,6 +177,7 @@ def explain(args: argparse.Namespace) -> int:
     without registering, and, given low-volume facts, its opt-in status; every answer with
     its reasons (rule ID, sentence, citation)."""
     from qpp_rules.election import explain_opt_in, opt_in_status
+    from qpp_rules.errors import UnknownPolicyValue
     from qpp_rules.registration import automatic_registrations, options
     from qpp_rules.registration.automatic import explain_automatic
     from qpp_rules.serialization import to_dict
@@ -189,7 +190,11 @@ def explain(args: argparse.Namespace) -> int:
     automatic = explain_automatic(org, chosen).reasons
     opt_in = None
     if facts is not None:
-        opt_in = (opt_in_status(facts, chosen), explain_opt_in(facts, chosen))
+        try:
+            status = opt_in_status(facts, chosen).value
+        except UnknownPolicyValue:  # the year does not know its threshold: the reason says so
+            status = "not known for the year"
+        opt_in = (status, explain_opt_in(facts, chosen))
     if args.json:
         emit_json({
             "year": chosen.year,
@@ -205,7 +210,7 @@ def explain(args: argparse.Namespace) -> int:
             },
             "opt_in": None if opt_in is None or facts is None else {
                 "facts": to_dict(facts),
-                "status": opt_in[0].value,
+                "status": opt_in[0],
                 "decision": decision_json(opt_in[1]),
             },
         })
@@ -228,7 +233,7 @@ def explain(args: argparse.Namespace) -> int:
         print(line)
     if opt_in is not None and facts is not None:
         print()
-        print(f"MIPS opt-in ({facts_text(facts)}): {opt_in[0].value}")
+        print(f"MIPS opt-in ({facts_text(facts)}): {opt_in[0]}")
         for line in reason_lines(opt_in[1].reasons):
             print(line)
     return 0

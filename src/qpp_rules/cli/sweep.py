@@ -16,6 +16,8 @@ import argparse
 import json
 from typing import Any
 
+from qpp_rules.errors import InvalidInput
+
 from .base import (
     UsageError,
     command,
@@ -113,7 +115,11 @@ def sweep_command(args: argparse.Namespace) -> int:
     if args.plot is not None:
         figure = table.plot([q.name for q in chosen if q.name in ("web_interface", "cahps")]
                             or [chosen[0].name])
-        figure.savefig(args.plot)
+        try:
+            figure.savefig(args.plot)
+        except OSError as error:
+            raise InvalidInput("--plot", f"{args.plot}: {error.strerror or type(error).__name__}")\
+                from None
     if args.format == "json":
         write_output(table.to_json() + "\n", args.output)
     elif args.format == "csv":

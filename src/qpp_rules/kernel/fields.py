@@ -265,7 +265,7 @@ def _convert_item(
     item: Any,
     path: str,
 ) -> Any:
-    if isinstance(item, kind) and (kind is bool or not isinstance(item, bool)):
+    if isinstance(item, kind) and (kind in (bool, object) or not isinstance(item, bool)):
         return item
     if convert is not None:
         try:
