@@ -54,7 +54,13 @@ def mask(text: object, *, keep: int = 4) -> str:
     >>> mask("12")
     '**'
     """
-    shown = str(text)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise InvalidInput("keep", f"a whole number of characters, 0 or more; got "
+                           f"{type(keep).__name__}")
+    try:
+        shown = str(text)
+    except Exception:  # RecursionError, ValueError (int too long), a broken __str__
+        return f"<{type(text).__name__}>"
     if len(shown) <= keep:
         return "*" * len(shown)
     return "*" * (len(shown) - keep) + shown[-keep:]
@@ -113,18 +119,23 @@ def mask_tins(text: str) -> str:
     >>> mask_tins("SSN 123-45-6789, or 123 45 6789; PY 2019 000765630")
     'SSN *******6789, or *******6789; PY 2019 *****5630'
     """
+    if not isinstance(text, str):
+        raise InvalidInput("text", f"text to mask; got {type(text).__name__}")
     return _CHAIN.sub(_mask_chain, text)
 
 
 def shown(value: object, limit: int = 80) -> str:
     """A value as a message may show it: its ``repr`` with anything shaped like a TIN masked,
-    shortened to about ``limit`` characters. Never raises: a value whose ``repr`` fails (a
+    shortened to about ``limit`` characters. Never raises on any value: one whose ``repr`` fails (a
     list nested past the recursion limit, a whole number too long to print) shows as its
     type.
 
     >>> shown("000765630"), shown(10**5000), shown("x" * 100, limit=10)
     ("'*****5630'", '<int>', "'xxxxxx...")
     """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidInput("limit", f"a whole number of characters, at least 1; got "
+                           f"{type(limit).__name__}")
     try:
         text = repr(value)
     except Exception:  # RecursionError, ValueError (int too long), a broken __repr__
@@ -149,9 +160,15 @@ def masked_repr(cls: type[_T]) -> type[_T]:
     >>> clinic, str(clinic), clinic.name
     (Clinic(name='Dr Lee *******6789'), "Clinic(name='Dr Lee *******6789')", 'Dr Lee 123-45-6789')
     """
-    for name in ("__repr__", "__str__"):
-        if name == "__repr__" or name in vars(cls):
-            setattr(cls, name, _masking(getattr(cls, name), f"{cls.__qualname__}.{name}"))
+    if not isinstance(cls, type):
+        raise InvalidInput("cls", f"a class to decorate; got {type(cls).__name__}")
+    try:
+        for name in ("__repr__", "__str__"):
+            if name == "__repr__" or name in vars(cls):
+                setattr(cls, name, _masking(getattr(cls, name), f"{cls.__qualname__}.{name}"))
+    except TypeError:  # a built-in or otherwise immutable type
+        raise InvalidInput("cls", f"a class of your own; {cls.__name__} cannot be changed") \
+            from None
     return cls
 
 

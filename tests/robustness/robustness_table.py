@@ -59,6 +59,7 @@ import qpp_rules.access as access
 import qpp_rules.analysis as analysis
 import qpp_rules.decisions as decisions
 import qpp_rules.election as election
+import qpp_rules.errors as errors
 import qpp_rules.identifiers as identifiers
 import qpp_rules.policy as policy
 import qpp_rules.registration as registration
@@ -171,6 +172,13 @@ _OUTCOME = registration.decide(
 )
 
 
+@attrs.frozen
+class _Masked:
+    """A value holding free text, for the row of ``masked_repr``."""
+
+    name: str = "Dr Lee"
+
+
 def _keep(state: Any, event: Any) -> Any:
     return state
 
@@ -199,6 +207,11 @@ TABLE: dict[str, Spec] = {
     "Window": of(qr.Window(qr.eastern(2019, 4, 4, 10), qr.eastern(2019, 7, 1, 17))),
     "eastern": Spec(qr.eastern, (2019, 7, 1), {"hour": 17, "minute": 0, "second": 0}),
     "instant": Spec(qr.instant, (ELECTION_OPEN,), {"field": "at"}),
+    # masking
+    "mask": Spec(errors.mask, (TIN_TEXT,), {"keep": 4}),
+    "mask_tins": Spec(errors.mask_tins, (f"TIN {TIN_TEXT}",)),
+    "shown": Spec(errors.shown, (TIN_TEXT,), {"limit": 80}),
+    "masked_repr": Spec(errors.masked_repr, (_Masked,)),
     "utc_key": Spec(qtime.utc_key, (ELECTION_OPEN,), {"field": "at"}),
     # decisions
     "Reason": of(_REASON),

@@ -126,6 +126,7 @@ _TAKES_ANYTHING = {
     "PolicyChange.before", "PolicyChange.after",
     "Outcome.state", "RegistrationOutcome.state", "ElectionResult.state", "AccessOutcome.state",
     "Outcome.counts", "accept.state", "accept.counts", "refuse.state",
+    "mask.text", "shown.value",
     "instant.field", "utc_key.field", "AccessState.role_of.user", "AccessState.pending_for.user",
     "Comparison.rules.direction", "Comparison.rules_before.direction",
 }
