@@ -21,6 +21,7 @@ import re
 import types
 import typing
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import attrs
@@ -124,6 +125,10 @@ def _problem(value: Any, hint: Any) -> str | None:
     return f"expected {_short(hint)}; got {type(value).__name__} {shown(value, 60)}"
 
 
+def _checked(value: Any, hint: Any) -> str:
+    return _problem(value, hint) or ""
+
+
 def _check_fields(instance: Any, prefix: str = "") -> None:
     """Check every field of an attrs value against its annotation (``attrs.evolve`` runs this
     too), raising ``InvalidInput`` naming ``prefix`` + the field."""
@@ -132,7 +137,14 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
     for field in attrs.fields(cls):
         if not field.init or field.name not in hints:
             continue
-        problem = _problem(getattr(instance, field.name), hints[field.name])
+        value, hint = getattr(instance, field.name), hints[field.name]
+        if isinstance(value, FrozenMap | frozenset):
+            # immutable, with a cached (or cheap) hash: a table checked once stays checked,
+            # so a reform re-checks only what it changed ("" is "no problem")
+            found: str = SHARED.answer((_problem, value, hint), partial(_checked, value, hint))
+            problem = found or None
+        else:
+            problem = _problem(value, hint)
         if problem is not None:
             raise _fail(f"{prefix}{field.name}", problem)
 
