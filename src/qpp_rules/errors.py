@@ -45,6 +45,21 @@ __all__ = [
 _T = TypeVar("_T")
 
 
+def _characters(name: str, count: object, least: int) -> None:
+    if isinstance(count, bool) or not isinstance(count, int) or count < least:
+        raise InvalidInput(name, f"a whole number of characters, at least {least}; got "
+                           f"{type(count).__name__}")
+
+
+def _rendered(value: object, render: Callable[[object], str]) -> str:
+    """``render(value)``, or the value's type where rendering fails (RecursionError, an int
+    too long to print, a broken ``__str__``/``__repr__``)."""
+    try:
+        return render(value)
+    except Exception:
+        return f"<{type(value).__name__}>"
+
+
 def mask(text: object, *, keep: int = 4) -> str:
     """Mask a value that may be a TIN (or a Social Security number): only the last ``keep``
     characters stay visible, every other character becomes ``*``.
@@ -54,13 +69,8 @@ def mask(text: object, *, keep: int = 4) -> str:
     >>> mask("12")
     '**'
     """
-    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
-        raise InvalidInput("keep", f"a whole number of characters, 0 or more; got "
-                           f"{type(keep).__name__}")
-    try:
-        shown = str(text)
-    except Exception:  # RecursionError, ValueError (int too long), a broken __str__
-        return f"<{type(text).__name__}>"
+    _characters("keep", keep, 0)
+    shown = _rendered(text, str)
     if len(shown) <= keep:
         return "*" * len(shown)
     return "*" * (len(shown) - keep) + shown[-keep:]
@@ -133,14 +143,8 @@ def shown(value: object, limit: int = 80) -> str:
     >>> shown("000765630"), shown(10**5000), shown("x" * 100, limit=10)
     ("'*****5630'", '<int>', "'xxxxxx...")
     """
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidInput("limit", f"a whole number of characters, at least 1; got "
-                           f"{type(limit).__name__}")
-    try:
-        text = repr(value)
-    except Exception:  # RecursionError, ValueError (int too long), a broken __repr__
-        return f"<{type(value).__name__}>"
-    text = mask_tins(text)
+    _characters("limit", limit, 1)
+    text = mask_tins(_rendered(value, repr))
     return text if len(text) <= limit else text[: max(limit - 3, 1)] + "..."
 
 
