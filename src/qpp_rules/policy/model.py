@@ -129,6 +129,16 @@ def _checked(value: Any, hint: Any) -> str:
     return _problem(value, hint) or ""
 
 
+def _checked_once(value: Any, hint: Any) -> str | None:
+    """An immutable table's check, answered once (a reform re-checks only what it changed;
+    "" is "no problem"); one holding something unhashable is checked every time."""
+    try:
+        found: str = SHARED.answer((_problem, value, hint), partial(_checked, value, hint))
+    except TypeError:  # an item cannot be hashed (e.g. a list in an amendment's changes)
+        return _problem(value, hint)
+    return found or None
+
+
 def _check_fields(instance: Any, prefix: str = "") -> None:
     """Check every field of an attrs value against its annotation (``attrs.evolve`` runs this
     too), raising ``InvalidInput`` naming ``prefix`` + the field."""
@@ -138,13 +148,9 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
         if not field.init or field.name not in hints:
             continue
         value, hint = getattr(instance, field.name), hints[field.name]
-        if isinstance(value, FrozenMap | frozenset):
-            # immutable, with a cached (or cheap) hash: a table checked once stays checked,
-            # so a reform re-checks only what it changed ("" is "no problem")
-            found: str = SHARED.answer((_problem, value, hint), partial(_checked, value, hint))
-            problem = found or None
-        else:
-            problem = _problem(value, hint)
+        problem = _problem(value, hint) if not isinstance(value, FrozenMap | frozenset) else (
+            _checked_once(value, hint)
+        )
         if problem is not None:
             raise _fail(f"{prefix}{field.name}", problem)
 
