@@ -42,6 +42,9 @@ def bbh(size: qr.SizeBand = qr.SizeBand.MEDIUM, **changes: object) -> Organizati
     return Organization(qr.OrgType.PRACTICE, size, **fields)  # type: ignore[arg-type]
 
 
+WI, CAHPS = qr.Program.WEB_INTERFACE, qr.Program.CAHPS
+
+
 def so(kind: qr.OrgType = qr.OrgType.PRACTICE) -> Actor:
     """A Security Official of an organization of type ``kind``."""
     return Actor(kind, Role.SECURITY_OFFICIAL)
@@ -89,3 +92,6 @@ def act(state: Registration | None, command: object, policy: qr.PolicyYear = P20
     kind = (state.organization.kind if state is not None else qr.OrgType.PRACTICE)
     return decide(state, command, at=inside(policy.year) if at is None else at,  # type: ignore[arg-type]
                   policy=policy, actor=actor or so(kind))  # type: ignore[arg-type]
+
+
+APM_SO = so(qr.OrgType.APM_ENTITY)

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import pytest
 from registration_helpers import (
+    CAHPS,
     GUIDE_ID,
     JANE,
     JOHN,
     P2019,
     P2021,
+    WI,
     act,
     bbh,
     inside,
     replayed,
-    so,
     ssp_aco,
 )
 
@@ -32,7 +33,6 @@ from qpp_rules.registration import (
     ContactDeleted,
     DeleteContact,
     EditContact,
-    Program,
     Register,
     Registration,
     SizeBand,
@@ -41,9 +41,6 @@ from qpp_rules.registration import (
     derive_registration_id,
     evolve,
 )
-
-WI, CAHPS = Program.WEB_INTERFACE, Program.CAHPS
-APM_SO = so(qr.OrgType.APM_ENTITY)
 
 
 def test_reg_elig_4_carry_over_without_a_previous_record() -> None:

@@ -8,12 +8,13 @@ import re
 
 import pytest
 from registration_helpers import (
+    CAHPS,
     JANE,
     P2021,
+    WI,
     act,
     bbh,
     guide_text,
-    so,
 )
 
 import qpp_rules as qr
@@ -21,16 +22,12 @@ from qpp_rules.policy.unknown import known
 from qpp_rules.registration import (
     Cancel,
     ChangeSize,
-    Program,
     Register,
     SizeBand,
     carry_over,
     options,
     sampling_consequences,
 )
-
-WI, CAHPS = Program.WEB_INTERFACE, Program.CAHPS
-APM_SO = so(qr.OrgType.APM_ENTITY)
 
 
 def _citation(decision: qr.Decision, rule_id: str) -> str:

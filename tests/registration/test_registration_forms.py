@@ -8,7 +8,9 @@ import attrs
 import pytest
 from registration_helpers import (
     BBH_ADDRESS,
+    CAHPS,
     JANE,
+    WI,
     act,
     bbh,
     guide_text,
@@ -20,14 +22,10 @@ from qpp_rules.registration import (
     Address,
     Contact,
     Organization,
-    Program,
     Register,
     SizeBand,
     UpdateOrganization,
 )
-
-WI, CAHPS = Program.WEB_INTERFACE, Program.CAHPS
-APM_SO = so(qr.OrgType.APM_ENTITY)
 
 
 @pytest.mark.parametrize(

@@ -10,16 +10,18 @@ import hashlib
 import attrs
 import pytest
 from registration_helpers import (
+    APM_SO,
+    CAHPS,
     GUIDE_ID,
     JANE,
     JOHN,
     P2018,
     P2019,
     P2021,
+    WI,
     act,
     bbh,
     replayed,
-    so,
     ssp_aco,
 )
 
@@ -29,7 +31,6 @@ from qpp_rules.registration import (
     Cancel,
     CarriedOver,
     Organization,
-    Program,
     Register,
     Registered,
     Registration,
@@ -39,9 +40,6 @@ from qpp_rules.registration import (
     replay,
 )
 from qpp_rules.serialization import converter
-
-WI, CAHPS = Program.WEB_INTERFACE, Program.CAHPS
-APM_SO = so(qr.OrgType.APM_ENTITY)
 
 
 def test_reg_rec_1_an_organization_without_an_identifier_is_registered() -> None:

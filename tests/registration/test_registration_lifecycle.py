@@ -10,9 +10,11 @@ import pendulum
 import pytest
 from registration_helpers import (
     BBH_ADDRESS,
+    CAHPS,
     GUIDE_ID,
     JANE,
     JOHN,
+    WI,
     YEARS,
     bbh,
     inside,
@@ -54,7 +56,6 @@ from qpp_rules.registration import (
     replay,
 )
 
-WI, CAHPS = Program.WEB_INTERFACE, Program.CAHPS
 P2021 = qr.policy_for(2021)
 AT = inside(2021)
 

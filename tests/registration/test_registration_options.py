@@ -7,7 +7,7 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from registration_helpers import P2019, P2021, YEARS, bbh, guide_text
+from registration_helpers import CAHPS, P2019, P2021, WI, YEARS, bbh, guide_text
 
 import qpp_rules as qr
 from qpp_rules.registration import (
@@ -21,7 +21,6 @@ from qpp_rules.registration import (
     sampling_consequences,
 )
 
-WI, CAHPS = Program.WEB_INTERFACE, Program.CAHPS
 P, VG, APM, REG = (
     qr.OrgType.PRACTICE,
     qr.OrgType.VIRTUAL_GROUP,
