@@ -286,11 +286,10 @@ class InvalidFormat(InvalidIdentifier):
     """The identifier holds characters it may not hold.
 
     >>> from qpp_rules import TIN
-    >>> try:
-    ...     TIN("12-34a6789")
-    ... except InvalidFormat as error:
-    ...     print(error)
-    tin: a TIN has digits only ('*****6789')
+    >>> TIN("12-34a6789")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidFormat: tin: a TIN has digits only ('*****6789')
     """
 
 
@@ -298,11 +297,10 @@ class InvalidLength(InvalidIdentifier):
     """The identifier has the wrong number of characters.
 
     >>> from qpp_rules import TIN
-    >>> try:
-    ...     TIN("12345")
-    ... except InvalidLength as error:
-    ...     print(error)
-    tin: a TIN has exactly 9 digits; got 5 ('*2345')
+    >>> TIN("12345")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidLength: tin: a TIN has exactly 9 digits; got 5 ('*2345')
     """
 
 
@@ -310,11 +308,12 @@ class InvalidChecksum(InvalidIdentifier):
     """The identifier's check digit does not match (an NPI's Luhn digit).
 
     >>> from qpp_rules import NPI
-    >>> try:
-    ...     NPI("1234567890")
-    ... except InvalidChecksum as error:
-    ...     print(error)
-    npi: the NPI check digit does not match ('******7890')
+    >>> NPI.is_valid("1234567890"), NPI.is_valid("1234567893")
+    (False, True)
+    >>> NPI("1234567890")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidChecksum: npi: the NPI check digit does not match ('******7890')
     """
 
 

@@ -71,3 +71,21 @@ def test_bad_registration_input_raises_a_qpp_rules_error(name: str) -> None:
     with pytest.raises(qr.InvalidInput) as raised:
         BAD[name]()
     str(raised.value)  # the message reads
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: registration.Register(qr.Program.CAHPS, bbh(), (JANE, JANE)),
+        lambda: registration.Registered(GUIDE_ID, 2021, qr.Program.CAHPS, bbh(), [JANE, JANE],
+                                        qr.eastern(2021, 4, 5)),
+        lambda: attrs.evolve(RECORD, contacts=(JANE, JANE)),
+        lambda: registration.contact_list([JANE, JANE]),
+    ],
+    ids=["Register", "Registered", "Registration", "contact_list"],
+)
+def test_reg_rec_4_a_contact_listed_twice_is_refused_naming_contacts(
+    build: Callable[[], Any],
+) -> None:
+    with pytest.raises(qr.InvalidInput, match="contacts: the same contact is listed twice"):
+        build()

@@ -25,6 +25,7 @@ from qpp_rules.election.facts import ELEMENTS, LowVolumeFacts, element_label
 from qpp_rules.errors import InvalidInput, masked_repr, shown
 from qpp_rules.identifiers import NPI, TIN
 from qpp_rules.kernel import fields
+from qpp_rules.kernel.cache import holds
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.time import utc_key
 from qpp_rules.vocabulary import OrgType
@@ -167,10 +168,7 @@ class ChoiceCounts(FrozenMap[Choice, int]):
             raise
 
     def __contains__(self, key: object) -> bool:
-        try:
-            return key in self._data
-        except TypeError:  # an unhashable key is not a Choice
-            return False
+        return holds(self._data, key)
 
     def total(self) -> int:
         """The number of rows counted."""

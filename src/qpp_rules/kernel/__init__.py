@@ -12,6 +12,6 @@ the command line) build on these and never write a second cache.
 
 from __future__ import annotations
 
-from qpp_rules.kernel.cache import SHARED, AnswerCache
+from qpp_rules.kernel.cache import SHARED, AnswerCache, holds
 
-__all__ = ["SHARED", "AnswerCache"]
+__all__ = ["SHARED", "AnswerCache", "holds"]

@@ -36,14 +36,27 @@ caches goes through an :class:`AnswerCache`:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Container, Hashable
 from typing import Any, TypeVar
 
 from qpp_rules.errors import QppRulesError
 
-__all__ = ["DEFAULT_LIMIT", "SHARED", "AnswerCache"]
+__all__ = ["DEFAULT_LIMIT", "SHARED", "AnswerCache", "holds"]
 
 T = TypeVar("T")
+
+
+def holds(mapping: Container[Any], key: object) -> bool:
+    """Whether ``key`` is in ``mapping``; an unhashable probe is in no mapping (False, not a
+    TypeError): the membership test of every mapping-like value of the library.
+
+    >>> holds({"a": 1}, "a"), holds({"a": 1}, ["a"])
+    (True, False)
+    """
+    try:
+        return key in mapping
+    except TypeError:
+        return False
 
 #: How many answers one cache keeps by default. An explained answer takes about one to three
 #: KiB, so a full cache stays within a few tens of MiB.
@@ -130,10 +143,7 @@ class AnswerCache:
         return len(self._answers)
 
     def __contains__(self, key: object) -> bool:
-        try:
-            return key in self._answers
-        except TypeError:  # an unhashable probe is in no cache
-            return False
+        return holds(self._answers, key)
 
     def __repr__(self) -> str:
         return f"<AnswerCache {len(self._answers)}/{self._limit} answers>"

@@ -276,11 +276,15 @@ def _convert_item(
 
 
 def tuple_of(
-    kind: type | tuple[type, ...], *, convert: Callable[[Any], Any] | None = None
+    kind: type | tuple[type, ...],
+    *,
+    convert: Callable[[Any], Any] | None = None,
+    distinct: str | None = None,
 ) -> Any:
     """A converter: any iterable (not text) to a tuple whose every item is a ``kind``; with
     ``convert``, an item of another type goes through ``convert`` first (e.g. ``TIN``). An
-    error names the item's index.
+    error names the item's index. With ``distinct``, an item listed twice is refused with
+    that message.
 
     >>> import attrs
     >>> from qpp_rules import TIN
@@ -294,17 +298,27 @@ def tuple_of(
     Traceback (most recent call last):
       ...
     qpp_rules.errors.InvalidLength: group.tins[1]: a TIN has exactly 9 digits; got 2 ('**')
+    >>> @attrs.frozen
+    ... class Team:
+    ...     names: tuple[str, ...] = attrs.field(
+    ...         converter=tuple_of(str, distinct="a name is listed twice"))  # type: ignore[misc]
+    >>> Team(["ann", "ann"])
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: team.names: a name is listed twice
     """
 
     def conv(value: Any, instance: Any, attribute: attrs.Attribute[Any]) -> tuple[Any, ...]:
         path = field_path(instance, attribute)
         items = _items(value, path, f"a sequence of {_names(kind)}")
-        if all(type(item) is kind for item in items):
-            return items
-        return tuple(
-            _convert_item(kind, convert, item, f"{path}[{index}]")
-            for index, item in enumerate(items)
-        )
+        if not all(type(item) is kind for item in items):
+            items = tuple(
+                _convert_item(kind, convert, item, f"{path}[{index}]")
+                for index, item in enumerate(items)
+            )
+        if distinct is not None and len(set(items)) != len(items):
+            raise InvalidInput(path, distinct)
+        return items
 
     return attrs.Converter(conv, takes_self=True, takes_field=True)
 

@@ -103,29 +103,21 @@ def issued_id(value: Any) -> RegistrationId | None:
     return value.strip()
 
 
-def _distinct(instance: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
-    if len(set(value)) != len(value):
-        raise InvalidInput(
-            fields.field_path(instance, attribute), "the same contact is listed twice"
-        )
-
-
 def _split_in_band(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
     excess = split_excess(value, instance.size)
     if excess is not None:
         raise InvalidInput(fields.field_path(instance, attribute), excess)
 
 
-_CONTACTS: Any = fields.tuple_of(Contact)
+_CONTACTS: Any = fields.tuple_of(Contact, distinct="the same contact is listed twice")
+_PROGRAMS: Any = fields.frozenset_of(Program)
 _SPLIT = (fields.whole(minimum=0, maximum=10**7, optional=True), _split_in_band)
 
 
 @attrs.frozen
 class _Contacts:
     __field_prefix__ = ""
-    contacts: tuple[Contact, ...] = attrs.field(
-        converter=_CONTACTS, validator=_distinct  # type: ignore[misc]
-    )
+    contacts: tuple[Contact, ...] = attrs.field(converter=_CONTACTS)  # type: ignore[misc]
 
 
 def contact_list(value: Any) -> tuple[Contact, ...]:
@@ -159,7 +151,7 @@ class Register:
         default=None, validator=fields.instance_of(Organization, optional=True)
     )
     contacts: tuple[Contact, ...] = attrs.field(
-        default=(), converter=_CONTACTS, validator=_distinct  # type: ignore[misc]
+        default=(), converter=_CONTACTS  # type: ignore[misc]
     )
     registration_id: RegistrationId | None = attrs.field(
         default=None, converter=fields.converted(issued_id, optional=True)  # type: ignore[misc]
@@ -277,56 +269,63 @@ COMMANDS: tuple[type, ...] = (
 
 
 # -- events -----------------------------------------------------------------------------------
+_AT: Any = fields.moment()
+"""Every event's instant: aware, read in US Eastern time, compared by the instant itself."""
+
+
 @attrs.frozen
-class Registered:
+class _RecordEvent:
+    """What every registration event holds first: the record's registration ID (REG-REC-1)."""
+
+    registration_id: RegistrationId = attrs.field(validator=registration_id)
+
+
+@attrs.frozen
+class Registered(_RecordEvent):
     """A program was registered: the first registration (the record begins), the second
     program, or a re-registration (the record's organization and contacts, REG-REC-6/8).
     ``year`` is the record's (None for a record not tied to a year).
 
-    >>> Registered.kind
-    <RegistrationEventKind.SUBMITTED: 'submitted'>
+    >>> import qpp_rules as qr
+    >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, tin="000765630")
+    >>> jane = Contact("Jane", "Doe", "jdoe@betterhealth.com", "111-222-3344")
+    >>> event = Registered("219043", 2021, qr.Program.CAHPS, org, [jane], qr.eastern(2021, 4, 5))
+    >>> event.kind.value, event.contacts == (jane,)
+    ('submitted', True)
     """
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     year: int | None = attrs.field(validator=fields.whole(optional=True))
     program: Program = attrs.field(validator=fields.instance_of(Program))
     organization: Organization = attrs.field(validator=fields.instance_of(Organization))
-    contacts: tuple[Contact, ...] = attrs.field(
-        converter=_CONTACTS, validator=_distinct  # type: ignore[misc]
-    )
-    at: pendulum.DateTime = attrs.field(
-        converter=fields.moment(), eq=utc_key  # type: ignore[misc]
-    )
+    contacts: tuple[Contact, ...] = attrs.field(converter=_CONTACTS)  # type: ignore[misc]
+    at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
 @attrs.frozen
-class CarriedOver:
+class CarriedOver(_RecordEvent):
     """Last year's record started this year's with automatic registrations (REG-AUTO-1,
     REG-ELIG-4, REG-AUTO-4). Made by :func:`~qpp_rules.registration.carry_over`, not by a
     command, so it notifies nobody.
 
-    >>> CarriedOver.kind
-    <RegistrationEventKind.SUBMITTED: 'submitted'>
+    >>> import qpp_rules as qr
+    >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, tin="000765630")
+    >>> CarriedOver("219043", 2021, 2020, org, (), {qr.Program.WEB_INTERFACE}).programs
+    frozenset({<Program.WEB_INTERFACE: 'CMS Web Interface'>})
     """
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     year: int = attrs.field(validator=fields.whole())
     from_year: int = attrs.field(validator=fields.whole())
     organization: Organization = attrs.field(validator=fields.instance_of(Organization))
-    contacts: tuple[Contact, ...] = attrs.field(
-        converter=_CONTACTS, validator=_distinct  # type: ignore[misc]
-    )
-    programs: frozenset[Program] = attrs.field(
-        converter=fields.frozenset_of(Program)  # type: ignore[misc]
-    )
+    contacts: tuple[Contact, ...] = attrs.field(converter=_CONTACTS)  # type: ignore[misc]
+    programs: frozenset[Program] = attrs.field(converter=_PROGRAMS)  # type: ignore[misc]
 
 
 @attrs.frozen
-class AutomaticallyRegistered:
+class AutomaticallyRegistered(_RecordEvent):
     """CMS registered the organization automatically for the year and there is no record of
     last year's to start from (REG-ELIG-4: a PY2021 Shared Savings Program ACO; REG-AUTO-1:
     a group whose last WI record the caller does not have). The record begins with the
@@ -341,54 +340,45 @@ class AutomaticallyRegistered:
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     year: int = attrs.field(validator=fields.whole())
     organization: Organization = attrs.field(validator=fields.instance_of(Organization))
-    contacts: tuple[Contact, ...] = attrs.field(
-        converter=_CONTACTS, validator=_distinct  # type: ignore[misc]
-    )
-    programs: frozenset[Program] = attrs.field(
-        converter=fields.frozenset_of(Program)  # type: ignore[misc]
-    )
+    contacts: tuple[Contact, ...] = attrs.field(converter=_CONTACTS)  # type: ignore[misc]
+    programs: frozenset[Program] = attrs.field(converter=_PROGRAMS)  # type: ignore[misc]
 
 
 @attrs.frozen
-class Cancelled:
+class Cancelled(_RecordEvent):
     """A program's registration was cancelled: by a Cancel (``cause`` REG-REC-9) or by a
     size change to a band that does not qualify (``cause`` REG-SIZE-1).
 
-    >>> Cancelled.kind
-    <RegistrationEventKind.CANCELLED: 'cancelled'>
+    >>> import qpp_rules as qr
+    >>> Cancelled("219043", qr.Program.WEB_INTERFACE, qr.eastern(2021, 5, 3)).cause
+    'REG-REC-9'
     """
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.CANCELLED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     program: Program = attrs.field(validator=fields.instance_of(Program))
-    at: pendulum.DateTime = attrs.field(
-        converter=fields.moment(), eq=utc_key  # type: ignore[misc]
-    )
+    at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
     cause: str = attrs.field(default="REG-REC-9", validator=fields.instance_of(str))
 
 
 @attrs.frozen
-class SizeChanged:
+class SizeChanged(_RecordEvent):
     """The size band changed (REG-SIZE-1); ``split_tin_mips_clinicians`` is a split TIN's
     count after the change (REG-ELIG-7: restated, or kept within the new band), None for an
     organization that is not one.
 
-    >>> SizeChanged.kind
+    >>> import qpp_rules as qr
+    >>> SizeChanged("219043", qr.SizeBand.SMALL, qr.SizeBand.MEDIUM, qr.eastern(2021, 5, 3)).kind
     <RegistrationEventKind.MODIFIED: 'modified'>
     """
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     size: SizeBand = attrs.field(validator=fields.instance_of(SizeBand))
     previous: SizeBand = attrs.field(validator=fields.instance_of(SizeBand))
-    at: pendulum.DateTime = attrs.field(
-        converter=fields.moment(), eq=utc_key  # type: ignore[misc]
-    )
+    at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
     split_tin_mips_clinicians: int | None = attrs.field(
         default=None, kw_only=True, validator=_SPLIT
     )
@@ -396,75 +386,75 @@ class SizeChanged:
 
 @masked_repr
 @attrs.frozen
-class OrganizationUpdated:
-    """The organization's name and address after an update (REG-REC-3).
+class OrganizationUpdated(_RecordEvent):
+    """The organization's name and address after an update (REG-REC-3); the ``repr``
+    masks any TIN typed into the name.
 
-    >>> OrganizationUpdated.kind
-    <RegistrationEventKind.MODIFIED: 'modified'>
+    >>> import qpp_rules as qr
+    >>> OrganizationUpdated("219043", "Clinic 000765630", None, qr.eastern(2021, 5, 3)).name
+    'Clinic 000765630'
     """
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     name: str = attrs.field(validator=fields.instance_of(str))
     address: Address | None = attrs.field(
         validator=fields.instance_of(Address, optional=True)
     )
-    at: pendulum.DateTime = attrs.field(
-        converter=fields.moment(), eq=utc_key  # type: ignore[misc]
-    )
+    at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
 @attrs.frozen
-class ContactAdded:
+class ContactAdded(_RecordEvent):
     """A contact was added at the end of the list (REG-REC-4).
 
-    >>> ContactAdded.kind
-    <RegistrationEventKind.MODIFIED: 'modified'>
+    >>> import qpp_rules as qr
+    >>> john = Contact("John", "Smith", "jsmith@betterhealth.com", "111-222-4455")
+    >>> ContactAdded("219043", john, qr.eastern(2021, 5, 3)).contact.full_name
+    'John Smith'
     """
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     contact: Contact = attrs.field(validator=fields.instance_of(Contact))
-    at: pendulum.DateTime = attrs.field(
-        converter=fields.moment(), eq=utc_key  # type: ignore[misc]
-    )
+    at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
 @attrs.frozen
-class ContactEdited:
-    """A contact was replaced in place.
+class ContactEdited(_RecordEvent):
+    """A contact was replaced in place: ``contact`` by ``new``.
 
-    >>> ContactEdited.kind
-    <RegistrationEventKind.MODIFIED: 'modified'>
+    >>> import qpp_rules as qr
+    >>> jane = Contact("Jane", "Doe", "", "")
+    >>> new = attrs.evolve(jane, email="jdoe@betterhealth.com")
+    >>> ContactEdited("219043", jane, new, qr.eastern(2021, 5, 3)).new.email
+    'jdoe@betterhealth.com'
     """
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     contact: Contact = attrs.field(validator=fields.instance_of(Contact))
     new: Contact = attrs.field(validator=fields.instance_of(Contact))
-    at: pendulum.DateTime = attrs.field(
-        converter=fields.moment(), eq=utc_key  # type: ignore[misc]
-    )
+    at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
 @attrs.frozen
-class ContactDeleted:
+class ContactDeleted(_RecordEvent):
     """A contact was deleted (never the last, REG-REC-4).
 
-    >>> ContactDeleted.kind
-    <RegistrationEventKind.MODIFIED: 'modified'>
+    >>> import datetime
+    >>> jane = Contact("Jane", "Doe", "", "")
+    >>> ContactDeleted("219043", jane, datetime.datetime(2021, 5, 3, 14))
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.NaiveDateTime: contact_deleted.at: a naive datetime has no time zone; \
+give an aware one
     """
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    registration_id: RegistrationId = attrs.field(validator=registration_id)
     contact: Contact = attrs.field(validator=fields.instance_of(Contact))
-    at: pendulum.DateTime = attrs.field(
-        converter=fields.moment(), eq=utc_key  # type: ignore[misc]
-    )
+    at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
 RegistrationEvent: TypeAlias = (
@@ -536,11 +526,9 @@ class Registration:
 
     registration_id: RegistrationId = attrs.field(validator=registration_id)
     organization: Organization = attrs.field(validator=fields.instance_of(Organization))
-    contacts: tuple[Contact, ...] = attrs.field(
-        converter=_CONTACTS, validator=_distinct  # type: ignore[misc]
-    )
+    contacts: tuple[Contact, ...] = attrs.field(converter=_CONTACTS)  # type: ignore[misc]
     programs: frozenset[Program] = attrs.field(
-        default=frozenset(), converter=fields.frozenset_of(Program)  # type: ignore[misc]
+        default=frozenset(), converter=_PROGRAMS  # type: ignore[misc]
     )
     history: tuple[RegistrationEvent, ...] = attrs.field(
         default=(), converter=fields.tuple_of(EVENTS)  # type: ignore[misc]
