@@ -210,9 +210,20 @@ class RequestRole:
     )
 
 
+@attrs.frozen
+class _Answer:
+    """A Security Official's answer to a pending request: the ``request`` and who answers it
+    (``by``), ACC-SO-2."""
+
+    __field_prefix__ = "command"
+
+    request: Request = attrs.field(validator=fields.instance_of(Request))
+    by: str = attrs.field(validator=_USER)
+
+
 @masked_repr
 @attrs.frozen
-class Approve:
+class Approve(_Answer):
     """Security Official ``by`` approves a pending ``request`` (ACC-SO-2).
 
     >>> from qpp_rules import eastern
@@ -220,26 +231,16 @@ class Approve:
     'ann'
     """
 
-    __field_prefix__ = "command"
-
-    request: Request = attrs.field(validator=fields.instance_of(Request))
-    by: str = attrs.field(validator=_USER)
-
 
 @masked_repr
 @attrs.frozen
-class Deny:
+class Deny(_Answer):
     """Security Official ``by`` denies a pending ``request`` (ACC-SO-2).
 
     >>> from qpp_rules import eastern
     >>> Deny(Request("bob", Role.STAFF_USER, eastern(2019, 3, 1)), by="ann").request.user
     'bob'
     """
-
-    __field_prefix__ = "command"
-
-    request: Request = attrs.field(validator=fields.instance_of(Request))
-    by: str = attrs.field(validator=_USER)
 
 
 @masked_repr
