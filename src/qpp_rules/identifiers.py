@@ -54,8 +54,9 @@ _NINE = re.compile(r"[0-9]{9}")
 class Identifier:
     """The base of every identifier: an immutable, hashable wrapper of the compact form.
 
-    Subclasses set ``label`` (the usual short name, used in messages), ``field`` (the
-    attribute name used as the error's field) and override :meth:`compact` and
+    Subclasses name their ``label`` (the usual short name, used in messages) and ``field``
+    (the attribute name used as the error's field) in the class line, ``class
+    TIN(Identifier, label="TIN", field="tin")``, and override :meth:`compact` and
     :meth:`_check`.
 
     >>> npi = NPI("1234567893")
@@ -73,6 +74,16 @@ class Identifier:
     label: ClassVar[str] = "identifier"
     field: ClassVar[str] = "identifier"
     secret: ClassVar[bool] = False
+
+    def __init_subclass__(cls, *, label: str | None = None, field: str | None = None,
+                          **kwargs: Any) -> None:
+        """A kind of identifier names itself in its class line:
+        ``class PTAN(_Alphanumeric, label="PTAN", field="ptan")``."""
+        super().__init_subclass__(**kwargs)
+        if label is not None:
+            cls.label = label
+        if field is not None:
+            cls.field = field
 
     def __init__(self, text: object) -> None:
         object.__setattr__(self, "value", self.validate(text))
@@ -208,7 +219,7 @@ class Identifier:
         return (type(self), (self.value,))
 
 
-class TIN(Identifier):
+class TIN(Identifier, label="TIN", field="tin"):
     """A Taxpayer Identification Number: exactly 9 digits, written ``00-0765630`` or
     ``000765630`` (no prefix check: CMS's own examples start with ``00``). Masked everywhere
     but ``.value`` and ``.formatted``.
@@ -220,8 +231,6 @@ class TIN(Identifier):
     """
 
     __slots__ = ()
-    label = "TIN"
-    field = "tin"
     secret = True
 
     @classmethod
@@ -257,7 +266,7 @@ def _luhn(first_nine: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-class NPI(Identifier):
+class NPI(Identifier, label="NPI", field="npi"):
     """A National Provider Identifier: 10 digits, the last a Luhn check digit computed over
     ``80840`` + the first nine. ``check_digit=False`` accepts a well-formed NPI whose check
     digit fails (CMS's own sample payloads carry such NPIs); access validation is strict.
@@ -270,8 +279,6 @@ class NPI(Identifier):
 
     __slots__ = ("_luhn_ok",)
     _luhn_ok: bool
-    label = "NPI"
-    field = "npi"
 
     def __init__(self, text: object, check_digit: bool = True) -> None:
         value = self.validate(text, check_digit=check_digit)
@@ -362,7 +369,7 @@ class _Alphanumeric(Identifier):
             raise cls._fail(InvalidFormat, compact, f"a {cls.label} has {cls.allowed} only")
 
 
-class PTAN(_Alphanumeric):
+class PTAN(_Alphanumeric, label="PTAN", field="ptan"):
     """A Provider Transaction Access Number, issued at Medicare enrollment: letters and digits,
     its format varying by contractor (so kept as issued, upper-cased, at most 20 characters).
 
@@ -371,35 +378,31 @@ class PTAN(_Alphanumeric):
     """
 
     __slots__ = ()
-    label = "PTAN"
-    field = "ptan"
 
 
-class ApmEntityId(_Alphanumeric):
+class ApmEntityId(_Alphanumeric, label="APM Entity ID", field="apm_entity_id"):
     """An APM Entity ID, e.g. an ACO ID ``A1234``: letters and digits.
 
     >>> ApmEntityId("a1234").value
     'A1234'
+    >>> ApmEntityId.is_valid("A-1234")
+    False
     """
 
     __slots__ = ()
-    label = "APM Entity ID"
-    field = "apm_entity_id"
 
 
-class PracticeSiteId(_Alphanumeric):
+class PracticeSiteId(_Alphanumeric, label="Practice Site ID", field="practice_site_id"):
     """A CPC+ Practice Site ID, e.g. ``T1AR0058``: letters and digits.
 
-    >>> PracticeSiteId("T1AR0058").value
-    'T1AR0058'
+    >>> PracticeSiteId.is_valid("T1AR0058"), PracticeSiteId.is_valid("T1AR 0058!")
+    (True, False)
     """
 
     __slots__ = ()
-    label = "Practice Site ID"
-    field = "practice_site_id"
 
 
-class VirtualGroupId(_Alphanumeric):
+class VirtualGroupId(_Alphanumeric, label="Virtual Group ID", field="virtual_group_id"):
     """A Virtual Group ID: letters, digits and single inner hyphens (no public format).
 
     >>> VirtualGroupId("vg-2019-0042").value
@@ -407,13 +410,11 @@ class VirtualGroupId(_Alphanumeric):
     """
 
     __slots__ = ()
-    label = "Virtual Group ID"
-    field = "virtual_group_id"
     pattern = _ALNUM_HYPHEN
     allowed = "letters, digits and hyphens"
 
 
-class VendorId(Identifier):
+class VendorId(Identifier, label="Vendor ID", field="vendor_id"):
     """A registry's Vendor ID, issued when its self-nomination was approved: 7 digits
     (CMS qpp-measures-data schema, ``allowedVendors``).
 
@@ -422,8 +423,6 @@ class VendorId(Identifier):
     """
 
     __slots__ = ()
-    label = "Vendor ID"
-    field = "vendor_id"
 
     @classmethod
     def _check(cls, compact: str) -> None:
