@@ -21,6 +21,7 @@ from qpp_rules.identifiers import (
     npi_check_digit,
 )
 from qpp_rules.policy.unknown import known
+from qpp_rules.testing.sampling import examples
 from qpp_rules.vocabulary import ApmModel, OrgType, ReportingTrack, SizeBand
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ __all__ = [
     "aware_datetimes",
     "clinician_counts",
     "election_ledgers",
+    "examples",
     "low_volume_facts",
     "npis",
     "organizations",
@@ -59,13 +61,9 @@ _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 def tins() -> st.SearchStrategy[TIN]:
     """Valid TINs (any 9 digits).
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(tins())
-    ... def check(tin):
-    ...     assert TIN.is_valid(tin.value) and len(tin.value) == 9
-    ...     assert str(tin) == "*****" + tin.value[-4:]  # masked
-    >>> check()
+    >>> all(TIN.is_valid(tin.value) and len(tin.value) == 9 and str(tin) == "*****" + tin.value[-4:]
+    ...     for tin in examples(tins()))
+    True
     """
     return st.text(_DIGITS, min_size=9, max_size=9).map(TIN)
 
@@ -73,12 +71,9 @@ def tins() -> st.SearchStrategy[TIN]:
 def npis() -> st.SearchStrategy[NPI]:
     """Valid NPIs: 9 digits and their Luhn check digit over 80840 + the number.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(npis())
-    ... def check(npi):
-    ...     assert NPI.is_valid(npi.value)
-    >>> check()
+    >>> all(NPI.is_valid(npi.value)
+    ...     for npi in examples(npis()))
+    True
     """
     return st.text(_DIGITS, min_size=9, max_size=9).map(lambda d: NPI(d + npi_check_digit(d)))
 
@@ -86,12 +81,9 @@ def npis() -> st.SearchStrategy[NPI]:
 def ptans() -> st.SearchStrategy[PTAN]:
     """PTANs: 1 to 10 letters and digits.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(ptans())
-    ... def check(ptan):
-    ...     assert 1 <= len(ptan.value) <= 10 and ptan.value.isalnum()
-    >>> check()
+    >>> all(1 <= len(ptan.value) <= 10 and ptan.value.isalnum()
+    ...     for ptan in examples(ptans()))
+    True
     """
     return st.text(_ALNUM, min_size=1, max_size=10).map(PTAN)
 
@@ -99,12 +91,9 @@ def ptans() -> st.SearchStrategy[PTAN]:
 def apm_entity_ids() -> st.SearchStrategy[ApmEntityId]:
     """APM Entity IDs shaped like ACO IDs (``A1234``).
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(apm_entity_ids())
-    ... def check(entity):
-    ...     assert len(entity.value) == 5 and entity.value[1:].isdigit()
-    >>> check()
+    >>> all(len(entity.value) == 5 and entity.value[1:].isdigit()
+    ...     for entity in examples(apm_entity_ids()))
+    True
     """
     return st.from_regex(r"\A[A-Z][0-9]{4}\Z").map(ApmEntityId)
 
@@ -112,12 +101,9 @@ def apm_entity_ids() -> st.SearchStrategy[ApmEntityId]:
 def practice_site_ids() -> st.SearchStrategy[PracticeSiteId]:
     """CPC+ Practice Site IDs shaped like ``T1AR0058``.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(practice_site_ids())
-    ... def check(site):
-    ...     assert site.value.startswith("T") and len(site.value) == 8
-    >>> check()
+    >>> all(site.value.startswith("T") and len(site.value) == 8
+    ...     for site in examples(practice_site_ids()))
+    True
     """
     return st.from_regex(r"\AT[0-9][A-Z]{2}[0-9]{4}\Z").map(PracticeSiteId)
 
@@ -125,12 +111,9 @@ def practice_site_ids() -> st.SearchStrategy[PracticeSiteId]:
 def virtual_group_ids() -> st.SearchStrategy[VirtualGroupId]:
     """Virtual Group IDs (letters, digits, inner hyphens).
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(virtual_group_ids())
-    ... def check(group):
-    ...     assert VirtualGroupId.is_valid(group.value) and group.value.startswith("VG-")
-    >>> check()
+    >>> all(VirtualGroupId.is_valid(group.value) and group.value.startswith("VG-")
+    ...     for group in examples(virtual_group_ids()))
+    True
     """
     return st.from_regex(r"\AVG-[0-9]{4}-[0-9]{4}\Z").map(VirtualGroupId)
 
@@ -138,12 +121,9 @@ def virtual_group_ids() -> st.SearchStrategy[VirtualGroupId]:
 def vendor_ids() -> st.SearchStrategy[VendorId]:
     """Registry Vendor IDs: 7 digits.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(vendor_ids())
-    ... def check(vendor):
-    ...     assert len(vendor.value) == 7 and vendor.value.isdigit()
-    >>> check()
+    >>> all(len(vendor.value) == 7 and vendor.value.isdigit()
+    ...     for vendor in examples(vendor_ids()))
+    True
     """
     return st.text(_DIGITS, min_size=7, max_size=7).map(VendorId)
 
@@ -151,12 +131,9 @@ def vendor_ids() -> st.SearchStrategy[VendorId]:
 def size_bands() -> st.SearchStrategy[SizeBand]:
     """Size bands, drawn through a clinician count that favours the 24/25 and 99/100 edges.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(size_bands())
-    ... def check(band):
-    ...     assert isinstance(band, SizeBand)
-    >>> check()
+    >>> all(isinstance(band, SizeBand)
+    ...     for band in examples(size_bands()))
+    True
     """
     counts = st.one_of(st.integers(2, 400), st.sampled_from([2, 24, 25, 99, 100]))
     return counts.map(SizeBand.from_clinicians)
@@ -168,12 +145,9 @@ def aware_datetimes(
 ) -> st.SearchStrategy[_dt.datetime]:
     """Aware datetimes in a few zones (UTC, ET, Pacific, Tokyo).
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(aware_datetimes())
-    ... def check(at):
-    ...     assert at.tzinfo is not None and at.utcoffset() is not None
-    >>> check()
+    >>> all(at.tzinfo is not None and at.utcoffset() is not None
+    ...     for at in examples(aware_datetimes()))
+    True
     """
     zones = st.sampled_from(["UTC", "America/New_York", "America/Los_Angeles", "Asia/Tokyo"])
     return st.builds(
@@ -192,12 +166,9 @@ def _localize(naive: _dt.datetime, zone: str) -> _dt.datetime:
 def policy_years() -> st.SearchStrategy[qr.PolicyYear]:
     """The built-in (and installed) policy years.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(policy_years())
-    ... def check(policy):
-    ...     assert policy is qr.policy_for(policy.year)
-    >>> check()
+    >>> all(policy is qr.policy_for(policy.year)
+    ...     for policy in examples(policy_years()))
+    True
     """
     return st.sampled_from(qr.available_years()).map(qr.policy_for)
 
@@ -206,13 +177,9 @@ def reforms() -> st.SearchStrategy[qr.PolicyYear]:
     """Valid reforms of a built-in year that knows its low-volume threshold: the Web
     Interface and CAHPS size rules and the threshold moved, re-validated whole.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(reforms())
-    ... def check(policy):
-    ...     assert policy.registration.web_interface_min_clinicians >= 2
-    ...     assert "reform" in repr(policy)
-    >>> check()
+    >>> all(policy.registration.web_interface_min_clinicians >= 2 and "reform" in repr(policy)
+    ...     for policy in examples(reforms()))
+    True
     """
 
     def build(policy: qr.PolicyYear, wi: int, cahps: int, charges: int, patients: int) -> Any:
@@ -246,12 +213,9 @@ def clinician_counts() -> st.SearchStrategy[int]:
     """Exact clinician counts of a group, 2 to 400, half of them at the size bands' edges
     (2, 24, 25, 99, 100): where the registration rules change their answer.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(clinician_counts())
-    ... def check(count):
-    ...     assert 2 <= count <= 400
-    >>> check()
+    >>> all(2 <= count <= 400
+    ...     for count in examples(clinician_counts()))
+    True
     """
     return st.one_of(st.sampled_from([2, 24, 25, 99, 100]), st.integers(2, 400))
 
@@ -259,12 +223,9 @@ def clinician_counts() -> st.SearchStrategy[int]:
 def addresses() -> st.SearchStrategy[Address]:
     """Complete US postal addresses (street, city, two-letter state, 5-digit ZIP).
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(addresses())
-    ... def check(address):
-    ...     assert len(address.state) == 2 and len(address.zip) == 5
-    >>> check()
+    >>> all(len(address.state) == 2 and len(address.zip) == 5
+    ...     for address in examples(addresses()))
+    True
     """
     from qpp_rules.registration import Address
 
@@ -286,14 +247,11 @@ def organizations(
     Entities), and a reporting track (REG-ELIG-10: traditional MIPS or the APP for practices
     and APM Entities, the kinds that report through it; traditional MIPS for the others).
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(organizations())
-    ... def check(organization):
-    ...     assert organization.clinicians is not None and organization.address is not None
-    ...     if organization.kind is OrgType.PRACTICE:
-    ...         assert organization.tin is not None
-    >>> check()
+    >>> drawn = examples(organizations(), 20)
+    >>> all(o.clinicians is not None and o.address is not None for o in drawn)
+    True
+    >>> all(o.tin is not None for o in drawn if o.kind is OrgType.PRACTICE)
+    True
     """
     from qpp_rules.registration import Organization
 
@@ -338,12 +296,9 @@ def low_volume_facts(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[L
     """``election.LowVolumeFacts`` near the year's thresholds (PY2019's by default): each
     element at, just below or just above its limit, or anywhere.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(low_volume_facts())
-    ... def check(facts):
-    ...     assert facts.allowed_charges >= 0 and facts.patients >= 0
-    >>> check()
+    >>> all(facts.allowed_charges >= 0 and facts.patients >= 0
+    ...     for facts in examples(low_volume_facts()))
+    True
     """
     from qpp_rules.election import LowVolumeFacts
 
@@ -367,13 +322,9 @@ def low_volume_facts(policy: qr.PolicyYear | None = None) -> st.SearchStrategy[L
 def participants() -> st.SearchStrategy[Participant]:
     """``election.Participant`` values: groups (TIN) and clinicians (TIN + NPI).
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(participants())
-    ... def check(participant):
-    ...     assert isinstance(participant.tin, TIN)
-    ...     assert participant.npi is None or NPI.is_valid(participant.npi.value)
-    >>> check()
+    >>> all(isinstance(p.tin, TIN) and (p.npi is None or NPI.is_valid(p.npi.value))
+    ...     for p in examples(participants()))
+    True
     """
     from qpp_rules.election import Participant
 
@@ -386,12 +337,9 @@ def registration_states(policy: qr.PolicyYear | None = None,
     a first registration, then any accepted modifications (contacts, organization updates,
     size changes, cancels, re-registrations).
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(registration_states())
-    ... def check(record):
-    ...     assert record.organization.kind is not OrgType.REGISTRY  # REG-ELIG-3
-    >>> check()
+    >>> all(record.organization.kind is not OrgType.REGISTRY
+    ...     for record in examples(registration_states()))
+    True
     """
     from qpp_rules.testing.lifecycle import registration_states as build
 
@@ -416,12 +364,9 @@ def election_ledgers(policy: qr.PolicyYear | None = None, *,
     window (PY2019 by default); None, the ledger before any election, only with
     ``allow_none=True``.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(election_ledgers())
-    ... def check(ledger):
-    ...     assert ledger.year == 2019 and ledger.elections
-    >>> check()
+    >>> all(ledger.year == 2019 and ledger.elections
+    ...     for ledger in examples(election_ledgers()))
+    True
     """
     from qpp_rules.testing.lifecycle import election_ledgers as build
 
@@ -431,12 +376,9 @@ def election_ledgers(policy: qr.PolicyYear | None = None, *,
 def windows() -> st.SearchStrategy[qr.Window]:
     """Half-open windows in US Eastern time, from a minute to a year long.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(windows())
-    ... def check(window):
-    ...     assert window.contains(window.opens) and not window.contains(window.closes)
-    >>> check()
+    >>> all(window.contains(window.opens) and not window.contains(window.closes)
+    ...     for window in examples(windows()))
+    True
     """
     return st.builds(
         lambda opens, minutes: qr.Window(opens, opens.add(minutes=minutes)),
@@ -447,13 +389,9 @@ def windows() -> st.SearchStrategy[qr.Window]:
 def register_type_strategies() -> None:
     """Register the strategies with Hypothesis, so ``st.from_type(qr.NPI)`` works.
 
-    >>> from hypothesis import given, settings
     >>> register_type_strategies()
-    >>> @settings(max_examples=10, derandomize=True, database=None)
-    ... @given(st.from_type(NPI))
-    ... def check(npi):
-    ...     assert NPI.is_valid(npi.value)
-    >>> check()
+    >>> all(NPI.is_valid(npi.value) for npi in examples(st.from_type(NPI)))
+    True
     """
     foundation: list[tuple[type, st.SearchStrategy[Any]]] = [
         (TIN, tins()),
