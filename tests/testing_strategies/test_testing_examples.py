@@ -45,5 +45,5 @@ def test_examples_refuse_bad_arguments_naming_the_field(arguments: tuple[Any, ..
 
 
 def test_examples_refuse_a_seed_that_is_not_a_whole_number() -> None:
-    with pytest.raises(qr.InvalidInput, match="^random_seed: "):
+    with pytest.raises(qr.InvalidInput, match=r"^random_seed: "):
         examples(st.integers(), 3, random_seed=1.5)  # type: ignore[arg-type]
