@@ -188,13 +188,14 @@ class Outcome(Generic[S, E, N]):
         return self.accepted
 
     def explain(self) -> str:
-        """What happened, or why not; an upload's counts first."""
+        """What happened, or why not; an upload's counts first. Anything shaped like a TIN
+        is masked."""
         head = [] if self.counts is None else [_counted(self.counts)]
         if self.refusal is not None:
             return "\n".join([*head, self.refusal.explain()])
         lines = [*head, "accepted", *(f"  - {event}" for event in self.events)]
         lines += [f"  notify: {notification}" for notification in self.notifications]
-        return "\n".join(lines)
+        return mask_tins("\n".join(lines))  # events and notifications hold free text
 
 
 def _counted(counts: Any) -> str:

@@ -327,7 +327,7 @@ TABLE: dict[str, Spec] = {
                          "statuses": {PARTICIPANT: election.OptInStatus.OPT_IN_ELIGIBLE,
                                       CLINICIAN: election.OptInStatus.EXEMPT}}),
     "election.evolve": Spec(election.evolve, (None, _ELECTED)),
-    "election.replay": Spec(election.replay, ((_ELECTED,),), {"ledger": None}),
+    "election.replay": Spec(election.replay, ((_ELECTED,),), {"state": None}),
     "Elect": of(election.Elect(PARTICIPANT, election.Choice.OPT_IN,
                                election.OptInStatus.OPT_IN_ELIGIBLE, "CONFIRM")),
     "UploadElections": of(election.UploadElections(
@@ -395,7 +395,7 @@ TABLE: dict[str, Spec] = {
                           (ACCESS_STATE, access.Approve(PENDING, by="ann@example.org")),
                           {"at": ACCESS_AT, "policy": PY2019}),
     "access.evolve": Spec(access.evolve, (ACCESS_STATE, access.RoleRequested(REQUEST, RECORD))),
-    "access.replay": Spec(access.replay, (RESULTS["granted_outcome"].events,)),
+    "access.replay": Spec(access.replay, (RESULTS["granted_outcome"].events,), {"state": None}),
     "role_of": Spec(access.role_of, (ACCESS_STATE, "ann@example.org")),
     "pending_requests": Spec(access.pending_requests, (ACCESS_STATE,)),
     "security_officials": Spec(access.security_officials, (ACCESS_STATE,)),

@@ -325,6 +325,30 @@ def test_free_text_holding_a_tin_is_masked_wherever_the_library_renders_it() -> 
         assert_masked(texts, SSN)
 
 
+def test_identifiers_confirmations_and_labels_shaped_like_a_tin_are_masked_when_shown() -> None:
+    """A registration ID the caller's system issued, the word typed to confirm an election
+    and a reform's label are free text too: shaped like a TIN (an SSN's layout included),
+    they are masked in every rendering while the value stays the caller's."""
+    org = registration.Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, name="Clinic",
+                                    address=ADDRESS, tin="000765630")
+    for written in (w for w in LAYOUTS if " " not in w):  # an ID holds no spaces
+        registered = registration.decide(
+            None, registration.Register(qr.Program.WEB_INTERFACE, org, (JANE,), written),
+            at=REGISTRATION_OPEN, policy=PY2021, actor=PRACTICE_SO)
+        assert registered.accepted
+        assert registered.state is not None
+        assert registered.state.registration_id == written
+        texts = [*outcome_texts(registered), registered.explain(),
+                 repr(registration.Register(qr.Program.CAHPS, registration_id=written))]
+        elected = election.Elected(2019, election.Participant("000765630"), Choice.OPT_IN,
+                                   ELECTION_OPEN, qr.OrgType.PRACTICE, confirmation=written)
+        texts += [repr(elected), str(elected)]
+        reformed = qr.reform(PY2019, {"registration.web_interface_min_clinicians": 15},
+                             label=f"Dr {written}")
+        texts += [repr(reformed), repr(analysis.evaluate(ROWS, reformed))]
+        assert_masked(texts, SSN)
+
+
 def test_an_error_raised_while_handling_another_keeps_no_raw_value_in_its_chain() -> None:
     """The exception being handled (a ValueError quoting the caller's text, a JSON decoder
     error holding the whole document) is not kept as the QppRulesError's __context__."""

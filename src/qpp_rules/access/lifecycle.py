@@ -312,10 +312,12 @@ def evolve(state: AccessState | None, event: object) -> AccessState | None:
     raise InvalidInput("event", f"an access event; got {type(event).__name__}")
 
 
-def replay(events: Iterable[AccessEvent]) -> AccessState | None:
-    """The state an organization's events build, from nobody connected (``None``); each event
-    is checked as :func:`evolve` checks it (``ImpossibleEvent`` for one ``decide`` could not
-    have produced).
+def replay(
+    events: Iterable[AccessEvent], state: AccessState | None = None
+) -> AccessState | None:
+    """The state an organization's events build over ``state`` (None: nobody connected yet);
+    each event is checked as :func:`evolve` checks it (``ImpossibleEvent`` for one ``decide``
+    could not have produced).
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.access import OrganizationRecord, Evidence, RequestRole, Role
@@ -324,10 +326,10 @@ def replay(events: Iterable[AccessEvent]) -> AccessState | None:
     >>> evidence = Evidence(tin="000765630", npi="1234567893", ptan="AB1234")
     >>> first = decide(None, RequestRole("ann", Role.SECURITY_OFFICIAL, practice, evidence),
     ...                at=qr.eastern(2019, 3, 1, 9), policy=qr.policy_for(2019))
-    >>> replay(first.events) == first.state
-    True
+    >>> replay(first.events) == first.state, replay((), first.state) == first.state
+    (True, True)
     """
-    return fold(evolve, events, None, "access events")
+    return fold(evolve, events, state, "access events")
 
 
 def _requested(state: AccessState | None, event: RoleRequested) -> AccessState:

@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from qpp_rules.errors import InvalidInput, QppRulesError
+from qpp_rules.errors import InvalidInput, QppRulesError, mask_tins
 from qpp_rules.policy.model import PolicyYear
 
 from .groups import Groups
@@ -117,7 +117,7 @@ class Evaluation:
         return len(self._population)
 
     def __repr__(self) -> str:
-        return f"<Evaluation of {len(self)} organizations under {self.policy_label}>"
+        return mask_tins(f"<Evaluation of {len(self)} organizations under {self.policy_label}>")
 
     @property
     def population(self) -> Population:

@@ -67,7 +67,7 @@ from qpp_rules.election.model import (
     UploadElections,
 )
 from qpp_rules.election.submission import may_submit_data
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import ImpossibleEvent, InvalidInput
 from qpp_rules.kernel.folding import fold
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, refuse_unknown
@@ -107,11 +107,11 @@ _ELECTING = frozenset({OrgType.PRACTICE, OrgType.REGISTRY})
 # ---------------------------------------------------------------------------------------------
 # evolve, replay
 # ---------------------------------------------------------------------------------------------
-def evolve(ledger: ElectionLedger | None, event: Elected) -> ElectionLedger:
-    """The ledger after ``event`` (``ledger`` None before the first election).
+def evolve(state: ElectionLedger | None, event: Elected) -> ElectionLedger:
+    """The ledger after ``event`` (``state``: the ledger, None before the first election).
 
-    Refused with ``InvalidInput`` (a ``QppRulesError``), as :func:`decide` could not have
-    produced it: anything but an :class:`Elected`, an event of another year than the
+    Refused with :class:`~qpp_rules.ImpossibleEvent` (an ``InvalidInput``), as :func:`decide`
+    could not have produced it: anything but an :class:`Elected`, an event of another year than the
     ledger's, an election for a participant already elected (ELE-FINAL-1), one by an
     organization type that never elects (ELE-WHO-1: only Practice and Registry
     representatives), one confirmed by blank text (ELE-CONF-1; the event refuses it when
@@ -129,28 +129,29 @@ def evolve(ledger: ElectionLedger | None, event: Elected) -> ElectionLedger:
     >>> evolve(evolve(None, e), e)
     Traceback (most recent call last):
     ...
-    qpp_rules.errors.InvalidInput: event.participant: TIN *****6789 already elected; a \
+    qpp_rules.errors.ImpossibleEvent: event.participant: TIN *****6789 already elected; a \
 confirmed election is final (ELE-FINAL-1)
     """
     if not isinstance(event, Elected):
         raise InvalidInput("event", f"an Elected event; got {type(event).__name__}")
     if event.by not in _ELECTING:
-        raise InvalidInput(
+        raise ImpossibleEvent(
             "event.by",
             f"a {event.by.value} representative never elects (ELE-WHO-1): only a Practice's "
             "or a Registry's",
         )
-    if ledger is None:
-        ledger = ElectionLedger(event.year)
-    elif not isinstance(ledger, ElectionLedger):
-        raise InvalidInput("ledger", f"an ElectionLedger or None; got {type(ledger).__name__}")
-    return ledger.add(event)
+    if state is None:
+        state = ElectionLedger(event.year)
+    elif not isinstance(state, ElectionLedger):
+        raise InvalidInput("state", f"an ElectionLedger or None; got {type(state).__name__}")
+    return state.add(event)
 
 
 def replay(
-    events: Iterable[Elected], ledger: ElectionLedger | None = None
+    events: Iterable[Elected], state: ElectionLedger | None = None
 ) -> ElectionLedger | None:
-    """Fold ``events`` over ``ledger`` with :func:`evolve` (each checked as there).
+    """Fold ``events`` over ``state`` (a ledger, None before the first election) with
+    :func:`evolve` (each checked as there).
 
     >>> import qpp_rules as qr
     >>> e = Elected(2019, Participant("123456789"), Choice.OPT_IN,
@@ -158,21 +159,22 @@ def replay(
     >>> replay(()) is None, len(replay([e]))
     (True, 1)
     """
-    return fold(evolve, events, ledger, "Elected events")
+    return fold(evolve, events, state, "Elected events")
 
 
 # ---------------------------------------------------------------------------------------------
 # decide
 # ---------------------------------------------------------------------------------------------
 def decide(
-    ledger: ElectionLedger | None,
+    state: ElectionLedger | None,
     command: Elect | UploadElections,
     *,
     at: Any,
     policy: PolicyYear,
     actor: Actor,
 ) -> ElectionResult:
-    """Decide ``command`` (:class:`Elect` or :class:`UploadElections`) against ``ledger`` at
+    """Decide ``command`` (:class:`Elect` or :class:`UploadElections`) against ``state`` (the
+    ledger, None before the first election) at
     the instant ``at`` under ``policy``, acted by ``actor``: accepted, the events recorded and
     the ledger after; refused, a reason per failing rule and the ledger unchanged (see the
     module's rules, and :func:`elect` and :func:`elect_batch` for each command's own).
@@ -187,7 +189,7 @@ def decide(
     >>> o.accepted, [str(e) for e in o.events]
     (True, ['PY2019: TIN *****6789 elected Opt-in (by a Practice representative)'])
     """
-    ledger, policy = rules.checked(ledger, policy)
+    ledger, policy = rules.checked(state, policy, "state")
     if not isinstance(actor, Actor):
         raise InvalidInput("actor", f"an access.Actor; got {type(actor).__name__}")
     when = instant(at, "at")
@@ -350,6 +352,7 @@ def elect(
     (True, None, ())
     """
     command = Elect(participant, choice, status, confirmation)
+    rules.checked(ledger, policy)  # named as this function names it
     return decide(ledger, command, at=at, policy=policy, actor=actor)
 
 
@@ -391,4 +394,5 @@ def elect_batch(
     (True, 0)
     """
     command = UploadElections(choices, statuses, confirmation)
+    rules.checked(ledger, policy)  # named as this function names it
     return decide(ledger, command, at=at, policy=policy, actor=actor)

@@ -22,7 +22,7 @@ import pendulum
 
 from qpp_rules.election.appendmap import AppendOnlyMap
 from qpp_rules.election.facts import ELEMENTS, LowVolumeFacts, element_label
-from qpp_rules.errors import InvalidInput, masked_repr, shown
+from qpp_rules.errors import ImpossibleEvent, InvalidInput, masked_repr, shown
 from qpp_rules.identifiers import NPI, TIN
 from qpp_rules.kernel import fields
 from qpp_rules.kernel.cache import holds
@@ -241,6 +241,7 @@ def _recorded(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         )
 
 
+@masked_repr
 @attrs.frozen(cache_hash=True)
 class Elected:
     """The one event of the election lifecycle: a confirmed election (ELE-FINAL-1: final).
@@ -336,18 +337,18 @@ class ElectionLedger:
         return None if election is None else election.choice
 
     def add(self, event: Elected) -> ElectionLedger:
-        """The ledger with ``event`` recorded (in constant time); ``InvalidInput`` for another
-        year's event or for a participant that already elected (ELE-FINAL-1: a confirmed
-        election is final).
+        """The ledger with ``event`` recorded (in constant time); ``ImpossibleEvent`` for
+        another year's event or for a participant that already elected (ELE-FINAL-1: a
+        confirmed election is final).
         """
         if not isinstance(event, Elected):
             raise InvalidInput("event", f"an Elected event; got {type(event).__name__}")
         if event.year != self.year:
-            raise InvalidInput(
+            raise ImpossibleEvent(
                 "event.year", f"a PY{self.year} ledger cannot record a PY{event.year} election"
             )
         if event.participant in self.elections:
-            raise InvalidInput(
+            raise ImpossibleEvent(
                 "event.participant",
                 f"{event.participant} already elected; a confirmed election is final "
                 "(ELE-FINAL-1)",

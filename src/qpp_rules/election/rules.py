@@ -47,18 +47,20 @@ MAX_UPLOAD_FILES = 50
 UPLOAD_FORMATS = frozenset({FileFormat.QPP_JSON, FileFormat.QRDA_III_XML})
 
 
-def checked(ledger: object, policy: object) -> tuple[ElectionLedger | None, PolicyYear]:
+def checked(ledger: object, policy: object,
+            field: str = "ledger") -> tuple[ElectionLedger | None, PolicyYear]:
     """The ledger (None before the first election) and the policy, or ``InvalidInput`` naming
-    the one that is not what it should be (a ledger of another year than the policy's)."""
+    the one that is not what it should be (a ledger of another year than the policy's); the
+    ledger is named ``field``."""
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
     if ledger is None:
         return None, policy
     if not isinstance(ledger, ElectionLedger):
-        raise InvalidInput("ledger", f"an ElectionLedger or None; got {type(ledger).__name__}")
+        raise InvalidInput(field, f"an ElectionLedger or None; got {type(ledger).__name__}")
     if ledger.year != policy.year:
         raise InvalidInput(
-            "ledger", f"a PY{ledger.year} ledger cannot take PY{policy.year} elections"
+            field, f"a PY{ledger.year} ledger cannot take PY{policy.year} elections"
         )
     return ledger, policy
 

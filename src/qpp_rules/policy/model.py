@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.errors import InvalidInput, mask_tins, shown
 from qpp_rules.kernel.cache import SHARED, AnswerCache
 from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
@@ -541,5 +541,5 @@ opens in 2020; got 2019
         return self._answers
 
     def __repr__(self) -> str:
-        return f"<PolicyYear {self.label}>"
+        return mask_tins(f"<PolicyYear {self.label}>")  # a reform's label is free text
 

@@ -39,7 +39,7 @@ import pendulum
 from qpp_rules.access.model import Actor
 from qpp_rules.access.permissions import may
 from qpp_rules.decisions import Decision, Outcome, Reason, accept, refuse
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import ImpossibleEvent, InvalidInput
 from qpp_rules.kernel.folding import fold
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, refuse_unknown
@@ -91,7 +91,8 @@ def evolve(state: Registration | None, event: RegistrationEvent) -> Registration
     ``history``.
 
     An event :func:`decide` (or :func:`carry_over`) could not have produced from ``state`` is
-    refused with InvalidInput naming ``event``: another registration ID or year, a program
+    refused with :class:`~qpp_rules.ImpossibleEvent` (an ``InvalidInput``) naming the
+    event's field: another registration ID or year, a program
     already held registered again or one not held cancelled, a first registration with
     incomplete information or no contact, a second one with another organization or contacts
     than the record's, a carried-over record from a year not before its own, a size change
@@ -114,7 +115,7 @@ def evolve(state: Registration | None, event: RegistrationEvent) -> Registration
     >>> evolve(evolve(None, first), Cancelled("219043", qr.Program.WEB_INTERFACE, at))
     Traceback (most recent call last):
     ...
-    qpp_rules.errors.InvalidInput: event.program: not registered for CMS Web Interface: \
+    qpp_rules.errors.ImpossibleEvent: event.program: not registered for CMS Web Interface: \
 nothing to cancel
     """
     if not isinstance(event, EVENTS):
@@ -124,7 +125,7 @@ nothing to cancel
     if not isinstance(state, Registration):
         raise InvalidInput("state", f"a Registration or None; got {type(state).__name__}")
     if event.registration_id != state.registration_id:
-        raise InvalidInput(
+        raise ImpossibleEvent(
             "event.registration_id",
             f"the record's ID is {state.registration_id!r}; got {event.registration_id!r}",
         )
@@ -134,7 +135,7 @@ nothing to cancel
         _registered_again(state, event)
         return attrs.evolve(state, programs=state.programs | {event.program}, history=history)
     if isinstance(event, CarriedOver | AutomaticallyRegistered):
-        raise InvalidInput("event", "an automatic registration begins a record; this one exists")
+        raise ImpossibleEvent("event", "an automatic registration begins a record; this one exists")
     if isinstance(event, Cancelled):
         _cancelled(state, event)
         return attrs.evolve(state, programs=state.programs - {event.program}, history=history)
@@ -142,9 +143,9 @@ nothing to cancel
         return attrs.evolve(state, organization=_resized(org, event), history=history)
     if isinstance(event, OrganizationUpdated):
         if event.name == org.name and event.address == org.address:
-            raise InvalidInput("event", "an update that changes nothing (REG-REC-3)")
+            raise ImpossibleEvent("event", "an update that changes nothing (REG-REC-3)")
         if event.address is not None and not event.address.is_complete:
-            raise InvalidInput("event.address", "a complete address (REG-REC-2)")
+            raise ImpossibleEvent("event.address", "a complete address (REG-REC-2)")
         updated = attrs.evolve(org, name=event.name, address=event.address)
         return attrs.evolve(state, organization=updated, history=history)
     if isinstance(event, ContactAdded):
@@ -153,12 +154,12 @@ nothing to cancel
     index = _index(state.contacts, event.contact)
     if isinstance(event, ContactEdited):
         if event.new == event.contact:
-            raise InvalidInput("event.new", "an edit that changes nothing (REG-REC-4)")
+            raise ImpossibleEvent("event.new", "an edit that changes nothing (REG-REC-4)")
         _new_contact(state, event.new, "event.new")
         contacts = (*state.contacts[:index], event.new, *state.contacts[index + 1 :])
         return attrs.evolve(state, contacts=contacts, history=history)
     if len(state.contacts) == 1:
-        raise InvalidInput("event.contacts", "the last contact is never deleted (REG-REC-4)")
+        raise ImpossibleEvent("event.contacts", "the last contact is never deleted (REG-REC-4)")
     contacts = (*state.contacts[:index], *state.contacts[index + 1 :])
     return attrs.evolve(state, contacts=contacts, history=history)
 
@@ -167,22 +168,24 @@ def _begin(event: RegistrationEvent) -> Registration:
     """The record a first event begins (REG-REC-2 for a first submission)."""
     if isinstance(event, Registered):
         if not event.organization.is_complete:
-            raise InvalidInput(
+            raise ImpossibleEvent(
                 "event.organization",
                 f"complete organization information (REG-REC-2); missing: "
                 f"{', '.join(event.organization.missing)}",
             )
         if not event.contacts or not all(c.is_complete for c in event.contacts):
-            raise InvalidInput("event.contacts", "at least one contact, each complete (REG-REC-2)")
+            raise ImpossibleEvent(
+                "event.contacts", "at least one contact, each complete (REG-REC-2)"
+            )
         return Registration(
             event.registration_id, event.organization, event.contacts,
             frozenset({event.program}), (event,), year=event.year,
         )
     if isinstance(event, CarriedOver | AutomaticallyRegistered):
         if not event.programs:
-            raise InvalidInput("event.programs", "an automatic registration holds a program")
+            raise ImpossibleEvent("event.programs", "an automatic registration holds a program")
         if isinstance(event, CarriedOver) and event.from_year >= event.year:
-            raise InvalidInput(
+            raise ImpossibleEvent(
                 "event.from_year",
                 f"last year's record: PY{event.from_year} is not before PY{event.year}",
             )
@@ -190,7 +193,7 @@ def _begin(event: RegistrationEvent) -> Registration:
             event.registration_id, event.organization, event.contacts,
             event.programs, (event,), year=event.year,
         )
-    raise InvalidInput(
+    raise ImpossibleEvent(
         "event",
         "a record begins with Registered, CarriedOver or AutomaticallyRegistered; got "
         f"{type(event).__name__}",
@@ -201,43 +204,43 @@ def _registered_again(state: Registration, event: Registered) -> None:
     """A second program or a re-registration: the record's year, organization and contacts
     (REG-REC-6, REG-REC-8), a program not held (REG-REC-9), a contact to notify (REG-REC-2)."""
     if event.year != state.year:
-        raise InvalidInput(
+        raise ImpossibleEvent(
             "event.year",
             f"the record is for PY{state.year}" if state.year is not None
             else "the record is tied to no year",
         )
     if event.program in state.programs:
-        raise InvalidInput(
+        raise ImpossibleEvent(
             "event.program", f"already registered for {event.program.value} (REG-REC-9)"
         )
     if event.organization != state.organization or event.contacts != state.contacts:
-        raise InvalidInput(
+        raise ImpossibleEvent(
             "event.organization",
             "a later registration carries the record's organization and contacts (REG-REC-6)",
         )
     if not state.contacts:
-        raise InvalidInput("event.contacts", "at least one contact (REG-REC-2)")
+        raise ImpossibleEvent("event.contacts", "at least one contact (REG-REC-2)")
 
 
 def _cancelled(state: Registration, event: Cancelled) -> None:
     if event.program not in state.programs:
-        raise InvalidInput(
+        raise ImpossibleEvent(
             "event.program", f"not registered for {event.program.value}: nothing to cancel"
         )
     if event.cause == "REG-REC-9":
         return
     if event.cause != "REG-SIZE-1":
-        raise InvalidInput("event.cause", f"REG-REC-9 or REG-SIZE-1; got {event.cause[:40]!r}")
+        raise ImpossibleEvent("event.cause", f"REG-REC-9 or REG-SIZE-1; got {event.cause[:40]!r}")
     after = [e for e in reversed(state.history) if not isinstance(e, Cancelled)][:1]
     if not after or not isinstance(after[0], SizeChanged) or utc_key(after[0].at) != utc_key(
         event.at
     ):
-        raise InvalidInput("event.cause", "a size cancel follows its size change (REG-SIZE-1)")
+        raise ImpossibleEvent("event.cause", "a size cancel follows its size change (REG-SIZE-1)")
 
 
 def _resized(org: Organization, event: SizeChanged) -> Organization:
     if event.previous is not org.size:
-        raise InvalidInput(
+        raise ImpossibleEvent(
             "event.previous", f"the record's size band is {org.size.value}; got "
             f"{event.previous.value}"
         )
@@ -245,15 +248,15 @@ def _resized(org: Organization, event: SizeChanged) -> Organization:
     if split is None:
         split = split_within(org.split_tin_mips_clinicians, event.size)
     if event.size is org.size and split == org.split_tin_mips_clinicians:
-        raise InvalidInput("event.size", "a size change that changes nothing (REG-SIZE-1)")
+        raise ImpossibleEvent("event.size", "a size change that changes nothing (REG-SIZE-1)")
     return attrs.evolve(org, size=event.size, clinicians=None, split_tin_mips_clinicians=split)
 
 
 def _new_contact(state: Registration, contact: Contact, field: str = "event.contact") -> None:
     if contact in state.contacts:
-        raise InvalidInput(field, f"{contact.full_name!r} is already a contact (REG-REC-4)")
+        raise ImpossibleEvent(field, f"{contact.full_name!r} is already a contact (REG-REC-4)")
     if not contact.is_complete:
-        raise InvalidInput(field, f"a complete contact (REG-REC-2); missing: "
+        raise ImpossibleEvent(field, f"a complete contact (REG-REC-2); missing: "
                                   f"{', '.join(contact.missing)}")
 
 
@@ -261,7 +264,7 @@ def _index(contacts: Sequence[Contact], contact: Contact) -> int:
     try:
         return contacts.index(contact)
     except ValueError:
-        raise InvalidInput(
+        raise ImpossibleEvent(
             "event.contact", f"{contact.full_name!r} is not a contact of this registration"
         ) from None
 

@@ -130,6 +130,7 @@ def contact_list(value: Any) -> tuple[Contact, ...]:
 
 
 # -- commands ---------------------------------------------------------------------------------
+@masked_repr
 @attrs.frozen
 class Register:
     """Register ``program``. For an organization's first registration ``organization`` and
@@ -280,6 +281,7 @@ class _RecordEvent:
     registration_id: RegistrationId = attrs.field(validator=registration_id)
 
 
+@masked_repr
 @attrs.frozen
 class Registered(_RecordEvent):
     """A program was registered: the first registration (the record begins), the second
@@ -303,6 +305,7 @@ class Registered(_RecordEvent):
     at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
+@masked_repr
 @attrs.frozen
 class CarriedOver(_RecordEvent):
     """Last year's record started this year's with automatic registrations (REG-AUTO-1,
@@ -324,6 +327,7 @@ class CarriedOver(_RecordEvent):
     programs: frozenset[Program] = attrs.field(converter=_PROGRAMS)  # type: ignore[misc]
 
 
+@masked_repr
 @attrs.frozen
 class AutomaticallyRegistered(_RecordEvent):
     """CMS registered the organization automatically for the year and there is no record of
@@ -346,6 +350,7 @@ class AutomaticallyRegistered(_RecordEvent):
     programs: frozenset[Program] = attrs.field(converter=_PROGRAMS)  # type: ignore[misc]
 
 
+@masked_repr
 @attrs.frozen
 class Cancelled(_RecordEvent):
     """A program's registration was cancelled: by a Cancel (``cause`` REG-REC-9) or by a
@@ -363,6 +368,7 @@ class Cancelled(_RecordEvent):
     cause: str = attrs.field(default="REG-REC-9", validator=fields.instance_of(str))
 
 
+@masked_repr
 @attrs.frozen
 class SizeChanged(_RecordEvent):
     """The size band changed (REG-SIZE-1); ``split_tin_mips_clinicians`` is a split TIN's
@@ -404,6 +410,7 @@ class OrganizationUpdated(_RecordEvent):
     at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
+@masked_repr
 @attrs.frozen
 class ContactAdded(_RecordEvent):
     """A contact was added at the end of the list (REG-REC-4).
@@ -420,6 +427,7 @@ class ContactAdded(_RecordEvent):
     at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
+@masked_repr
 @attrs.frozen
 class ContactEdited(_RecordEvent):
     """A contact was replaced in place: ``contact`` by ``new``.
@@ -438,6 +446,7 @@ class ContactEdited(_RecordEvent):
     at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
 
 
+@masked_repr
 @attrs.frozen
 class ContactDeleted(_RecordEvent):
     """A contact was deleted (never the last, REG-REC-4).
@@ -495,6 +504,7 @@ def _may_have_no_contact(history: tuple[RegistrationEvent, ...]) -> bool:
 
 
 # -- the record -------------------------------------------------------------------------------
+@masked_repr
 @attrs.frozen
 class Registration:
     """An organization's registration record for one performance year: its single

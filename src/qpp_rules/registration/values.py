@@ -556,6 +556,7 @@ _COLLECTION_NAMES: dict[str, CollectionType] = {
 
 
 
+@masked_repr
 @attrs.frozen
 class Notification:
     """One email to one contact about one event (REG-REC-5).
