@@ -338,6 +338,8 @@ double quotes: line 1 column 2 (char 1)
         raise InvalidInput("$", f"not valid JSON: {error}") from None
     except UnicodeDecodeError:
         raise InvalidInput("$", "not valid JSON: the bytes are not UTF-8") from None
+    except ValueError:  # a number of more digits than Python converts (sys.int_info)
+        raise InvalidInput("$", "a number too long to read (thousands of digits)") from None
     except RecursionError:
         data = _TOO_DEEP
     if data is not _TOO_DEEP:

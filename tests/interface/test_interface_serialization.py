@@ -609,3 +609,28 @@ def test_a_generic_field_naming_no_class_of_the_library_is_refused() -> None:
         from_dict(plain, qr.Outcome)
     assert caught.value.field == "$.state"
     assert "names no class" in caught.value.message
+
+
+@settings(max_examples=25)
+@given(qrst.registration_states(), st.sampled_from(["programs", "contacts", "year"]))
+def test_reg_rec_1_a_record_edited_by_hand_is_refused_when_read_back(
+    record: qr.registration.Registration, edit: str,
+) -> None:
+    data = to_dict(record)
+    assert from_dict(data, qr.registration.Registration) == record  # read back as written
+    if edit == "programs":
+        held = {p.value for p in record.programs}
+        data["programs"] = sorted({p.value for p in qr.Program} - held)
+    elif edit == "contacts":
+        data["contacts"] = [*data["contacts"], {"first_name": "Eve", "last_name": "Forged",
+                                                "email": "eve@example.org",
+                                                "phone": "111-222-9999", "extension": None}]
+    else:
+        data["year"] = (record.year or 2020) + 1
+    with pytest.raises(qr.ImpossibleEvent, match="not what its history builds"):
+        from_dict(data, qr.registration.Registration)
+
+
+def test_a_number_too_long_to_read_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match="too long"):
+        from_json('{"allowed": true, "reasons": [], "x": ' + "9" * 5000 + "}", qr.Decision)

@@ -404,6 +404,8 @@ def _attrs(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
     listed = ", ".join(names) or "(none)"
     spoken = " and ".join(", ".join(names).rsplit(", ", 1)) or "(none)"
 
+    after_read = getattr(origin, "_after_read", None)  # a check of the whole value read
+
     def structure(value: Any, _: Any) -> Any:
         if isinstance(value, origin):
             return value
@@ -414,7 +416,10 @@ def _attrs(conv: Converter, kind: Any) -> Callable[[Any, Any], Any]:
             if not isinstance(tag, str) or re.split(r"[.:]", tag)[-1] != origin.__name__:
                 raise _leaf(f"{TAG} names {origin.__name__} here")
             value = {key: item for key, item in value.items() if key != TAG}
-        return inner(value, kind)
+        read = inner(value, kind)
+        if after_read is not None:
+            after_read(read)
+        return read
 
     return structure
 

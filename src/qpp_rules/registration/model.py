@@ -24,7 +24,7 @@ from typing import Any, ClassVar, TypeAlias
 import attrs
 import pendulum
 
-from qpp_rules.errors import InvalidInput, mask_tins, masked_repr, shown
+from qpp_rules.errors import ImpossibleEvent, InvalidInput, mask_tins, masked_repr, shown
 from qpp_rules.kernel import fields
 from qpp_rules.registration.values import (
     MAX_NUMBER,
@@ -553,6 +553,21 @@ class Registration:
                 "contacts",
                 "a registration keeps at least one contact (REG-REC-4); only an automatic "
                 "registration that began without one has none until the first is added",
+            )
+
+    def _after_read(self) -> None:
+        """Read back from data (:func:`qpp_rules.from_json`), a record with a history must be
+        what its history builds: a record edited by hand (a program added, a contact
+        removed) is refused as an :class:`~qpp_rules.ImpossibleEvent`, as replaying a forged
+        event is."""
+        if not self.history:
+            return
+        from qpp_rules.registration.lifecycle import replay
+
+        if replay(self.history) != self:
+            raise ImpossibleEvent(
+                "registration.history", "the record is not what its history builds (REG-REC-1): "
+                "replaying its events gives another record"
             )
 
     def holds(self, program: Program) -> bool:
