@@ -142,8 +142,9 @@ class Identifier:
     @classmethod
     def _shown(cls, compact: str) -> str:
         """How a (possibly invalid) value appears in an error message: masked for every kind,
-        since what was typed into any field may be a TIN (or a Social Security number)."""
-        return mask(compact)
+        since what was typed into any field may be a TIN (or a Social Security number); a
+        long value shows only its last 40 characters (masked)."""
+        return mask(compact) if len(compact) <= 40 else "…" + mask(compact[-40:])
 
     @classmethod
     def _fail(cls, kind: type[InvalidIdentifier], compact: str, message: str) -> InvalidIdentifier:

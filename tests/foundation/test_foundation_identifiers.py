@@ -398,3 +398,11 @@ def test_identifiers_are_immutable() -> None:
     with pytest.raises(AttributeError):
         tin.other = 1
     assert tin.value == "000765630"
+
+
+@pytest.mark.parametrize("kind", [qr.TIN, qr.NPI, qr.PTAN, qr.ApmEntityId, qr.VendorId])
+def test_a_huge_identifier_is_refused_with_a_short_masked_message(kind: type[Any]) -> None:
+    with pytest.raises(qr.InvalidIdentifier) as caught:
+        kind("1" * 1_000_000)
+    assert len(str(caught.value)) < 200
+    assert "1" * 5 not in str(caught.value)
