@@ -30,6 +30,7 @@ from qpp_rules.decisions import Decision
 from qpp_rules.errors import InvalidInput, mask_tins, masked_repr, shown
 from qpp_rules.identifiers import TIN, ApmEntityId, Identifier, VirtualGroupId
 from qpp_rules.kernel import fields
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.vocabulary import (
     ApmModel,
     OrgType,
@@ -357,26 +358,27 @@ use virtual_group_id
         ):
             raise _fact("clinicians",
                         f"{shown(count)} clinicians are not in the size band {self.size.value}")
+        this = f"this is {a_or_an(kind.value)}"
         if self.tin is not None and kind is OrgType.VIRTUAL_GROUP:
             raise _fact("tin", "a Virtual Group has no TIN of its own; use virtual_group_id")
         if self.virtual_group_id is not None and kind is not OrgType.VIRTUAL_GROUP:
-            raise _fact("virtual_group_id", f"only a Virtual Group has one; this is a {kind.value}")
+            raise _fact("virtual_group_id", f"only a Virtual Group has one; {this}")
         if self.apm_entity_id is not None and kind is not OrgType.APM_ENTITY:
-            raise _fact("apm_entity_id", f"only an APM Entity has one; this is a {kind.value}")
+            raise _fact("apm_entity_id", f"only an APM Entity has one; {this}")
         if self.apm_model is not None and kind not in (OrgType.APM_ENTITY, OrgType.PRACTICE):
             raise _fact(
                 "apm_model",
-                f"an APM Entity's model (or a split-TIN practice's); this is a {kind.value}",
+                f"an APM Entity's model (or a split-TIN practice's); {this}",
             )
         if self.ssp_aco_participant and kind is not OrgType.PRACTICE:
             raise _fact("ssp_aco_participant",
-                        f"only a Practice (an ACO participant TIN) is one; this is a {kind.value}")
+                        f"only a Practice (an ACO participant TIN) is one; {this}")
         split = self.split_tin_mips_clinicians
         if split is None:
             return
         if kind is not OrgType.PRACTICE:
             raise _fact("split_tin_mips_clinicians",
-                        f"only a split-TIN Practice has it; this is a {kind.value}")
+                        f"only a split-TIN Practice has it; {this}")
         if self.ssp_aco_participant or self.apm_model is ApmModel.SHARED_SAVINGS_PROGRAM:
             raise _fact(
                 "split_tin_mips_clinicians",
