@@ -391,7 +391,7 @@ def test_evaluate_a_file_and_standard_input(
     assert code == 0
     assert out == expected
     code, out, _ = run(capsys, "evaluate", str(path))
-    assert out.startswith("PY2021: 3 organizations (pop.csv)")
+    assert out.startswith("PY2021 (default year): 3 organizations (pop.csv)")
     monkeypatch.setattr(sys, "stdin", io.StringIO(POPULATION_CSV))
     code, out, _ = run(capsys, "evaluate", "-", "--format", "csv")
     assert code == 0

@@ -81,8 +81,9 @@ class Population:
             raise InvalidInput("source", f"a name (text); got {type(source).__name__}")
         if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start <= 2**63:
             raise InvalidInput("start", f"a whole number from 0; got {shown(start, 40)}")
-        if lines is not None and (not isinstance(lines, list) or len(lines) != len(rows)):
-            raise InvalidInput("lines", "a list of one line number per row")
+        if lines is not None and (not isinstance(lines, list) or len(lines) != len(rows) or not
+                                  all(type(n) is int and n > 0 for n in lines)):
+            raise InvalidInput("lines", "a list of one line number (from 1) per row")
         self._rows = rows
         self._lines = lines
         self._raw_columns: Mapping[str, list[Any]] | None = None

@@ -7,7 +7,7 @@ organization whose caller's system issued none (REG-REC-1).
 >>> import qpp_rules as qr
 >>> from qpp_rules.registration import Cancel, Contact, Registration
 >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, tin="000765630")
->>> record = Registration("219043", org, (Contact("Jane", "Doe", "j@example.org", "1"),),
+>>> record = Registration("219043", org, (Contact("Jane", "Doe", "j@example.org", "4105550100"),),
 ...                       frozenset({qr.Program.CAHPS}))
 >>> handle(record, Cancel(qr.Program.WEB_INTERFACE, confirmed=True), qr.eastern(2021, 5, 3),
 ...        qr.policy_for(2021)).rule_ids
