@@ -325,7 +325,7 @@ each organization's org_id is its own
                 blank = column.is_null().any()
             engine = "auto" if self.eager else "streaming"
             refused, repeated = self._polars.select(
-                blank.alias("blank"), column.is_duplicated().any().alias("repeated"),
+                blank.alias("blank"), (column.n_unique() != pl.len()).alias("repeated"),
             ).collect(engine=engine).row(0)
         else:
             series = self._frame["org_id"]
