@@ -30,6 +30,7 @@ from qpp_rules.errors import (
     InvalidLength,
     mask,
 )
+from qpp_rules.kernel.fields import a_or_an
 
 __all__ = [
     "NPI",
@@ -93,7 +94,8 @@ class Identifier:
     def compact(cls, text: str) -> str:
         """The identifier without separators (spaces, hyphens)."""
         if not isinstance(text, str):
-            raise InvalidFormat(cls.field, f"a {cls.label} is text; got {type(text).__name__}")
+            raise InvalidFormat(cls.field,
+                                f"{a_or_an(cls.label)} is text; got {type(text).__name__}")
         return _SEPARATORS.sub("", text)
 
     @classmethod
@@ -104,7 +106,7 @@ class Identifier:
                 text = cls._from_int(text)
             else:
                 raise InvalidFormat(
-                    cls.field, f"a {cls.label} is text; got {type(text).__name__}"
+                    cls.field, f"{a_or_an(cls.label)} is text; got {type(text).__name__}"
                 )
         compact = cls.compact(text.strip())
         cls._check(compact)
@@ -115,10 +117,10 @@ class Identifier:
         """The digits of a whole number given for an identifier (never negative; a number too
         long for any identifier is refused before it is turned into text)."""
         if number < 0:
-            raise InvalidFormat(cls.field, f"a {cls.label} is never negative")
+            raise InvalidFormat(cls.field, f"{a_or_an(cls.label)} is never negative")
         if number >= 10**_MAX_DIGITS:
             raise InvalidLength(
-                cls.field, f"a {cls.label} has at most {_MAX_DIGITS} characters"
+                cls.field, f"{a_or_an(cls.label)} has at most {_MAX_DIGITS} characters"
             )
         return str(number)
 
@@ -151,15 +153,15 @@ class Identifier:
         return kind(cls.field, f"{message} ({cls._shown(compact)!r})")
 
     @classmethod
-    def _check_digits(cls, compact: str, length: int, article: str = "a") -> None:
+    def _check_digits(cls, compact: str, length: int) -> None:
         """Refuse ``compact`` unless it is exactly ``length`` digits (TIN, NPI, Vendor ID)."""
         if not _DIGITS.fullmatch(compact):
-            raise cls._fail(InvalidFormat, compact, f"{article} {cls.label} has digits only")
+            raise cls._fail(InvalidFormat, compact, f"{a_or_an(cls.label)} has digits only")
         if len(compact) != length:
             raise cls._fail(
                 InvalidLength,
                 compact,
-                f"{article} {cls.label} has exactly {length} digits; got {len(compact)}",
+                f"{a_or_an(cls.label)} has exactly {length} digits; got {len(compact)}",
             )
 
     @property
@@ -322,7 +324,7 @@ class NPI(Identifier, label="NPI", field="npi"):
 
     @classmethod
     def _check_shape(cls, compact: str) -> None:
-        cls._check_digits(compact, 10, "an")
+        cls._check_digits(compact, 10)
 
     @classmethod
     def _check(cls, compact: str) -> None:
@@ -352,22 +354,23 @@ class _Alphanumeric(Identifier):
         """Upper-cased, without surrounding spaces. Only ASCII is upper-cased: ``"ı".upper()``
         is ``"I"``, and a non-ASCII character must fail, not turn into a letter."""
         if not isinstance(text, str):
-            raise InvalidFormat(cls.field, f"a {cls.label} is text; got {type(text).__name__}")
+            raise InvalidFormat(cls.field,
+                                f"{a_or_an(cls.label)} is text; got {type(text).__name__}")
         text = text.strip()
         return text.upper() if text.isascii() else text
 
     @classmethod
     def _check(cls, compact: str) -> None:
         if not compact:
-            raise cls._fail(InvalidLength, compact, f"a {cls.label} is empty")
+            raise cls._fail(InvalidLength, compact, f"{a_or_an(cls.label)} is empty")
         if len(compact) > cls.max_length:
             raise cls._fail(
                 InvalidLength,
                 compact,
-                f"a {cls.label} has at most {cls.max_length} characters; got {len(compact)}",
+                f"{a_or_an(cls.label)} has at most {cls.max_length} characters; got {len(compact)}",
             )
         if not cls.pattern.fullmatch(compact):
-            raise cls._fail(InvalidFormat, compact, f"a {cls.label} has {cls.allowed} only")
+            raise cls._fail(InvalidFormat, compact, f"{a_or_an(cls.label)} has {cls.allowed} only")
 
 
 class PTAN(_Alphanumeric, label="PTAN", field="ptan"):

@@ -57,6 +57,7 @@ from cattrs.errors import (
 from qpp_rules.errors import InvalidInput
 from qpp_rules.kernel.cache import SHARED
 from qpp_rules.kernel.convert import TAG, Converter, Style, Tagged
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.loading import type_at
 from qpp_rules.policy.model import Amendment
@@ -197,7 +198,7 @@ def _structure_any(conv: Converter) -> Callable[[Any, Any], Any]:
         if attrs.has(kind):
             return conv.get_structure_hook(kind)(rest, kind)
         if set(rest) != {"value"}:
-            raise InvalidInput("", f"an object with {TAG} and value for a {kind.__name__}")
+            raise InvalidInput("", f"an object with {TAG} and value for {a_or_an(kind.__name__)}")
         return conv.get_structure_hook(kind)(rest["value"], kind)
 
     return structure
@@ -310,7 +311,7 @@ def to_json(value: Any, *, indent: int | None = None, as_type: Any = None) -> st
         return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         raise InvalidInput(
-            "value", f"a {type(value).__name__} cannot be written as JSON"
+            "value", f"{a_or_an(type(value).__name__)} cannot be written as JSON"
         ) from None
 
 

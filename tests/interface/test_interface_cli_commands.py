@@ -391,7 +391,7 @@ def test_evaluate_a_file_and_standard_input(
     assert code == 0
     assert out == expected
     code, out, _ = run(capsys, "evaluate", str(path))
-    assert out.startswith("PY2021: 3 organizations (pop.csv)")
+    assert out.startswith("PY2021 (default year): 3 organizations (pop.csv)")
     monkeypatch.setattr(sys, "stdin", io.StringIO(POPULATION_CSV))
     code, out, _ = run(capsys, "evaluate", "-", "--format", "csv")
     assert code == 0
@@ -436,7 +436,7 @@ def test_evaluate_bad_input_is_one_line_and_exit_2(capsys: Capsys, tmp_path: Pat
         assert out == "", argv
         assert_one_line_error(err)
     _, _, err = run(capsys, "evaluate", str(tmp_path / "a.csv"))
-    assert "a.csv[2].clinicians" in err
+    assert "a.csv line 2, column clinicians" in err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -727,4 +727,4 @@ def test_errors_mask_a_tin_inside_a_bad_value(capsys: Capsys, tmp_path: Path) ->
     assert (code, out) == (2, "")
     assert_one_line_error(err)
     assert_no_tin(err)
-    assert "t.csv[2].clinicians" in err
+    assert "t.csv line 2, column clinicians" in err

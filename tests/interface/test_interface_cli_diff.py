@@ -328,7 +328,7 @@ def test_deeply_nested_json_and_repeated_csv_columns_are_bad_input(
         assert (code, out) == (2, ""), err
         assert_one_line_error(err)
         assert "internal error" not in err
-    assert "repeated.csv[1].clinicians: this column appears twice" in err
+    assert "repeated.csv line 1, column clinicians: this column appears twice" in err
 
 
 def test_evaluate_csv_neutralises_cells_a_spreadsheet_would_run(

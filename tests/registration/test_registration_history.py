@@ -69,7 +69,7 @@ FORGED: dict[str, tuple[bool, RegistrationEvent]] = {
     "an incomplete contact added": (False, ContactAdded(GUIDE_ID, Contact("Pat", "Lee", "", ""),
                                                         AT)),
     "a contact not held edited": (False, ContactEdited(
-        GUIDE_ID, Contact("Pat", "Lee", "p@x.org", "1"), JANE, AT)),
+        GUIDE_ID, Contact("Pat", "Lee", "p@x.org", "4105550101"), JANE, AT)),
     "an edit to a contact already held": (False, ContactEdited(GUIDE_ID, JANE, JOHN, AT)),
     "an automatic registration of an existing record": (False, AutomaticallyRegistered(
         GUIDE_ID, 2021, bbh(), (JANE,), {WI})),

@@ -400,7 +400,8 @@ TABLE: dict[str, Spec] = {
     "pending_requests": Spec(access.pending_requests, (ACCESS_STATE,)),
     "security_officials": Spec(access.security_officials, (ACCESS_STATE,)),
     # analysis
-    "Population": Spec(analysis.Population, (list(ROWS),), {"source": "records", "start": 1}),
+    "Population": Spec(analysis.Population, (list(ROWS),),
+                       {"source": "records", "start": 1, "lines": None}),
     "as_population": Spec(analysis.as_population, (list(ROWS),)),
     "evaluate": Spec(analysis.evaluate, (list(ROWS), PY2019),
                      {"questions": analysis.QUESTIONS}),

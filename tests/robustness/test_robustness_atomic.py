@@ -298,4 +298,4 @@ def test_a_population_with_one_bad_row_is_refused_whole(size: int, data: Any,
     with Unchanged(rows=rows, policy=PY2019), pytest.raises(qr.InvalidInput) as raised:
         analysis.evaluate(rows, PY2019)
     assert column in raised.value.field
-    assert f"[{where + 1}]" in raised.value.field
+    assert f"[{where}]" in raised.value.field

@@ -178,7 +178,7 @@ def test_a_population_validates_its_org_ids_before_answering() -> None:
     rows[2]["org_id"] = ""
     with pytest.raises(qr.InvalidInput) as raised:
         analysis.evaluate(rows, PY2019)
-    assert raised.value.field == "records[3].org_id"
+    assert raised.value.field == "records[2].org_id"
 
 
 # -- time zones a caller wrote -----------------------------------------------------------------

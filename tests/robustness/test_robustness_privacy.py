@@ -284,7 +284,7 @@ def test_errors_never_show_a_tin_in_any_layout(written: str, tmp_path: Any) -> N
     path = tmp_path / f"{written}.toml"
     path.write_text("year = 2099\n")
     texts += _texts_raised(lambda: qr.load_policy_file(path))
-    texts += _texts_raised(lambda: registration.Contact("Jane", "Doe", written, "1"))
+    texts += _texts_raised(lambda: registration.Contact("Jane", "Doe", written, "4105550100"))
     quoted = f"No data for TIN {written}"
     envelope = {"error": {"type": "NoProviderInformation", "message": quoted}}
     texts += _texts_raised(lambda: election.read_eligibility_payload(envelope, year=2019))
@@ -305,7 +305,7 @@ def test_free_text_holding_a_tin_is_masked_wherever_the_library_renders_it() -> 
                                             f"{written} Main St", "Baltimore", "MD", "21239"),
                                         tin="000765630")
         assert org.name == name  # the value is the caller's
-        contact = registration.Contact(f"Jane {written}", "Doe", "jdoe@example.org", "1")
+        contact = registration.Contact(f"Jane {written}", "Doe", "jdoe@example.org", "4105550100")
         update = registration.UpdateOrganization(name=name)
         record = access.OrganizationRecord(qr.OrgType.PRACTICE, name=name, tins=["000765630"])
         role = access.RequestRole(f"user {written}", access.Role.STAFF_USER, record)

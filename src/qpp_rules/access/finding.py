@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from qpp_rules.access.model import OrganizationRecord
 from qpp_rules.errors import InvalidInput
 from qpp_rules.identifiers import TIN, Identifier, VirtualGroupId
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.vocabulary import ApmModel, OrgType
 
 __all__ = ["find_organization"]
@@ -130,7 +131,8 @@ def find_organization(
         if not isinstance(model, ApmModel):
             return ()
     elif model is not None:
-        raise InvalidInput("model", f"only an APM Entity is found by model; got a {kind.value}")
+        raise InvalidInput("model",
+                           f"only an APM Entity is found by model; got {a_or_an(kind.value)}")
     if not query.strip():
         return ()
     if kind in (OrgType.PRACTICE, OrgType.REGISTRY):

@@ -21,6 +21,7 @@ from __future__ import annotations
 from qpp_rules.access.model import Actor
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.kernel.citations import cite
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import refuse_unknown
@@ -153,10 +154,9 @@ def authorize(
         return policy.answers.put(key, missing)
     where = "" if model is None else f" ({model.value})"
     verb = "may" if granted else "may not"
-    article = "an" if kind.value[0] in "AEIOU" else "a"
     reason = Reason(
         "ACC-PERM-1",
-        f"In {policy.label}, a {role.value} of {article} {kind.value}{where} {verb} "
+        f"In {policy.label}, {a_or_an(role.value)} of {a_or_an(kind.value)}{where} {verb} "
         f"{permission.value}.",
         policy.cite(source),
     )

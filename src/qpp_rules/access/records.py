@@ -34,6 +34,7 @@ from qpp_rules.identifiers import (
     VirtualGroupId,
 )
 from qpp_rules.kernel import fields
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.vocabulary import ApmModel, OrgType
 
 __all__ = ["Evidence", "OrganizationRecord"]
@@ -187,12 +188,13 @@ class OrganizationRecord:
         if self.apm_model is not None and self.kind is not OrgType.APM_ENTITY:
             raise InvalidInput(
                 "organization.apm_model",
-                f"only an APM Entity has an APM model; this is a {self.kind.value} (ACC-TYPE-1)",
+                "only an APM Entity has an APM model; "
+                f"this is {a_or_an(self.kind.value)} (ACC-TYPE-1)",
             )
         if self.kind in (OrgType.PRACTICE, OrgType.REGISTRY) and len(self.tins) > 1:
             raise InvalidInput(
                 "organization.tins",
-                f"a {self.kind.value} is identified by a single TIN; got {len(self.tins)} "
+                f"{a_or_an(self.kind.value)} is identified by a single TIN; got {len(self.tins)} "
                 "(ACC-TYPE-1)",
             )
         if self.single_tin_aco and not self.may_be_single_tin_aco:
@@ -241,7 +243,7 @@ def _read(kind: type[IdT], value: object, path: str) -> IdT | str | None:
             return value
         value = value.value
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InvalidInput(path, f"text, a {kind.label} or None; got {type(value).__name__}")
+        raise InvalidInput(path, f"text, {a_or_an(kind.label)} or None; got {type(value).__name__}")
     if isinstance(value, int) and not -(10**40) < value < 10**40:
         return "(a whole number too long for any identifier)"  # str() would refuse it
     text = str(value)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -31,7 +31,9 @@ __all__ = [
     "REQUIRED",
     "TRACK_ALIASES",
     "argument_type",
+    "cell",
     "check_names",
+    "check_required",
     "choice",
     "is_blank",
     "parse_apm_model",
@@ -312,44 +314,97 @@ def check_names(names: Iterable[Any], where: str) -> tuple[str, ...]:
         if not isinstance(name, str):
             raise InvalidInput(where, f"a column name must be text; got {shown(name, 30)}")
         if name in seen:
-            raise InvalidInput(f"{where}.{name}"[:120], "this column appears twice")
+            raise InvalidInput(cell(where, name)[:120], "this column appears twice")
         seen.add(name)
         if name in _PARSERS:
             continue
         near = _near(name)
         if near is not None and near not in names:
-            raise InvalidInput(f"{where}.{name}"[:120],
+            raise InvalidInput(cell(where, name)[:120],
                                f"unknown column; did you mean {near!r}?")
         carried.append(name)
     return tuple(carried)
 
 
-def read_csv_rows(lines: Iterable[str], name: str) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
-    """The one CSV reader: the header (a UTF-8 byte-order mark ignored, judged by
-    :func:`check_names`) and one dict per row. A row with more cells than the header is
-    refused, naming its line.
+_LINE = re.compile(r" line \d+$")
 
-    >>> header, rows = read_csv_rows(["\\ufefforg_id,kind,clinicians", "A,Practice,30"], "x.csv")
-    >>> header, rows
-    (('org_id', 'kind', 'clinicians'), [{'org_id': 'A', 'kind': 'Practice', 'clinicians': '30'}])
+
+def cell(where: str, column: str) -> str:
+    """The path an error names for ``column`` of a row: ``where.column`` for a position in
+    Python data (``records[0].clinicians``, ``frame[3].patients``); ``where, column
+    column`` for a line of a CSV file (``file.csv line 5, column clinicians``).
+
+    >>> cell("records[0]", "clinicians"), cell("file.csv line 5", "clinicians")
+    ('records[0].clinicians', 'file.csv line 5, column clinicians')
     """
+    return f"{where}, column {column}" if _LINE.search(where) else f"{where}.{column}"
+
+
+def check_required(names: Iterable[str], where: str) -> None:
+    """Refuse input without a required column (``REQUIRED``) once, naming the column (with
+    "did you mean" for a column of the input whose name is close), rather than row by row.
+
+    >>> check_required(["org_id", "kind", "clinician_count"], "file.csv line 1")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: file.csv line 1, column clinicians: a required column; \
+the input has none (did you mean 'clinician_count'?)
+    """
+    given = [name for name in names if isinstance(name, str)]
+    for name in REQUIRED:
+        if name in given:
+            continue
+        others = {_key(other).replace(" ", "_"): other for other in given
+                  if other not in _PARSERS}
+        near = difflib.get_close_matches(name, list(others), n=1, cutoff=0.6)
+        hint = f" (did you mean {others[near[0]]!r}?)" if near else ""
+        raise InvalidInput(cell(where, name), f"a required column; the input has none{hint}")
+
+
+def read_csv_rows(lines: Iterable[str], name: str
+                  ) -> tuple[tuple[str, ...], list[dict[str, Any]], list[int]]:
+    """The one CSV reader: the header (a UTF-8 byte-order mark ignored, judged by
+    :func:`check_names` and :func:`check_required`), one dict per row and the line of the
+    file each row starts on (blank lines are skipped, a quoted cell may span lines). A row
+    with more cells than the header is refused, naming its line; a shorter row's missing
+    cells are blanks.
+
+    >>> header, rows, numbers = read_csv_rows(
+    ...     ["\\ufefforg_id,kind,clinicians", "", "A,Practice,30"], "x.csv")
+    >>> header, numbers
+    (('org_id', 'kind', 'clinicians'), [3])
+    >>> rows
+    [{'org_id': 'A', 'kind': 'Practice', 'clinicians': '30'}]
+    """
+    rows: list[dict[str, Any]] = []
+    numbers: list[int] = []
     try:
-        reader = csv.DictReader(lines)
-        fields: Sequence[str] | None = reader.fieldnames
+        reader = csv.reader(lines)
+        fields: list[str] | None = next(reader, None)
         if fields is None:
             raise InvalidInput(name, "an empty file: no header")
         if fields and fields[0].startswith("\ufeff"):
-            fields = [fields[0].removeprefix("\ufeff"), *fields[1:]]
-            reader.fieldnames = fields
-        check_names(fields, f"{name}[1]")
-        rows: list[dict[str, Any]] = list(reader)
+            fields[0] = fields[0].removeprefix("\ufeff")
+        header_line = reader.line_num
+        check_names(fields, f"{name} line {header_line}")
+        check_required(fields, f"{name} line {header_line}")
+        width = len(fields)
+        done = header_line
+        for row in reader:
+            first, done = done + 1, reader.line_num
+            if not row:
+                continue
+            if len(row) > width:
+                raise InvalidInput(f"{name} line {first}",
+                                   f"more cells than the header's {width}")
+            record: dict[str, Any] = dict(zip(fields, row, strict=False))
+            if len(row) < width:
+                record.update(dict.fromkeys(fields[len(row):]))
+            rows.append(record)
+            numbers.append(first)
     except csv.Error as error:
         raise InvalidInput(name, f"not a readable CSV file: {error}") from None
-    width = len(fields)
-    if any(len(row) != width for row in rows):
-        number = next(i for i, row in enumerate(rows, 2) if len(row) != width)
-        raise InvalidInput(f"{name}[{number}]", f"more cells than the header's {width}")
-    return tuple(fields), rows
+    return tuple(fields), rows, numbers
 
 
 def argument_type(parse: Callable[[str], Any], what: str) -> Callable[[str], Any]:

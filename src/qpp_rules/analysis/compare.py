@@ -385,6 +385,8 @@ def compare_many(population: Any, policies: Iterable[PolicyYear],
     if isinstance(policies, PolicyYear) or not isinstance(policies, Iterable):
         raise InvalidInput("policies", "an iterable of PolicyYear")
     chosen = list(policies)
+    if not chosen:
+        raise InvalidInput("policies", "at least one PolicyYear to compare; got none")
     for index, policy in enumerate(chosen):
         if not isinstance(policy, PolicyYear):
             raise InvalidInput(f"policies[{index}]", f"a PolicyYear; got {type(policy).__name__}")
@@ -412,6 +414,8 @@ def sweep(population: Any, policy: PolicyYear, path: str, values: Iterable[Any],
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise InvalidInput("values", "an iterable of values for the path")
     chosen = list(values)
+    if not chosen:
+        raise InvalidInput("values", f"at least one value for {path} to sweep; got none")
     reforms = [reform(policy, {path: value}, label=f"{policy.label} {path}={shown(value, 60)}")
                for value in chosen]
     return _table(population, reforms, chosen, questions, path, policy)

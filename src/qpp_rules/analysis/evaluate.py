@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from qpp_rules.errors import InvalidInput, QppRulesError, mask_tins
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.model import PolicyYear
 
 from .groups import Groups
@@ -105,7 +106,7 @@ class Evaluation:
                   (answers, Mapping, "answers"))
         for value, kind, field in checks:
             if not isinstance(value, kind):
-                raise InvalidInput(field, f"a {kind.__name__}; got {type(value).__name__}")
+                raise InvalidInput(field, f"{a_or_an(kind.__name__)}; got {type(value).__name__}")
         self.policy_label = policy_label
         self.questions = questions
         self._population = population

@@ -27,7 +27,15 @@ import attrs
 from qpp_rules.errors import InvalidInput, QppRulesError, shown
 from qpp_rules.vocabulary import ApmModel, OrgType
 
-from .columns import COLUMNS, check_names, parse_value, read_csv_rows
+from .columns import (
+    COLUMNS,
+    REQUIRED,
+    cell,
+    check_names,
+    check_required,
+    parse_value,
+    read_csv_rows,
+)
 from .groups import Groups, pandas_groups, polars_groups
 
 __all__ = ["COLUMNS", "Population", "example_population"]
@@ -44,8 +52,15 @@ class Population:
     """Organizations as rows of facts (keyed by ``COLUMNS``), decoded lazily and
     column-wise: each column is parsed when first asked for, each distinct raw value once.
     Unknown columns are carried through (``carried``); a near miss of a known name
-    (``pateints``) and a repeated column are refused; a malformed value raises
-    ``InvalidInput`` naming its row and column.
+    (``pateints``), a repeated column and a missing required one (``REQUIRED``, named once,
+    not row by row) are refused; a malformed value raises ``InvalidInput`` naming its row
+    and column.
+
+    Rows are named one way whatever the input: a row of Python data by its 0-based position,
+    as you would index it (``records[0].clinicians``, ``frame[3].patients`` for a pandas or
+    polars frame or a ``LazyFrame``); a row of a CSV file by the line of the file it starts
+    on, stated as a line (``population.csv line 5, column clinicians``; the header is line
+    1). ``start`` numbers records from another position (the default is 0).
 
     >>> pop = Population.from_records([
     ...     {"org_id": "A", "kind": "Practice", "clinicians": "30"},
@@ -55,18 +70,22 @@ class Population:
     (<Population of 2 from records>, ('A', 'B'), (30, 12))
     """
 
-    __slots__ = ("_columns", "_frame", "_groups", "_length", "_names", "_polars",
+    __slots__ = ("_columns", "_frame", "_groups", "_length", "_lines", "_names", "_polars",
                  "_raw_columns", "_rows", "carried", "eager", "source", "start")
 
     def __init__(self, rows: list[Mapping[str, Any]], source: str = "records",
-                 start: int = 1) -> None:
+                 start: int = 0, *, lines: list[int] | None = None) -> None:
         if not isinstance(rows, list | tuple):
             raise InvalidInput("rows", f"a list of mappings; got {type(rows).__name__}")
         if not isinstance(source, str):
             raise InvalidInput("source", f"a name (text); got {type(source).__name__}")
         if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start <= 2**63:
             raise InvalidInput("start", f"a whole number from 0; got {shown(start, 40)}")
+        if lines is not None and (not isinstance(lines, list) or len(lines) != len(rows) or not
+                                  all(type(n) is int and n > 0 for n in lines)):
+            raise InvalidInput("lines", "a list of one line number (from 1) per row")
         self._rows = rows
+        self._lines = lines
         self._raw_columns: Mapping[str, list[Any]] | None = None
         self._frame: Any = None
         self._polars: Any = None
@@ -83,21 +102,38 @@ class Population:
         # (see ``_judge``). Values are checked when their column is first read.
         for kind in set(map(type, rows)):
             if not issubclass(kind, Mapping):
-                number = next(i for i, r in enumerate(rows, start) if type(r) is kind)
-                raise InvalidInput(f"{source}[{number}]", "a mapping of column to value")
+                index = next(i for i, r in enumerate(rows) if type(r) is kind)
+                raise InvalidInput(self.where(index), "a mapping of column to value")
         names: dict[str, None] = {}
         for length in set(map(len, rows)):
-            number, first = next((i, r) for i, r in enumerate(rows, start) if len(r) == length)
-            check_names(list(first), f"{source}[{number}]")
+            index, first = next((i, r) for i, r in enumerate(rows) if len(r) == length)
+            check_names(list(first), self.where(index))
             names.update(dict.fromkeys(first))
+        if rows:  # a required column no row has is refused once, not row by row
+            check_required([*names, *(name for name in REQUIRED if name not in names
+                                      and any(name in row for row in rows))], source)
         self._names = tuple(names)
         self.carried = tuple(name for name in names if name not in COLUMNS)
 
+    def where(self, index: int) -> str:
+        """How a message names the row at 0-based ``index``: its position in Python data
+        (``records[0]``), its line in a CSV file (``file.csv line 2``).
+
+        >>> Population.read_csv(["org_id,kind,clinicians", "A,Practice,30"], "x.csv").where(0)
+        'x.csv line 2'
+        >>> Population.from_records([{"org_id": "A", "kind": "Practice", "clinicians": 1}]
+        ...                         ).where(0)
+        'records[0]'
+        """
+        if self._lines is not None:
+            return f"{self.source} line {self._lines[index]}"
+        return f"{self.source}[{index + self.start}]"
+
     def _judge(self, names: tuple[str, ...]) -> None:
         """Judge every row lacking one of ``names`` as the first rows were judged."""
-        for number, row in enumerate(self._rows, self.start):
+        for index, row in enumerate(self._rows):
             if any(name not in row for name in names):
-                check_names(list(row), f"{self.source}[{number}]")
+                check_names(list(row), self.where(index))
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Iterable[Any]], *,
@@ -111,6 +147,8 @@ class Population:
         if not isinstance(columns, Mapping):
             raise InvalidInput(source, "a mapping of column name to values")
         carried = check_names(list(columns), source)
+        if columns:
+            check_required(list(columns), source)
         raw = {name: list(values) for name, values in columns.items()}
         lengths = {len(values) for values in raw.values()}
         if len(lengths) > 1:
@@ -160,7 +198,7 @@ class Population:
         if cached is None:
             if self._raw_columns is None and self._polars is None:
                 self._judge((name,))
-            cached = self._parse_column(name, self._raw(name), self.source, self.start)
+            cached = self._parse_column(name, self._raw(name), self.where)
             self._columns[name] = cached
         return cached
 
@@ -258,13 +296,25 @@ class Population:
         return cached
 
     def check_ids(self) -> None:
-        """Refuse a population with a missing or blank ``org_id``: vectorised for a frame,
-        naming the row only when one is refused."""
+        """Refuse a population with a missing, blank or repeated ``org_id``: vectorised for
+        a frame, naming the rows only when one is refused (a repeated id by both its rows,
+        the id masked where it may be a TIN).
+
+        >>> Population.from_records([{"org_id": "A", "kind": "Practice", "clinicians": 2},
+        ...                          {"org_id": "A", "kind": "Practice", "clinicians": 3},
+        ...                          ]).check_ids()
+        Traceback (most recent call last):
+          ...
+        qpp_rules.errors.InvalidInput: records[1].org_id: the org_id 'A' of records[0] again; \
+each organization's org_id is its own
+        """
         if self._polars is None and self._frame is None:
-            self.ids()
+            ids = self.ids()
+            if len(set(ids)) != len(ids):
+                self._refuse_repeated(ids)
             return
         if "org_id" not in self._names:
-            raise InvalidInput(f"{self.source}.org_id", "required")
+            raise InvalidInput(cell(self.source, "org_id"), "a required column; the input has none")
         if self._polars is not None:
             import polars as pl
 
@@ -274,15 +324,32 @@ class Population:
             else:
                 blank = column.is_null().any()
             engine = "auto" if self.eager else "streaming"
-            refused = bool(self._polars.select(blank).collect(engine=engine).item())
+            refused, repeated = self._polars.select(
+                blank.alias("blank"), (column.n_unique() != pl.len()).alias("repeated"),
+            ).collect(engine=engine).row(0)
         else:
             series = self._frame["org_id"]
             kind = getattr(series.dtype, "kind", "O")
             # gaps (NaN, None, pd.NA): what a CSV read by pandas leaves; blank text is
             # refused when the ids are read (``ids``)
             refused = kind not in "iuO" or bool(series.isna().any())
+            repeated = bool(series.duplicated().any())
         if refused:
             self.column("org_id")  # names the row
+        if repeated:
+            self._refuse_repeated(self.ids())
+
+    def _refuse_repeated(self, ids: tuple[Any, ...]) -> None:
+        """Raise for the first id seen twice, naming both its rows."""
+        seen: dict[Any, int] = {}
+        for index, org_id in enumerate(ids):
+            first = seen.setdefault(org_id, index)
+            if first != index:
+                raise InvalidInput(
+                    cell(self.where(index), "org_id"),
+                    f"the org_id {shown(org_id, 60)} of {self.where(first)} again; each "
+                    "organization's org_id is its own",
+                )
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """The organizations as dicts of parsed values."""
@@ -293,7 +360,7 @@ class Population:
     # -- readers ------------------------------------------------------------------------
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], *, source: str = "records",
-                     start: int = 1) -> Population:
+                     start: int = 0) -> Population:
         """From mappings (dicts, CSV rows) keyed by ``COLUMNS`` (other keys carried)."""
         if isinstance(records, str | bytes) or not isinstance(records, Iterable):
             raise InvalidInput("records", "an iterable of mappings (one per organization)")
@@ -325,13 +392,17 @@ class Population:
     @classmethod
     def read_csv(cls, lines: Iterable[str], name: str) -> Population:
         """The one CSV reader (the command line's too): ``lines`` of CSV text, ``name`` for
-        messages; rows are numbered as the file's lines.
+        messages; rows are named by the line of the file they start on (``x.csv line 2``).
 
         >>> Population.read_csv(["org_id,kind,clinicians", "A,Practice,30"], "x.csv")
         <Population of 1 from x.csv>
         """
-        _, rows = read_csv_rows(lines, name)
-        return cls(list[Mapping[str, Any]](rows), name, 2)
+        header, rows, numbers = read_csv_rows(lines, name)
+        population = cls(list[Mapping[str, Any]](rows), name, lines=numbers)
+        if not rows:  # a header only: its columns are still the input's
+            population._names = header
+            population.carried = tuple(n for n in header if n not in COLUMNS)
+        return population
 
     @classmethod
     def from_parquet(cls, path: str | Path) -> Population:
@@ -355,6 +426,8 @@ class Population:
             population._polars = frame.lazy()
             population._names = tuple(frame.collect_schema().names())
             population.carried = check_names(population._names, "frame")
+            if population._names:
+                check_required(population._names, "frame")
             population._length = len(frame) if population.eager else None
             return population
         if module != "pandas" or type(frame).__name__ != "DataFrame":
@@ -363,6 +436,8 @@ class Population:
             )
         names = list(frame.columns)
         carried = check_names(names, "frame")
+        if names:
+            check_required(names, "frame")
         population = cls([], "frame", 0)
 
         def loader(name: str) -> Callable[[], list[Any]]:
@@ -383,7 +458,8 @@ class Population:
         return self._polars if self._polars is not None else self._frame
 
     @staticmethod
-    def _parse_column(name: str, raw: list[Any], source: str, start: int) -> tuple[Any, ...]:
+    def _parse_column(name: str, raw: list[Any], where: Callable[[int], str]
+                      ) -> tuple[Any, ...]:
         kinds = set(map(type, raw)) - {type(None)}
         distinct: set[Any] | None = None
         if len(kinds) <= 1 and not kinds & {bool, float}:  # no 1 == True == 1.0 collisions
@@ -401,11 +477,11 @@ class Population:
             if not any(isinstance(result, _Bad) for result in parsed.values()):
                 return tuple(map(parsed.__getitem__, raw))
         out: list[Any] = []
-        for number, value in enumerate(raw, start):
+        for index, value in enumerate(raw):
             try:
                 out.append(parse_value(name, value))
             except (ValueError, TypeError, ArithmeticError) as error:
-                raise InvalidInput(f"{source}[{number}].{name}", str(error)) from None
+                raise InvalidInput(cell(where(index), name), str(error)) from None
         return tuple(out)
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "table_format",
     "warn_plugins",
     "year_argument",
+    "year_label",
 ]
 
 PROG = "qpp-rules"
@@ -206,7 +207,8 @@ def newest_builtin_year() -> int:
 
 def one_year_argument(parser: argparse.ArgumentParser, default: int | None, what: str) -> None:
     """``--year Y``: the one year a command decides under."""
-    shown = "the newest built-in year" if default is None else str(default)
+    shown = (f"{newest_builtin_year()}, the newest year whose CMS guides are bundled"
+             if default is None else str(default))
     parser.add_argument(
         "--year", type=int, default=default, metavar="Y",
         help=f"the performance year {what} (default {shown})",
@@ -216,6 +218,17 @@ def one_year_argument(parser: argparse.ArgumentParser, default: int | None, what
 def policy(year: int | None, as_of: pendulum.DateTime | None = None) -> PolicyYear:
     """The policy of ``year`` (default the newest built-in year), as it stood at ``as_of``."""
     return qr.policy_for(newest_builtin_year() if year is None else year, as_of=as_of)
+
+
+def year_label(chosen: PolicyYear, given: int | None) -> str:
+    """How an output header names the policy it decided under: its label, and "(default
+    year)" when ``--year`` was not given, so that the default is never silent.
+
+    >>> import qpp_rules as qr
+    >>> year_label(qr.policy_for(2021), None), year_label(qr.policy_for(2019), 2019)
+    ('PY2021 (default year)', 'PY2019')
+    """
+    return f"{chosen.label} (default year)" if given is None else chosen.label
 
 
 def instant(text: str | None, flag: str = "--as-of") -> pendulum.DateTime | None:

@@ -25,6 +25,7 @@ from .base import (
     scrub,
     table_format,
     warn_plugins,
+    year_label,
 )
 from .inputs import read_population
 from .render import csv_text, grid, write_output
@@ -120,7 +121,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     if chosen != "table":
         write_output(text, args.output)
         return 0
-    print(f"{year.label}: {len(table)} organizations ({scrub(source)})")
+    print(f"{year_label(year, args.year)}: {len(table)} organizations ({scrub(source)})")
     print()
     for line in grid(("question", "answer", "organizations", "share", "rules"), counts):
         print(line)

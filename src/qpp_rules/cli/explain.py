@@ -28,6 +28,7 @@ from .base import (
     policy,
     scrub,
     warn_plugins,
+    year_label,
 )
 from .inputs import apm_model, choice, dollars, read_text, source_name
 from .render import decision_json, emit_json, reason_lines
@@ -216,7 +217,8 @@ def explain(args: argparse.Namespace) -> int:
         })
         return 0
     counted = f", {org.clinicians} clinicians" if org.clinicians is not None else ""
-    print(scrub(f"{org.describe()}, {org.kind.value}{counted}, under {chosen.label}"))
+    under = year_label(chosen, args.year)
+    print(scrub(f"{org.describe()}, {org.kind.value}{counted}, under {under}"))
     for program in qr.Program:
         decision = found[program]
         print()

@@ -73,11 +73,21 @@ def read_json(file: str) -> Any:
 
 def read_population(file: str | None, *, progress: bool) -> tuple[Population, str]:
     """The population in the CSV ``file`` (``-``: standard input; None: the bundled example)
-    and the words that name it."""
+    and the words that name it. A file without organizations (a header only, or a Parquet
+    file without rows) is refused, naming the file: every command would answer about
+    nobody (exit code 2, as for any bad input)."""
     from qpp_rules.analysis import example_population
     if file is None:
         return example_population(), "the bundled example population"
     name = source_name(file)
+    population, words = _read_population(file, name, progress=progress)
+    if not len(population):
+        raise InvalidInput(name, "no organizations: the file has a header but no rows; "
+                           "nothing to decide")
+    return population, words
+
+
+def _read_population(file: str, name: str, *, progress: bool) -> tuple[Population, str]:
     if file.lower().endswith(".parquet"):
         from qpp_rules.analysis import Population
         return Population.from_parquet(file), name

@@ -14,7 +14,15 @@ import argparse
 import json
 from typing import Any
 
-from .base import command, near, one_year_argument, output_arguments, policy, warn_plugins
+from .base import (
+    command,
+    near,
+    one_year_argument,
+    output_arguments,
+    policy,
+    warn_plugins,
+    year_label,
+)
 from .render import csv_text, markdown_text, show, wrapped, write_output
 
 __all__ = ["paths"]
@@ -63,8 +71,8 @@ def paths(args: argparse.Namespace) -> int:
     if form in ("csv", "markdown"):
         write_output((csv_text if form == "csv" else markdown_text)(header, rows), args.output)
         return 0
-    lines = [f"{len(listed)} policy paths of {chosen.label} (qpp-rules diff --reform "
-             "PATH=VALUE changes one):"]
+    lines = [f"{len(listed)} policy paths of {year_label(chosen, args.year)} (qpp-rules diff "
+             "--reform PATH=VALUE changes one):"]
     for path, kind, shown, cited in rows:
         lines.append("")
         lines.append(f"{path}  ({kind})")

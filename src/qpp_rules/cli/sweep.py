@@ -27,6 +27,7 @@ from .base import (
     policy,
     scrub,
     warn_plugins,
+    year_label,
 )
 from .evaluate import population_argument
 from .inputs import read_population
@@ -127,7 +128,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         write_output(markdown_text(header, rows), args.output)
     else:
-        lines = [f"{base.label}: {args.path} swept over {len(swept)} values, "
+        lines = [f"{year_label(base, args.year)}: {args.path} swept over {len(swept)} values, "
                  f"{table.total} organizations ({scrub(source)})", ""]
         lines += list(grid(header, rows))
         write_output("\n".join(lines) + "\n", args.output)

@@ -14,6 +14,7 @@ import attrs
 
 from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.kernel import fields
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.model import LowVolumeThreshold
 
 __all__ = ["ELEMENTS", "LowVolumeFacts", "element_label"]
@@ -199,7 +200,7 @@ of dollars), never float
                 if flag is None:
                     raise InvalidInput(
                         f"facts.{name}",
-                        f"the year's threshold has a {element_label(name)} element; "
+                        f"the year's threshold has {a_or_an(element_label(name))} element; "
                         "whether it was exceeded is not known",
                     )
                 result.append(flag)
@@ -208,7 +209,8 @@ of dollars), never float
             if amount is None:
                 raise InvalidInput(
                     f"facts.{name}",
-                    f"the year's threshold has a {element_label(name)} element; give the amount",
+                    f"the year's threshold has {a_or_an(element_label(name))} element; "
+                    "give the amount",
                 )
             result.append(bool(amount > limit))
         return tuple(result)

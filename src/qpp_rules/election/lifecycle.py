@@ -68,6 +68,7 @@ from qpp_rules.election.model import (
 )
 from qpp_rules.election.submission import may_submit_data
 from qpp_rules.errors import ImpossibleEvent, InvalidInput
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.kernel.folding import fold
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, refuse_unknown
@@ -137,7 +138,7 @@ confirmed election is final (ELE-FINAL-1)
     if event.by not in _ELECTING:
         raise ImpossibleEvent(
             "event.by",
-            f"a {event.by.value} representative never elects (ELE-WHO-1): only a Practice's "
+            f"{a_or_an(event.by.value)} representative never elects (ELE-WHO-1): only a Practice's "
             "or a Registry's",
         )
     if state is None:

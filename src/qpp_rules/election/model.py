@@ -26,6 +26,7 @@ from qpp_rules.errors import ImpossibleEvent, InvalidInput, masked_repr, shown
 from qpp_rules.identifiers import NPI, TIN
 from qpp_rules.kernel import fields
 from qpp_rules.kernel.cache import holds
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.time import utc_key
 from qpp_rules.vocabulary import OrgType
@@ -269,7 +270,7 @@ class Elected:
     def __str__(self) -> str:
         return (
             f"PY{self.year}: {self.participant} elected {self.choice.value} "
-            f"(by a {self.by.value} representative)"
+            f"(by {a_or_an(self.by.value)} representative)"
         )
 
 

@@ -31,6 +31,7 @@ from qpp_rules.election.model import (
 )
 from qpp_rules.errors import InvalidInput
 from qpp_rules.kernel.citations import cite
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known
 from qpp_rules.time import utc_key
@@ -94,7 +95,8 @@ def who(actor: Actor, policy: PolicyYear) -> Reason | None:
             return (
                 Reason(
                     "ELE-WHO-1",
-                    f"A {actor.role.value} of a {actor.kind.value} may not submit data for it, "
+                    f"A{a_or_an(actor.role.value)[1:]} of {a_or_an(actor.kind.value)} may not "
+                    "submit data for it, "
                     "so may not elect.",
                     citation,
                 ),
@@ -113,7 +115,7 @@ def who(actor: Actor, policy: PolicyYear) -> Reason | None:
             text = f"PY{policy.year} has no elections: nobody elects."
         else:
             kinds = " or ".join(sorted(kind.value for kind in policy.election.may_elect))
-            text = f"Only a {kinds} representative elects; not a {actor.kind.value}."
+            text = f"Only {a_or_an(kinds)} representative elects; not {a_or_an(actor.kind.value)}."
         return (Reason("ELE-WHO-1", text, citation),)
 
     result: tuple[Reason | None] = policy.answers.answer((who, actor), build)
@@ -124,7 +126,7 @@ def registry_only(actor: Actor, policy: PolicyYear) -> Reason:
     """ELE-WHO-1: an upload is a Registry's."""
     return Reason(
         "ELE-WHO-1",
-        f"An election upload is a Registry's, for its clients; a {actor.kind.value} "
+        f"An election upload is a Registry's, for its clients; {a_or_an(actor.kind.value)} "
         "representative elects participant by participant.",
         policy.cite("election.may_elect"),
     )

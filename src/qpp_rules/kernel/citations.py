@@ -32,6 +32,7 @@ import attrs
 
 from qpp_rules.errors import InvalidInput, PolicyFileError, shown
 from qpp_rules.kernel import fields
+from qpp_rules.kernel.fields import a_or_an
 
 __all__ = [
     "AUTHORITIES", "MARKS", "PUBLIC_AUTHORITIES", "Citation", "RuleEntry", "catalogue", "cite",
@@ -108,12 +109,13 @@ document)
         if self.authority in PUBLIC_AUTHORITIES:
             if not self.url or not self.url.strip():
                 raise InvalidInput(
-                    "citation.url", f"a {self.authority} source names its address (a URL or "
+                    "citation.url", f"{a_or_an(self.authority)} source names its address (a URL or "
                     "document)",
                 )
             if not self.quote or not self.quote.strip():
                 raise InvalidInput(
-                    "citation.quote", f"a {self.authority} source is quoted: its words, verbatim"
+                    "citation.quote",
+                    f"{a_or_an(self.authority)} source is quoted: its words, verbatim",
                 )
 
     def __str__(self) -> str:

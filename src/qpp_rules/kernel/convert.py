@@ -52,6 +52,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from qpp_rules.errors import InvalidInput, NaiveDateTime, shown
 from qpp_rules.identifiers import NPI, Identifier
 from qpp_rules.kernel.citations import Citation
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.kernel.reading import Style, _is_attrs, _name, _origin, json_type, problems, report
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.time import EASTERN, instant, utc_key
@@ -541,7 +542,7 @@ class Converter(cattrs.Converter):
             field, message = report([(where, text) for _, where, text in found])
             raise cls(field, message, problems=tuple((w, t) for _, w, t in found)) from None
         except cattrs.errors.StructureHandlerNotFoundError:
-            raise InvalidInput("type", f"no way to read a {_name(cl)} from data") from None
+            raise InvalidInput("type", f"no way to read {a_or_an(_name(cl))} from data") from None
 
 
 def configure(conv: Converter, *, npi_check_digit: bool = False) -> Converter:

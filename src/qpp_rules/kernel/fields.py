@@ -47,6 +47,7 @@ import attrs
 from qpp_rules.errors import InvalidInput, shown
 
 __all__ = [
+    "a_or_an",
     "converted",
     "field_path",
     "flag",
@@ -62,6 +63,38 @@ __all__ = [
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+# Acronyms said letter by letter take "an" before a letter whose name starts with a vowel
+# sound (an NPI, an APM, an SSN); these are said as words (a MIPS clinician, a PTAN).
+_SPOKEN = frozenset({"CAHPS", "MIPS", "PTAN", "QPP"})
+_LETTER_VOWELS = "AEFHILMNORSX"
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "one", "eu")
+_VOWEL_SOUND = ("hour", "honest", "honor", "heir")
+
+
+def a_or_an(noun: str) -> str:
+    """``noun`` after the indefinite article it takes (the one way a message writes "a X"
+    for a name that varies: a type, an organization type, a role, an identifier): "an"
+    before a vowel sound, "a" otherwise; an acronym said letter by letter (``NPI``, ``APM``)
+    by its first letter's name.
+
+    >>> [a_or_an(noun) for noun in ("Practice", "APM Entity", "int", "object", "OrgType",
+    ...                              "TIN", "NPI", "MIPS clinician", "user", "hour")]
+    ['a Practice', 'an APM Entity', 'an int', 'an object', 'an OrgType', 'a TIN', 'an NPI', \
+'a MIPS clinician', 'a user', 'an hour']
+    """
+    text = str(noun)
+    word = re.split(r"[\s\-_/,.;:()'\"]", text.strip(), maxsplit=1)[0]
+    article = "a"
+    if len(word) > 1 and word.isupper() and word not in _SPOKEN:
+        article = "an" if word[0] in _LETTER_VOWELS else "a"
+    elif word:
+        lower = word.lower()
+        if lower.startswith(_VOWEL_SOUND) or (
+                lower[0] in "aeiou" and not lower.startswith(_CONSONANT_SOUND)):
+            article = "an"
+    return f"{article} {text}"
+
+
 def _prefix(cls: type) -> str:
     found = getattr(cls, "__field_prefix__", None)
     if isinstance(found, str):
@@ -132,7 +165,7 @@ def instance_of(kind: type | tuple[type, ...], *, optional: bool = False) -> Val
             return
         raise InvalidInput(
             field_path(instance, attribute),
-            f"a {_names(kind)}{' or None' if optional else ''}; "
+            f"{a_or_an(_names(kind))}{' or None' if optional else ''}; "
             f"got {type(value).__name__} {shown(value, 60)}",
         )
 
@@ -272,7 +305,8 @@ def _convert_item(
             return convert(item)
         except InvalidInput as error:
             raise rename(error, path) from None
-    raise InvalidInput(path, f"a {_names(kind)}; got {type(item).__name__} {shown(item, 60)}")
+    raise InvalidInput(path,
+                       f"{a_or_an(_names(kind))}; got {type(item).__name__} {shown(item, 60)}")
 
 
 def tuple_of(

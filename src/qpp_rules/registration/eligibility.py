@@ -25,6 +25,7 @@ import attrs
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, UnknownPolicyValue, shown
 from qpp_rules.kernel.citations import Citation, rule
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, unknown_reason
@@ -283,7 +284,7 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
     elif kind in known(policy, "registration.registered_by_cms", "REG-ELIG-3"):
         no.append(reason(
             policy, "REG-ELIG-3",
-            f"In PY{year} a {kind.value} cannot use the registration system: CMS contacts "
+            f"In PY{year} {a_or_an(kind.value)} cannot use the registration system: CMS contacts "
             f"approved {_PLURAL[kind]} and registers the interested, eligible ones itself.",
             "registration.registered_by_cms",
         ))
@@ -308,7 +309,7 @@ def _explain_known(program: Program, facts: _Facts, policy: PolicyYear) -> Decis
                 "their models already require the CMS Web Interface."
             )
         else:
-            text = f"In PY{year} a {kind.value} may not register for the {name}."
+            text = f"In PY{year} {a_or_an(kind.value)} may not register for the {name}."
         no.append(reason(policy, "REG-ELIG-3", text, "registration.may_register"))
     else:
         allowed = [k for k in OrgType if k in known(policy, may_register, "REG-ELIG-3")]

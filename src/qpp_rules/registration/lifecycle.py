@@ -40,6 +40,7 @@ from qpp_rules.access.model import Actor
 from qpp_rules.access.permissions import may
 from qpp_rules.decisions import Decision, Outcome, Reason, accept, refuse
 from qpp_rules.errors import ImpossibleEvent, InvalidInput
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.kernel.folding import fold
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known, refuse_unknown
@@ -384,12 +385,12 @@ def _gate(
         reasons.append(reason(
             policy, "REG-ELIG-9",
             f"Only a Security Official of the organization may submit, modify or cancel its "
-            f"registration; a {actor.role.value} may not.",
+            f"registration; {a_or_an(actor.role.value)} may not.",
         ))
     elif org is not None and actor.kind is not org.kind:
         reasons.append(reason(
             policy, "REG-ELIG-9",
-            f"The user is a Security Official for a {actor.kind.value}, but this is a "
+            f"The user is a Security Official for {a_or_an(actor.kind.value)}, but this is a "
             f"{org.kind.value}'s registration: only its own Security Official may act.",
         ))
     elif not any(
@@ -398,7 +399,7 @@ def _gate(
         what = " or ".join(f"the {program.value}" for program in programs)
         reasons.append(reason(
             policy, "REG-ELIG-9",
-            f"In PY{policy.year} a {actor.kind.value}'s Security Official holds no right to "
+            f"In PY{policy.year} {a_or_an(actor.kind.value)}'s Security Official holds no right to "
             f"register for {what} (the year's registration table, REG-ELIG-3).",
             "registration.may_register",
         ))

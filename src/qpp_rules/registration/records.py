@@ -7,7 +7,7 @@ organization whose caller's system issued none (REG-REC-1).
 >>> import qpp_rules as qr
 >>> from qpp_rules.registration import Cancel, Contact, Registration
 >>> org = Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM, tin="000765630")
->>> record = Registration("219043", org, (Contact("Jane", "Doe", "j@example.org", "1"),),
+>>> record = Registration("219043", org, (Contact("Jane", "Doe", "j@example.org", "4105550100"),),
 ...                       frozenset({qr.Program.CAHPS}))
 >>> handle(record, Cancel(qr.Program.WEB_INTERFACE, confirmed=True), qr.eastern(2021, 5, 3),
 ...        qr.policy_for(2021)).rule_ids
@@ -24,6 +24,7 @@ import pendulum
 
 from qpp_rules.decisions import Decision, Reason
 from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.model import PolicyYear
 from qpp_rules.policy.unknown import known
 from qpp_rules.registration.eligibility import band_allows, options, reason
@@ -118,7 +119,8 @@ TIN *****6789
     """
     if record.kind is not org.kind:
         raise InvalidInput(
-            field, f"the record is a {record.kind.value}'s; this organization is a {org.kind.value}"
+            field, f"the record is {a_or_an(record.kind.value)}'s; this organization is "
+            f"{a_or_an(org.kind.value)}"
         )
     mine, theirs = record.identifier, org.identifier
     if mine is None and theirs is None:  # e.g. two APM Entities known by their TINs only
@@ -340,7 +342,8 @@ def _update(
         if value is not None and value != current and field not in editable:
             no.append(reason(
                 policy, "REG-REC-3",
-                f"In PY{policy.year} a {org.kind.value} cannot edit its organization {field} "
+                f"In PY{policy.year} {a_or_an(org.kind.value)} cannot edit its organization "
+                f"{field} "
                 f"(it can edit: {can}); TIN, virtual group ID and APM Entity ID never change.",
                 "registration.editable_fields",
             ))

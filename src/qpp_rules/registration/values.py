@@ -22,6 +22,7 @@ TIN('*****5630')
 from __future__ import annotations
 
 import enum
+import re
 from typing import Any, TypeAlias
 
 import attrs
@@ -30,6 +31,7 @@ from qpp_rules.decisions import Decision
 from qpp_rules.errors import InvalidInput, mask_tins, masked_repr, shown
 from qpp_rules.identifiers import TIN, ApmEntityId, Identifier, VirtualGroupId
 from qpp_rules.kernel import fields
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.vocabulary import (
     ApmModel,
     OrgType,
@@ -155,24 +157,53 @@ class Address:
         return f"{street}, {self.city}, {self.state} {self.zip}".strip(", ")
 
 
+# A US phone number as a contact form takes it (REG-REC-2): 10 digits (or 11 with the
+# country code 1), grouped by spaces, hyphens, dots or an area code in parentheses.
+_PHONE = re.compile(r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)|\d{3})[\s.\-]?\d{3}[\s.\-]?\d{4}", re.ASCII)
+_INLINE_EXTENSION = re.compile(r"(?i)\s*(?:x|ext\.?|extension)\s*\d{1,6}$")
+_EXTENSION = re.compile(r"(?i)(?:(?:x|ext\.?|extension)\s*)?\d{1,6}", re.ASCII)
+
+
+def _check_phone(phone: str) -> None:
+    if _PHONE.fullmatch(phone):
+        return
+    digits = sum(char.isdigit() for char in phone)
+    found = _INLINE_EXTENSION.search(phone)
+    hint = ("; give the extension in its own field (extension)"
+            if found and _PHONE.fullmatch(phone[:found.start()]) else "")
+    raise InvalidInput(
+        "contact.phone",
+        f"a US phone number of 10 digits, e.g. 111-222-3344 (REG-REC-2); got {digits} digit"
+        f"{'' if digits == 1 else 's'}: {shown(phone, 40)}{hint}",
+    )
+
+
 @masked_repr
 @attrs.frozen(cache_hash=True)
 class Contact:
     """A registration contact. Fields may be empty (the form starts with the registrant's
     own first and last name, REG-REC-2); :attr:`missing` names what is still needed.
 
-    The checks are lenient, as the guides' forms are: every field is text; an email, when
-    given, has one ``@`` with text on both sides; a phone number, when given, has at least one
-    digit (any format: ``111-222-3344``, ``+44 20 7946 0958``); an extension is any text
-    (``x12``).
+    The checks are those of the guides' form (REG-REC-2): every field is text; an email,
+    when given, has one ``@`` with text on both sides; a phone number, when given, is a US
+    number of 10 digits, as the 2021 guide's contact screen takes it (``1112223344``), in any
+    common punctuation (``111-222-3344``, ``(111) 222-3344``, ``111.222.3344``, a leading
+    ``1`` or ``+1``); its extension goes in ``extension``: up to 6 digits, perhaps after
+    ``x`` or ``ext``. A Social Security number (9 digits) is not a phone number, and a
+    refusal shows it masked.
 
     >>> jane = Contact("Jane", "Doe", "jdoe@betterhealth.com", "111-222-3344")
     >>> jane.is_complete, jane.full_name
     (True, 'Jane Doe')
     >>> Contact("Jane", "Doe", "", "").missing
     ('email', 'phone')
-    >>> Contact("Ann", "Lee", "ann@nhs.example", "+44 20 7946 0958", "x12").extension
+    >>> Contact("Ann", "Lee", "ann@example.org", "+1 (410) 555-0134", "x12").extension
     'x12'
+    >>> Contact("Jane", "Doe", "jdoe@betterhealth.com", "123-45-6789")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: contact.phone: a US phone number of 10 digits, e.g. \
+111-222-3344 (REG-REC-2); got 9 digits: '*******6789'
     """
 
     first_name: str = attrs.field(validator=fields.instance_of(str))
@@ -193,10 +224,11 @@ class Contact:
                     f"an email address: one '@' with text on both sides; got "
                     f"{self.email[:80]!r}",
                 )
-        if self.phone and not any(char.isdigit() for char in self.phone):
-            raise InvalidInput(
-                "contact.phone", f"a phone number has digits; got {self.phone[:40]!r}"
-            )
+        if self.phone:
+            _check_phone(self.phone)
+        if self.extension is not None and not _EXTENSION.fullmatch(self.extension):
+            raise InvalidInput("contact.extension", "a phone extension: up to 6 digits, perhaps "
+                               f"after 'x' or 'ext' (REG-REC-2); got {shown(self.extension, 40)}")
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -357,26 +389,27 @@ use virtual_group_id
         ):
             raise _fact("clinicians",
                         f"{shown(count)} clinicians are not in the size band {self.size.value}")
+        this = f"this is {a_or_an(kind.value)}"
         if self.tin is not None and kind is OrgType.VIRTUAL_GROUP:
             raise _fact("tin", "a Virtual Group has no TIN of its own; use virtual_group_id")
         if self.virtual_group_id is not None and kind is not OrgType.VIRTUAL_GROUP:
-            raise _fact("virtual_group_id", f"only a Virtual Group has one; this is a {kind.value}")
+            raise _fact("virtual_group_id", f"only a Virtual Group has one; {this}")
         if self.apm_entity_id is not None and kind is not OrgType.APM_ENTITY:
-            raise _fact("apm_entity_id", f"only an APM Entity has one; this is a {kind.value}")
+            raise _fact("apm_entity_id", f"only an APM Entity has one; {this}")
         if self.apm_model is not None and kind not in (OrgType.APM_ENTITY, OrgType.PRACTICE):
             raise _fact(
                 "apm_model",
-                f"an APM Entity's model (or a split-TIN practice's); this is a {kind.value}",
+                f"an APM Entity's model (or a split-TIN practice's); {this}",
             )
         if self.ssp_aco_participant and kind is not OrgType.PRACTICE:
             raise _fact("ssp_aco_participant",
-                        f"only a Practice (an ACO participant TIN) is one; this is a {kind.value}")
+                        f"only a Practice (an ACO participant TIN) is one; {this}")
         split = self.split_tin_mips_clinicians
         if split is None:
             return
         if kind is not OrgType.PRACTICE:
             raise _fact("split_tin_mips_clinicians",
-                        f"only a split-TIN Practice has it; this is a {kind.value}")
+                        f"only a split-TIN Practice has it; {this}")
         if self.ssp_aco_participant or self.apm_model is ApmModel.SHARED_SAVINGS_PROGRAM:
             raise _fact(
                 "split_tin_mips_clinicians",
