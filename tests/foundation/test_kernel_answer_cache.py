@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,6 +32,28 @@ def test_a_callers_question_reusing_a_builtin_name_leaves_builtin_answers_unchan
     assert evaluate(RECORDS, policy, [impostor]).column("web_interface") == ("yes", "yes")
     assert evaluate(RECORDS, policy).column("web_interface") == before
     assert before != ("yes", "yes")
+
+
+def always_no(facts: tuple[Any, ...], policy: qr.PolicyYear) -> Answer:
+    return Answer("no", ("MY-RULE-1",))
+
+
+@pytest.mark.parametrize("ask", ["evaluate", "compare", "compare_many", "sweep"])
+def test_two_questions_of_one_name_are_refused_by_every_table(ask: str) -> None:
+    from qpp_rules import analysis
+
+    impostor = Question("web_interface", ("clinicians",), always_no)
+    asked = [*QUESTIONS, impostor]
+    py2019, py2021 = qr.policy_for(2019), qr.policy_for(2021)
+    calls: dict[str, Callable[[], object]] = {
+        "evaluate": lambda: analysis.evaluate(RECORDS, py2019, asked),
+        "compare": lambda: analysis.compare(RECORDS, py2019, py2021, asked),
+        "compare_many": lambda: analysis.compare_many(RECORDS, [py2019, py2021], asked),
+        "sweep": lambda: analysis.sweep(RECORDS, py2019,
+                                        "registration.web_interface_min_clinicians", [10], asked),
+    }
+    with pytest.raises(qr.InvalidInput, match=r"questions\[4\]\.name: 'web_interface' is the"):
+        calls[ask]()
 
 
 def test_a_question_returning_junk_raises_and_poisons_nothing() -> None:

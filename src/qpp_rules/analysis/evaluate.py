@@ -254,10 +254,18 @@ def check_questions(questions: object) -> tuple[Question, ...]:
         return QUESTIONS
     if isinstance(questions, str | bytes) or not isinstance(questions, Sequence):
         raise InvalidInput("questions", f"a sequence of Question; got {type(questions).__name__}")
+    named: dict[str, int] = {}
     for index, question in enumerate(questions):
         if not isinstance(question, Question):
             raise InvalidInput(
                 f"questions[{index}]", f"a Question; got {type(question).__name__}"
+            )
+        first = named.setdefault(question.name, index)
+        if first != index:  # a table has one column per name
+            raise InvalidInput(
+                f"questions[{index}].name",
+                f"{question.name!r} is the name of questions[{first}] too; each question "
+                "needs its own name (a question of your own may not reuse a built-in's)",
             )
     return tuple(questions)
 
