@@ -74,3 +74,24 @@ def test_replay_resumes_from_a_state_in_every_domain() -> None:
     ledger = election.replay([ELECTED])
     assert election.replay((), ledger) == ledger
     assert access.replay((), ACCESS_STATE) == ACCESS_STATE
+
+
+YEARS: dict[str, Callable[[int], Any]] = {
+    "Registered": lambda year: registration.Registered(
+        "219043", year, qr.Program.CAHPS, REGISTRATION.organization, REGISTRATION.contacts,
+        ELECTION_OPEN),
+    "Registration": lambda year: registration.Registration(
+        "219043", REGISTRATION.organization, REGISTRATION.contacts, year=year),
+    "Elected": lambda year: election.Elected(year, PARTICIPANT, election.Choice.OPT_IN,
+                                             ELECTION_OPEN, qr.OrgType.PRACTICE),
+    "ElectionLedger": lambda year: election.ElectionLedger(year),
+}
+
+
+@pytest.mark.parametrize("year", [0, -5, 10_000, 10**100])
+@pytest.mark.parametrize("build", YEARS.values(), ids=YEARS.keys())
+def test_a_year_outside_1_to_9999_is_refused_naming_the_field(
+    build: Callable[[int], Any], year: int,
+) -> None:
+    with pytest.raises(qr.InvalidInput, match=r"year: a whole number, at least 1, at most"):
+        build(year)

@@ -258,7 +258,7 @@ class Elected:
     'PY2019: TIN *****6789 elected Opt-in (by a Practice representative)'
     """
 
-    year: int = attrs.field(validator=fields.whole())
+    year: int = attrs.field(validator=fields.year())
     participant: Participant = attrs.field(validator=fields.instance_of(Participant))
     choice: Choice = attrs.field(validator=_recorded)
     at: pendulum.DateTime = attrs.field(converter=fields.moment(), eq=utc_key)  # type: ignore[misc]
@@ -321,7 +321,7 @@ class ElectionLedger:
 
     __field_prefix__ = "ledger"
 
-    year: int = attrs.field(validator=fields.whole())
+    year: int = attrs.field(validator=fields.year())
     elections: FrozenMap[Participant, Election] = attrs.field(
         factory=FrozenMap, converter=_elections
     )

@@ -58,6 +58,7 @@ __all__ = [
     "text",
     "tuple_of",
     "whole",
+    "year",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -236,6 +237,25 @@ def text(
             )
 
     return check
+
+
+def year(*, optional: bool = False) -> Validator:
+    """A validator: a performance year, a whole number from 1 to 9999 (as every year the
+    library reads: ``policy_for``, derived registration IDs).
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Filed:
+    ...     year: int = attrs.field(validator=year())
+    >>> Filed(2021).year
+    2021
+    >>> Filed(10**100)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: filed.year: a whole number, at least 1, at most 9,999; got \
+1000000000...
+    """
+    return whole(minimum=1, maximum=9999, optional=optional)
 
 
 def whole(

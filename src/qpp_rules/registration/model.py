@@ -298,7 +298,7 @@ class Registered(_RecordEvent):
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
 
-    year: int | None = attrs.field(validator=fields.whole(optional=True))
+    year: int | None = attrs.field(validator=fields.year(optional=True))
     program: Program = attrs.field(validator=fields.instance_of(Program))
     organization: Organization = attrs.field(validator=fields.instance_of(Organization))
     contacts: tuple[Contact, ...] = attrs.field(converter=_CONTACTS)  # type: ignore[misc]
@@ -320,8 +320,8 @@ class CarriedOver(_RecordEvent):
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
 
-    year: int = attrs.field(validator=fields.whole())
-    from_year: int = attrs.field(validator=fields.whole())
+    year: int = attrs.field(validator=fields.year())
+    from_year: int = attrs.field(validator=fields.year())
     organization: Organization = attrs.field(validator=fields.instance_of(Organization))
     contacts: tuple[Contact, ...] = attrs.field(converter=_CONTACTS)  # type: ignore[misc]
     programs: frozenset[Program] = attrs.field(converter=_PROGRAMS)  # type: ignore[misc]
@@ -344,7 +344,7 @@ class AutomaticallyRegistered(_RecordEvent):
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.SUBMITTED
 
-    year: int = attrs.field(validator=fields.whole())
+    year: int = attrs.field(validator=fields.year())
     organization: Organization = attrs.field(validator=fields.instance_of(Organization))
     contacts: tuple[Contact, ...] = attrs.field(converter=_CONTACTS)  # type: ignore[misc]
     programs: frozenset[Program] = attrs.field(converter=_PROGRAMS)  # type: ignore[misc]
@@ -544,7 +544,7 @@ class Registration:
         default=(), converter=fields.tuple_of(EVENTS)  # type: ignore[misc]
     )
     year: int | None = attrs.field(
-        default=None, kw_only=True, validator=fields.whole(optional=True)
+        default=None, kw_only=True, validator=fields.year(optional=True)
     )
 
     def __attrs_post_init__(self) -> None:
