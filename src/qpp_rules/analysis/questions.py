@@ -13,7 +13,6 @@ the :class:`Answer` (through the policy's one answer cache, ``policy.answers``).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -155,28 +154,14 @@ def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
 
 
 def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool | None, ...]:
-    # The threshold's comparisons: "exceeds" is strictly greater (ELE-ELIG-1). tests/analysis
-    # pins that this agrees with election.opt_in_status for every record. A year that does
-    # not know its threshold (POL-UNK-1) answers every record alike.
-    from qpp_rules.election import LowVolumeFacts
-
+    # The threshold's own comparisons (LowVolumeThreshold.exceeded_by, the one LowVolumeFacts
+    # makes): strictly greater (ELE-ELIG-1), None for a missing fact. tests/analysis pins that
+    # this agrees with election.opt_in_status. A year that does not know its threshold
+    # (POL-UNK-1) answers every record alike.
     limit = policy.election.low_volume
     if limit is None:
         return (False, False, False)
-    charges, patients, services = facts
-    # The comparison is the election domain's (LowVolumeFacts.exceeds); a missing fact is
-    # compared as 0 and then answered unknown (None).
-    filled = LowVolumeFacts(
-        Decimal(0) if charges is None else charges, 0 if patients is None else patients,
-        None if limit.covered_services is None else (0 if services is None else services),
-    )
-    flags = dict(zip(limit.elements, filled.exceeds(limit), strict=True))
-    return (
-        None if charges is None else flags["allowed_charges"],
-        None if patients is None else flags["patients"],
-        None if services is None and "covered_services" in flags
-        else flags.get("covered_services", False),
-    )
+    return limit.exceeded_by(*facts)
 
 
 def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:

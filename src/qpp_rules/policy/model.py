@@ -74,9 +74,35 @@ def _short(hint: Any) -> str:
     return re.sub(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)", r"\1", repr(hint))
 
 
+def _exact(hint: Any) -> tuple[type, ...]:
+    """The types whose every value fits ``hint`` by its type alone (nothing inside to look
+    at, no time zone): the fast acceptance of :func:`_problem`, worked out once per hint."""
+    try:
+        found = _EXACT.get(hint)
+    except TypeError:  # a hint that cannot be hashed: always the full check
+        return ()
+    if found is None:
+        found = _EXACT[hint] = _exact_types(hint)
+    return found
+
+
+def _exact_types(hint: Any) -> tuple[type, ...]:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return tuple(kind for arm in typing.get_args(hint) for kind in _exact_types(arm))
+    if typing.get_origin(hint) is not None or not isinstance(hint, type) \
+            or hint is pendulum.DateTime:
+        return ()
+    return (hint,)  # bool is bool, int is never bool (type(True) is bool), None is NoneType
+
+
+_EXACT: dict[Any, tuple[type, ...]] = {}
+
+
 def _problem(value: Any, hint: Any) -> str | None:
     """What is wrong with ``value`` as a ``hint`` (None when it fits). Types this check does
     not know are accepted: the class's own checks still run."""
+    if type(value) in _exact(hint):
+        return None
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if hint is Any:
@@ -98,7 +124,10 @@ def _problem(value: Any, hint: Any) -> str | None:
             return None
     elif origin is FrozenMap:
         if isinstance(value, FrozenMap):
+            keys, items = _exact(args[0]), _exact(args[1])
             for key, item in value.items():
+                if type(key) in keys and type(item) in items:
+                    continue
                 inner = _problem(key, args[0]) or _problem(item, args[1])
                 if inner is not None:
                     return f"at {getattr(key, 'value', key)!s}: {inner}"
@@ -139,15 +168,24 @@ def _checked_once(value: Any, hint: Any) -> str | None:
     return found or None
 
 
+def _plan(cls: type) -> tuple[tuple[str, Any, tuple[type, ...]], ...]:
+    """What :func:`_check_fields` checks of ``cls``: each field's name, type and the types
+    that fit it by themselves."""
+    hints = typing.get_type_hints(cls)
+    return tuple((field.name, hints[field.name], _exact(hints[field.name]))
+                 for field in attrs.fields(cls) if field.init and field.name in hints)
+
+
 def _check_fields(instance: Any, prefix: str = "") -> None:
     """Check every field of an attrs value against its annotation (``attrs.evolve`` runs this
     too), raising ``InvalidInput`` naming ``prefix`` + the field."""
     cls = type(instance)
-    hints: dict[str, Any] = SHARED.answer((_check_fields, cls), lambda: typing.get_type_hints(cls))
-    for field in attrs.fields(cls):
-        if not field.init or field.name not in hints:
+    plan: tuple[tuple[str, Any, tuple[type, ...]], ...] = SHARED.answer(
+        (_check_fields, cls), partial(_plan, cls))
+    for name, hint, exact in plan:
+        value = getattr(instance, name)
+        if type(value) in exact:  # fits by its type alone (the common case)
             continue
-        value, hint = getattr(instance, field.name), hints[field.name]
         problem = _problem(value, hint) if not isinstance(value, FrozenMap | frozenset) else (
             _checked_once(value, hint)
         )
@@ -209,6 +247,28 @@ class LowVolumeThreshold:
         if self.covered_services is None:
             return ("allowed_charges", "patients")
         return ("allowed_charges", "patients", "covered_services")
+
+    def exceeded_by(self, allowed_charges: Decimal | None, patients: int | None,
+                    covered_services: int | None
+                    ) -> tuple[bool | None, bool | None, bool | None]:
+        """The comparison of amounts with the threshold, the one the library makes: for each
+        element (allowed charges, patients, covered services), whether the amount *strictly*
+        exceeds it (ELE-ELIG-1); None where the amount is not known; False for an element
+        the year does not have (PY2018's covered services).
+
+        >>> from decimal import Decimal
+        >>> LowVolumeThreshold(Decimal("90000"), 200, 200).exceeded_by(Decimal("90000"), 201, None)
+        (False, True, None)
+        >>> LowVolumeThreshold(Decimal("90000"), 100).exceeded_by(Decimal("90000.01"), 100, 5)
+        (True, False, False)
+        """
+        services = self.covered_services
+        return (
+            None if allowed_charges is None else allowed_charges > self.allowed_charges,
+            None if patients is None else patients > self.patients,
+            False if services is None else None if covered_services is None
+            else covered_services > services,
+        )
 
 
 @attrs.frozen
