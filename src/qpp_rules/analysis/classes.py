@@ -69,7 +69,9 @@ class Classes:
 
 class Classified:
     """One question's distinct combinations, prepared once for counting under many
-    policies: each combination's static class and the rank of each of its numbers.
+    policies: each combination's static class and the rank of each of its numbers (shared by
+    the questions of the same :class:`Classes` over the same groups:
+    :meth:`Classified.of`).
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.analysis import QUESTIONS, example_population
@@ -83,6 +85,76 @@ class Classified:
         classes = question.classes
         assert classes is not None
         self.question = question
+        self.classes = classes
+        found = groups.derived.get(classes)
+        if not isinstance(found, _Prepared):
+            found = groups.derived[classes] = _Prepared(classes, groups)
+        self.prepared: _Prepared = found
+        self.facts = found.facts
+        # the answer value of each class, per answer cache and swept path (a few kept)
+        self._values: dict[tuple[int, str | None, int], tuple[Any, dict[int, str]]] = {}
+
+    @classmethod
+    def of(cls, question: Question, groups: Groups) -> Classified:
+        """The question's classes over ``groups``, prepared once per groups.
+
+        >>> from qpp_rules.analysis import QUESTIONS, example_population
+        >>> groups = example_population().groups(QUESTIONS[0].columns)
+        >>> Classified.of(QUESTIONS[0], groups) is Classified.of(QUESTIONS[0], groups)
+        True
+        """
+        found = groups.derived.get(question)
+        if not isinstance(found, Classified):
+            found = groups.derived[question] = cls(question, groups)
+        return found
+
+    def counts(self, policy: PolicyYear, swept: str | None = None,
+               base: PolicyYear | None = None) -> Counter[str]:
+        """How many organizations get each answer under ``policy``: one decision per class
+        (through ``policy.answers``; through ``base.answers`` for a ``swept`` threshold
+        path, shared by the whole sweep)."""
+        prepared = self.prepared
+        cuts = prepared.cuts(policy)
+        codes, sizes, array = prepared.table(cuts)
+        shared = swept is not None and base is not None and swept in self.classes.paths
+        cache = base.answers if shared and base is not None else policy.answers
+        digits = len(cuts)
+        values = self._answer_values(cache, swept if shared else None, digits)
+        result: Counter[str] = Counter()
+        for code, size in zip(codes, sizes, strict=True):
+            value = values.get(code)
+            if value is None:
+                facts = self.facts[prepared.first(array, code)]
+                # the class as a value: the static facts and each comparison (the code's digits)
+                key = (self.question, _SWEPT, swept if shared else None,
+                       prepared.static_values[code >> 2 * digits], code & (4 ** digits - 1),
+                       digits)
+                answer: Answer = cache.answer(key, _deciding(self.question, facts, policy))
+                value = values[code] = answer.value
+            result[value] += size
+        return result
+
+    def _answer_values(self, cache: Any, swept: str | None, digits: int) -> dict[int, str]:
+        key = (id(cache), swept, digits)
+        found = self._values.get(key)
+        if found is not None and found[0] is cache:
+            return found[1]
+        if len(self._values) >= _KEPT:
+            del self._values[next(iter(self._values))]
+        values: dict[int, str] = {}
+        self._values[key] = (cache, values)  # the cache held: its id names no other
+        return values
+
+
+_DENSE = 1 << 20  # the most class codes counted in one array (8 MiB)
+_KEPT = 16  # answer tables (policies) and class tables (cuts) kept per prepared groups
+
+
+class _Prepared:
+    """What :class:`Classified` needs of the groups, whatever the question of these
+    classes: each combination's static class and ranks, and the class tables per cuts."""
+
+    def __init__(self, classes: Classes, groups: Groups) -> None:
         self.classes = classes
         sizes = groups.counts()
         self.facts = list(groups.facts.values())
@@ -99,6 +171,7 @@ class Classified:
             self.sorted.append(values)
             self.ranks.append([-1 if f[position] is None else index[f[position]]
                                for f in self.facts])
+        self._tables: dict[tuple[tuple[int, int, int], ...], Any] = {}
         try:  # vectorised where numpy is at hand (it comes with pandas and polars)
             import numpy
         except ImportError:  # pragma: no cover - depends on the environment
@@ -106,27 +179,43 @@ class Classified:
         else:
             self.np = numpy
             self.np_static = numpy.array(self.static, dtype=numpy.int64)
-            self.np_ranks = [numpy.array(r, dtype=numpy.int64) for r in self.ranks]
+            # each rank + 1, so that a missing number (-1) reads entry 0 of a digit table
+            self.np_ranks = [numpy.array(r, dtype=numpy.int64) + 1 for r in self.ranks]
             self.np_sizes = numpy.array(self.sizes, dtype=numpy.int64)
 
-    def _cuts(self, policy: PolicyYear) -> list[tuple[int, int, int]]:
+    def cuts(self, policy: PolicyYear) -> tuple[tuple[int, int, int], ...]:
         """Per number and threshold of ``policy``: the number's position, and the ranks where
         its values stop being below the threshold and stop being equal to it."""
-        cuts = []
+        cuts: list[tuple[int, int, int]] = []
         for position, (values, bounds) in enumerate(zip(self.sorted,
                                                         self.classes.bounds(policy),
                                                         strict=True)):
             cuts += [(position, bisect.bisect_left(values, bound),
                       bisect.bisect_right(values, bound)) for bound in bounds
                      if bound is not None]
-        return cuts
+        return tuple(cuts)
 
-    def _classes(self, policy: PolicyYear) -> tuple[dict[int, int], dict[int, int]]:
-        """Organizations per class, and each class's first combination. A class code is the
-        static class and, per number and threshold, below (0), equal (1), above (2) or
-        missing (3), as base-4 digits."""
+    def table(self, cuts: tuple[tuple[int, int, int], ...]) -> tuple[list[int], list[int], Any]:
+        """The classes under ``cuts``: their codes, organizations per class, and each
+        combination's code. A class code is the static class and, per number and threshold,
+        below (0), equal (1), above (2) or missing (3), as base-4 digits. Kept per cuts (a
+        few): many policies cut the numbers alike."""
+        found = self._tables.get(cuts)
+        if found is None:
+            if len(self._tables) >= _KEPT:
+                del self._tables[next(iter(self._tables))]
+            found = self._tables[cuts] = self._classes(cuts)
+        return found  # type: ignore[no-any-return]
+
+    def first(self, codes: Any, code: int) -> int:
+        """The first combination of the class ``code``."""
+        if isinstance(codes, list):
+            return codes.index(code)
+        return int(self.np.argmax(codes == code))
+
+    def _classes(self, cuts: tuple[tuple[int, int, int], ...]
+                 ) -> tuple[list[int], list[int], Any]:
         np = self.np
-        cuts = self._cuts(policy)
         if np is None or len(self.facts) * 4 ** len(cuts) * self.statics >= 2 ** 62:
             codes = list(self.static)
             for position, low, high in cuts:
@@ -134,41 +223,21 @@ class Classified:
                                      else 2)
                          for code, rank in zip(codes, self.ranks[position], strict=True)]
             per_class: dict[int, int] = {}
-            first: dict[int, int] = {}
-            for index, (code, size) in enumerate(zip(codes, self.sizes, strict=True)):
-                if code in per_class:
-                    per_class[code] += size
-                else:
-                    per_class[code], first[code] = size, index
-            return per_class, first
+            for code, size in zip(codes, self.sizes, strict=True):
+                per_class[code] = per_class.get(code, 0) + size
+            return list(per_class), list(per_class.values()), codes
         array = self.np_static
         for position, low, high in cuts:
-            ranks = self.np_ranks[position]
-            array = array * 4 + np.where(ranks < 0, 3, (ranks >= low).astype(np.int64)
-                                         + (ranks >= high).astype(np.int64))
-        unique, firsts, inverse = np.unique(array, return_index=True, return_inverse=True)
+            digit = np.empty(len(self.sorted[position]) + 1, dtype=np.int64)
+            digit[0], digit[1:low + 1], digit[low + 1:high + 1], digit[high + 1:] = 3, 0, 1, 2
+            array = array * 4 + digit[self.np_ranks[position]]
+        if self.statics * 4 ** len(cuts) <= _DENSE:  # few codes: counted by code itself
+            per_code = np.bincount(array, weights=self.np_sizes)
+            unique = np.flatnonzero(per_code)
+            return unique.tolist(), per_code[unique].astype(np.int64).tolist(), array
+        unique, inverse = np.unique(array, return_inverse=True)
         sizes = np.bincount(inverse.ravel(), weights=self.np_sizes, minlength=len(unique))
-        return (dict(zip(unique.tolist(), sizes.astype(np.int64).tolist(), strict=True)),
-                dict(zip(unique.tolist(), firsts.tolist(), strict=True)))
-
-    def counts(self, policy: PolicyYear, swept: str | None = None,
-               base: PolicyYear | None = None) -> Counter[str]:
-        """How many organizations get each answer under ``policy``: one decision per class
-        (through ``policy.answers``; through ``base.answers`` for a ``swept`` threshold
-        path, shared by the whole sweep)."""
-        per_class, first = self._classes(policy)
-        shared = swept is not None and base is not None and swept in self.classes.paths
-        cache = base.answers if shared and base is not None else policy.answers
-        digits = len(self._cuts(policy))
-        result: Counter[str] = Counter()
-        for code, size in per_class.items():
-            facts = self.facts[first[code]]
-            # the class as a value: the static facts, and each comparison (the code's digits)
-            key = (self.question, _SWEPT, swept if shared else None,
-                   self.static_values[code >> 2 * digits], code & (4 ** digits - 1), digits)
-            answer: Answer = cache.answer(key, _deciding(self.question, facts, policy))
-            result[answer.value] += size
-        return result
+        return unique.tolist(), sizes.astype(np.int64).tolist(), array
 
 
 def _deciding(question: Question, facts: tuple[Any, ...],

@@ -348,7 +348,8 @@ def _table(population: Any, policies: Sequence[PolicyYear], values: Sequence[Any
     people.check_ids()
     groups = {q.name: people.groups(q.columns) for q in asked}  # grouped once
     sizes = {name: found.counts() for name, found in groups.items()}
-    ready = {q.name: Classified(q, groups[q.name]) for q in asked if q.classes is not None}
+    ready = {q.name: Classified.of(q, groups[q.name]) for q in asked
+             if q.classes is not None}
     counts: list[dict[str, Counter[str]]] = []
     # a sweep of a path a question's answers cannot depend on: counted once for all values
     fixed = {q.name for q in asked if path is not None and q.classes is not None
