@@ -92,7 +92,7 @@ class Classified:
         self.prepared: _Prepared = found
         self.facts = found.facts
         # the answer value of each class, per answer cache and swept path (a few kept)
-        self._values: dict[tuple[int, str | None, int], tuple[Any, dict[int, str]]] = {}
+        self._values: dict[tuple[int, str | None, int], tuple[Any, _Known]] = {}
 
     @classmethod
     def of(cls, question: Question, groups: Groups) -> Classified:
@@ -115,44 +115,85 @@ class Classified:
         path, shared by the whole sweep)."""
         prepared = self.prepared
         cuts = prepared.cuts(policy)
-        codes, sizes, array = prepared.table(cuts)
+        codes = prepared.codes(cuts)
         shared = swept is not None and base is not None and swept in self.classes.paths
         cache = base.answers if shared and base is not None else policy.answers
         digits = len(cuts)
-        values = self._answer_values(cache, swept if shared else None, digits)
-        result: Counter[str] = Counter()
-        for code, size in zip(codes, sizes, strict=True):
-            value = values.get(code)
-            if value is None:
-                facts = self.facts[prepared.first(array, code)]
-                # the class as a value: the static facts and each comparison (the code's digits)
-                key = (self.question, _SWEPT, swept if shared else None,
-                       prepared.static_values[code >> 2 * digits], code & (4 ** digits - 1),
-                       digits)
-                answer: Answer = cache.answer(key, _deciding(self.question, facts, policy))
-                value = values[code] = answer.value
-            result[value] += size
-        return result
+        known = self._known(cache, swept if shared else None, digits)
 
-    def _answer_values(self, cache: Any, swept: str | None, digits: int) -> dict[int, str]:
+        def value(code: int) -> str:  # the class's answer, decided by its first combination
+            facts = self.facts[prepared.first(codes, code)]
+            # the class as a value: the static facts and each comparison (the code's digits)
+            key = (self.question, _SWEPT, swept if shared else None,
+                   prepared.static_values[code >> 2 * digits], code & (4 ** digits - 1), digits)
+            answer: Answer = cache.answer(key, _deciding(self.question, facts, policy))
+            return answer.value
+
+        return known.count(codes, prepared, value)
+
+    def _known(self, cache: Any, swept: str | None, digits: int) -> _Known:
         key = (id(cache), swept, digits)
         found = self._values.get(key)
         if found is not None and found[0] is cache:
             return found[1]
         if len(self._values) >= _KEPT:
             del self._values[next(iter(self._values))]
-        values: dict[int, str] = {}
-        self._values[key] = (cache, values)  # the cache held: its id names no other
-        return values
+        known = _Known(self.prepared.statics * 4 ** digits, self.prepared.np)
+        self._values[key] = (cache, known)  # the cache held: its id names no other
+        return known
 
 
-_DENSE = 1 << 20  # the most class codes counted in one array (8 MiB)
-_KEPT = 16  # answer tables (policies) and class tables (cuts) kept per prepared groups
+_DENSE = 1 << 16  # the most class codes kept in one array of answers
+_KEPT = 16  # answer tables (policies) and code arrays (cuts) kept per prepared groups
+
+
+class _Known:
+    """The answer values found so far per class code (under one answer cache): an array from
+    code to the value's index, for counting by numpy where the codes are few."""
+
+    def __init__(self, space: int, np: Any) -> None:
+        self.values: list[str] = []
+        self.index: dict[str, int] = {}
+        self.np = np if space <= _DENSE else None
+        self.lookup: Any = None if self.np is None else np.full(space, -1, dtype=np.int64)
+        self.by_code: dict[int, str] = {}
+
+    def count(self, codes: Any, prepared: _Prepared,
+              value: Callable[[int], str]) -> Counter[str]:
+        """Organizations per answer: each combination's class code (``codes``) read in the
+        table, a class not yet known decided by ``value(code)``."""
+        np = self.np
+        result: Counter[str] = Counter()
+        if np is None or isinstance(codes, list):
+            per_class: dict[int, int] = {}
+            plain = codes if isinstance(codes, list) else codes.tolist()
+            for code, size in zip(plain, prepared.sizes, strict=True):
+                per_class[code] = per_class.get(code, 0) + size
+            for code, size in per_class.items():
+                found = self.by_code.get(code)
+                if found is None:
+                    found = self.by_code[code] = value(code)
+                result[found] += size
+            return result
+        index = self.lookup[codes]
+        unknown = index < 0
+        if unknown.any():
+            for code in np.unique(codes[unknown]).tolist():
+                found = value(code)
+                self.lookup[code] = self.index.setdefault(found, len(self.values))
+                if len(self.values) < len(self.index):
+                    self.values.append(found)
+            index = self.lookup[codes]
+        per_value = np.bincount(index, weights=prepared.np_sizes, minlength=len(self.values))
+        for found, size in zip(self.values, per_value.tolist(), strict=True):
+            if size:
+                result[found] = int(size)
+        return result
 
 
 class _Prepared:
     """What :class:`Classified` needs of the groups, whatever the question of these
-    classes: each combination's static class and ranks, and the class tables per cuts."""
+    classes: each combination's static class and ranks, and its class code per cuts."""
 
     def __init__(self, classes: Classes, groups: Groups) -> None:
         self.classes = classes
@@ -171,7 +212,8 @@ class _Prepared:
             self.sorted.append(values)
             self.ranks.append([-1 if f[position] is None else index[f[position]]
                                for f in self.facts])
-        self._tables: dict[tuple[tuple[int, int, int], ...], Any] = {}
+        self._codes: dict[tuple[tuple[int, int, int], ...], Any] = {}
+        self._digits: dict[tuple[int, int, int], Any] = {}
         try:  # vectorised where numpy is at hand (it comes with pandas and polars)
             import numpy
         except ImportError:  # pragma: no cover - depends on the environment
@@ -195,17 +237,16 @@ class _Prepared:
                      if bound is not None]
         return tuple(cuts)
 
-    def table(self, cuts: tuple[tuple[int, int, int], ...]) -> tuple[list[int], list[int], Any]:
-        """The classes under ``cuts``: their codes, organizations per class, and each
-        combination's code. A class code is the static class and, per number and threshold,
-        below (0), equal (1), above (2) or missing (3), as base-4 digits. Kept per cuts (a
-        few): many policies cut the numbers alike."""
-        found = self._tables.get(cuts)
+    def codes(self, cuts: tuple[tuple[int, int, int], ...]) -> Any:
+        """Each combination's class code under ``cuts``: the static class and, per number and
+        threshold, below (0), equal (1), above (2) or missing (3), as base-4 digits. Kept per
+        cuts (a few): many policies cut the numbers alike."""
+        found = self._codes.get(cuts)
         if found is None:
-            if len(self._tables) >= _KEPT:
-                del self._tables[next(iter(self._tables))]
-            found = self._tables[cuts] = self._classes(cuts)
-        return found  # type: ignore[no-any-return]
+            if len(self._codes) >= _KEPT:
+                del self._codes[next(iter(self._codes))]
+            found = self._codes[cuts] = self._classify(cuts)
+        return found
 
     def first(self, codes: Any, code: int) -> int:
         """The first combination of the class ``code``."""
@@ -213,8 +254,7 @@ class _Prepared:
             return codes.index(code)
         return int(self.np.argmax(codes == code))
 
-    def _classes(self, cuts: tuple[tuple[int, int, int], ...]
-                 ) -> tuple[list[int], list[int], Any]:
+    def _classify(self, cuts: tuple[tuple[int, int, int], ...]) -> Any:
         np = self.np
         if np is None or len(self.facts) * 4 ** len(cuts) * self.statics >= 2 ** 62:
             codes = list(self.static)
@@ -222,22 +262,25 @@ class _Prepared:
                 codes = [4 * code + (3 if rank < 0 else 0 if rank < low else 1 if rank < high
                                      else 2)
                          for code, rank in zip(codes, self.ranks[position], strict=True)]
-            per_class: dict[int, int] = {}
-            for code, size in zip(codes, self.sizes, strict=True):
-                per_class[code] = per_class.get(code, 0) + size
-            return list(per_class), list(per_class.values()), codes
+            return codes
         array = self.np_static
-        for position, low, high in cuts:
+        for cut in cuts:
+            array = array * 4 + self._digit(cut)
+        return array
+
+    def _digit(self, cut: tuple[int, int, int]) -> Any:
+        """Each combination's digit for one number and threshold (kept: a sweep of one
+        threshold cuts by the others alike)."""
+        found = self._digits.get(cut)
+        if found is None:
+            np = self.np
+            position, low, high = cut
             digit = np.empty(len(self.sorted[position]) + 1, dtype=np.int64)
             digit[0], digit[1:low + 1], digit[low + 1:high + 1], digit[high + 1:] = 3, 0, 1, 2
-            array = array * 4 + digit[self.np_ranks[position]]
-        if self.statics * 4 ** len(cuts) <= _DENSE:  # few codes: counted by code itself
-            per_code = np.bincount(array, weights=self.np_sizes)
-            unique = np.flatnonzero(per_code)
-            return unique.tolist(), per_code[unique].astype(np.int64).tolist(), array
-        unique, inverse = np.unique(array, return_inverse=True)
-        sizes = np.bincount(inverse.ravel(), weights=self.np_sizes, minlength=len(unique))
-        return unique.tolist(), sizes.astype(np.int64).tolist(), array
+            if len(self._digits) >= 4 * _KEPT:
+                del self._digits[next(iter(self._digits))]
+            found = self._digits[cut] = digit[self.np_ranks[position]]
+        return found
 
 
 def _deciding(question: Question, facts: tuple[Any, ...],

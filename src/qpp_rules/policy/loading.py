@@ -317,7 +317,8 @@ def reform(policy: PolicyYear, changes: Mapping[str, Any], *, label: str) -> Pol
         if not isinstance(path, str):
             raise InvalidInput("changes", f"paths are text; got {type(path).__name__}")
         typed[path] = _reform_value(path, value)
-        for cited in [c for c in citations if c == path or c.startswith(f"{path}.")]:
+        below = f"{path}."
+        for cited in [c for c in citations if c == path or c.startswith(below)]:
             del citations[cited]  # the values below a changed table are the reform's now
         citations[path] = Citation("reform", label, (), None, f"changed by the reform {label!r}",
                                    authority="reform")

@@ -158,39 +158,43 @@ def _checked(value: Any, hint: Any) -> str:
     return _problem(value, hint) or ""
 
 
-def _checked_once(value: Any, hint: Any) -> str | None:
+def _checked_once(value: Any, hint: Any, token: object) -> str | None:
     """An immutable table's check, answered once (a reform re-checks only what it changed;
-    "" is "no problem"); one holding something unhashable is checked every time."""
+    "" is "no problem"; ``token`` stands for the hint in the key, quicker to hash); one
+    holding something unhashable is checked every time."""
     try:
-        found: str = SHARED.answer((_problem, value, hint), partial(_checked, value, hint))
+        found: str = SHARED.answer((_problem, value, token), partial(_checked, value, hint))
     except TypeError:  # an item cannot be hashed (e.g. a list in an amendment's changes)
         return _problem(value, hint)
     return found or None
 
 
-def _plan(cls: type) -> tuple[tuple[str, Any, tuple[type, ...]], ...]:
-    """What :func:`_check_fields` checks of ``cls``: each field's name, type and the types
-    that fit it by themselves."""
+def _plan(cls: type) -> tuple[tuple[str, Any, tuple[type, ...], object], ...]:
+    """What :func:`_check_fields` checks of ``cls``: each field's name, type, the types that
+    fit it by themselves, and the type's token."""
     hints = typing.get_type_hints(cls)
-    return tuple((field.name, hints[field.name], _exact(hints[field.name]))
+    return tuple((field.name, hints[field.name], _exact(hints[field.name]),
+                  _TOKENS.setdefault(hints[field.name], object()))
                  for field in attrs.fields(cls) if field.init and field.name in hints)
+
+
+_TOKENS: dict[Any, object] = {}  # one object per field type, for _checked_once's keys
 
 
 def _check_fields(instance: Any, prefix: str = "") -> None:
     """Check every field of an attrs value against its annotation (``attrs.evolve`` runs this
     too), raising ``InvalidInput`` naming ``prefix`` + the field."""
     cls = type(instance)
-    plan: tuple[tuple[str, Any, tuple[type, ...]], ...] = SHARED.answer(
+    plan: tuple[tuple[str, Any, tuple[type, ...], object], ...] = SHARED.answer(
         (_check_fields, cls), partial(_plan, cls))
-    for name, hint, exact in plan:
+    for name, hint, exact, token in plan:
         value = getattr(instance, name)
         if type(value) in exact:  # fits by its type alone (the common case)
             continue
-        problem = _problem(value, hint) if not isinstance(value, FrozenMap | frozenset) else (
-            _checked_once(value, hint)
-        )
+        problem = _problem(value, hint) if not isinstance(value, FrozenMap | frozenset | tuple) \
+            else _checked_once(value, hint, token)
         if problem is not None:
-            raise _fail(f"{prefix}{field.name}", problem)
+            raise _fail(f"{prefix}{name}", problem)
 
 
 @attrs.frozen
