@@ -32,6 +32,8 @@ from .questions import Answer, Question
 
 __all__ = ["Comparison", "PolicyTable", "compare", "compare_many", "sweep"]
 
+_Said = tuple[str, tuple[str, ...]]  # what a count reads of an answer: its value and rule IDs
+
 
 @attrs.frozen(eq=False)
 class Comparison:
@@ -51,40 +53,54 @@ class Comparison:
 
     before: Evaluation
     after: Evaluation
-    _counted: dict[str, Counter[tuple[Answer, Answer]]] = attrs.field(
+    _counted: dict[str, Counter[tuple[_Said, _Said]]] = attrs.field(
         factory=dict, init=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self)
 
-    def _pairs(self, question: str) -> Counter[tuple[Answer, Answer]]:
-        # counted once per question over each organization's pair of keys (C speed), then
-        # mapped to answers
+    def _pairs(self, question: str) -> Counter[tuple[_Said, _Said]]:
+        # organizations per (answer before, answer after), each answer as what the counts
+        # read of it (its value and rule IDs); counted once per question over the groups
+        # (or each organization's pair of keys), first by the answers' identities (quick to
+        # hash), then by what they say
         _name(question, "question")
         cached = self._counted.get(question)
         if cached is not None:
             return cached
         before, after = self.before.answers(question), self.after.answers(question)
-        result: Counter[tuple[Answer, Answer]] = Counter()
+        tally: dict[tuple[int, int], int] = {}
+        sides: dict[tuple[int, int], tuple[Answer, Answer]] = {}
         groups = self.before.groups(question)
+        counted: Iterable[tuple[Any, Any, int]]
         if groups is self.after.groups(question):  # one population, grouped once
-            for key, count in groups.counts().items():
-                result[before[key], after[key]] += count
+            counts = groups.counts()
+            counted = zip(counts, counts, counts.values(), strict=True)
         else:
             pairs = Counter(zip(self.before.keys(question), self.after.keys(question),
                                 strict=True))
-            for (b, a), count in pairs.items():
-                result[before[b], after[a]] += count
+            counted = ((b, a, count) for (b, a), count in pairs.items())
+        for key_before, key_after, count in counted:
+            b, a = before[key_before], after[key_after]
+            pair = (id(b), id(a))
+            if pair in tally:
+                tally[pair] += count
+            else:
+                tally[pair], sides[pair] = count, (b, a)
+        result: Counter[tuple[_Said, _Said]] = Counter()
+        for pair, count in tally.items():
+            b, a = sides[pair]
+            result[(b.value, b.rule_ids), (a.value, a.rule_ids)] += count
         self._counted[question] = result
         return result
 
     def changes(self, question: str) -> Counter[tuple[str, str]]:
         """Counts of (answer before, answer after) over organizations whose answer changed."""
         result: Counter[tuple[str, str]] = Counter()
-        for (b, a), count in self._pairs(question).items():
-            if b.value != a.value:
-                result[b.value, a.value] += count
+        for ((b, _), (a, _)), count in self._pairs(question).items():
+            if b != a:
+                result[b, a] += count
         return result
 
     def rules(self, question: str, direction: tuple[str, str] | None = None) -> Counter[str]:
@@ -101,12 +117,12 @@ class Comparison:
     def _rules(self, question: str, direction: tuple[str, str] | None,
                *, after: bool) -> Counter[str]:
         counter: Counter[str] = Counter()
-        for (b, a), count in self._pairs(question).items():
-            if b.value == a.value:
+        for ((b, rules_b), (a, rules_a)), count in self._pairs(question).items():
+            if b == a:
                 continue
-            if direction is not None and (b.value, a.value) != direction:
+            if direction is not None and (b, a) != direction:
                 continue
-            for rule in (a if after else b).rule_ids:
+            for rule in rules_a if after else rules_b:
                 counter[rule] += count
         return counter
 
@@ -363,8 +379,9 @@ def _table(population: Any, policies: Sequence[PolicyYear], values: Sequence[Any
                 per[question.name] = ready[question.name].counts(policy, path, base)
             else:
                 counter: Counter[str] = Counter()
-                for key, facts in groups[question.name].facts.items():
-                    counter[question.answer(facts, policy).value] += sizes[question.name][key]
+                answered = question.answer_all(groups[question.name].facts, policy)
+                for key, answer in answered.items():
+                    counter[answer.value] += sizes[question.name][key]
                 per[question.name] = counter
         counts.append(per)
     total = sum(next(iter(sizes.values())).values()) if sizes else len(people)

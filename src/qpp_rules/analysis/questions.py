@@ -12,8 +12,8 @@ the :class:`Answer` (through the policy's one answer cache, ``policy.answers``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -24,6 +24,8 @@ from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.vocabulary import Program, SizeBand
 
 __all__ = ["QUESTIONS", "Answer", "Question"]
+
+K = TypeVar("K", bound=Hashable)
 
 
 @attrs.frozen(cache_hash=True)
@@ -96,6 +98,25 @@ class Question:
             return found
         return policy.answers.answer((self, key), lambda: self.decide(key, policy),  # type: ignore[arg-type]
                                      kind=Answer)
+
+    def answer_all(self, facts: Mapping[K, tuple[Any, ...]],
+                   policy: PolicyYear) -> dict[K, Answer]:
+        """:meth:`answer` of each distinct tuple of ``facts`` (by key), in one pass.
+
+        >>> import qpp_rules as qr
+        >>> from qpp_rules.analysis import QUESTIONS
+        >>> from decimal import Decimal
+        >>> found = QUESTIONS[3].answer_all({"a": (Decimal(1), 1, 1), "b": (None, 1, 1)},
+        ...                                 qr.policy_for(2019))
+        >>> found["a"].value, found["b"].value
+        ('exempt', 'unknown')
+        """
+        get, keys = policy.answers.get, self.keys
+        answers: dict[K, Answer] = {}
+        for name, values in facts.items():
+            found: Answer | None = get((self, values if keys is None else keys(values, policy)))
+            answers[name] = found if found is not None else self.answer(values, policy)
+        return answers
 
 
 # What the registration rules read: the organization's columns of a population (its type,

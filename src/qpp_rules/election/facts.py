@@ -9,6 +9,7 @@ threshold (ELE-ELIG-1), as amounts or as which elements were exceeded.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 import attrs
 
@@ -177,7 +178,8 @@ of dollars), never float
             flags = threshold.exceeded_by(self.allowed_charges, self.patients,
                                           self.covered_services)
             if None not in flags:  # every amount known (the common, hot case)
-                return flags if threshold.covered_services is not None else flags[:2]
+                measured = cast(tuple[bool, bool, bool], flags)
+                return measured if threshold.covered_services is not None else measured[:2]
         else:
             flags = self.exceeded
         result: list[bool] = []

@@ -124,9 +124,9 @@ def _problem(value: Any, hint: Any) -> str | None:
             return None
     elif origin is FrozenMap:
         if isinstance(value, FrozenMap):
-            keys, items = _exact(args[0]), _exact(args[1])
+            key_types, item_types = _exact(args[0]), _exact(args[1])
             for key, item in value.items():
-                if type(key) in keys and type(item) in items:
+                if type(key) in key_types and type(item) in item_types:
                     continue
                 inner = _problem(key, args[0]) or _problem(item, args[1])
                 if inner is not None:
