@@ -263,8 +263,9 @@ def test_reform_min_clinicians_property(minimum: int) -> None:
 
 
 _ONE_VALUE_PATHS = ("registration.web_interface_min_clinicians",
-                    "registration.cahps_min_clinicians", "election.low_volume.patients", "election.payment_year_offset",
-                    "registration.web_interface_offered", "election.confirmation_word")
+                    "registration.cahps_min_clinicians", "election.low_volume.patients",
+                    "election.payment_year_offset", "registration.web_interface_offered",
+                    "election.confirmation_word")
 
 
 @given(st.sampled_from(_ONE_VALUE_PATHS),
