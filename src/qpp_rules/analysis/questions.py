@@ -21,6 +21,7 @@ from qpp_rules.analysis.classes import Classes
 from qpp_rules.analysis.columns import COLUMNS
 from qpp_rules.errors import QppRulesError, UnknownPolicyValue
 from qpp_rules.policy.model import PolicyYear, _check_fields
+from qpp_rules.registration.values import _MAX_CLINICIANS
 from qpp_rules.vocabulary import Program, SizeBand
 
 __all__ = ["QUESTIONS", "Answer", "Question"]
@@ -207,8 +208,6 @@ def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
 def _org_static(facts: tuple[Any, ...]) -> Hashable:
     # What the registration rules read as it is; the clinician counts only through their
     # size band, their range and the split count's relation to the group (REG-ELIG-7).
-    from qpp_rules.registration.values import _MAX_CLINICIANS
-
     kind, clinicians, model, ssp, split, prior, track = facts
     band = (SizeBand.from_clinicians(clinicians) if 2 <= clinicians <= _MAX_CLINICIANS
             else clinicians < 2)
