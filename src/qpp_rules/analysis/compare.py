@@ -28,11 +28,12 @@ from qpp_rules.policy.model import PolicyYear, _check_fields
 
 from .classes import Classified
 from .evaluate import Evaluation, _name, as_population, check_questions, decide
-from .questions import Answer, Question
+from .questions import Question
 
 __all__ = ["Comparison", "PolicyTable", "compare", "compare_many", "sweep"]
 
-_Said = tuple[str, tuple[str, ...]]  # what a count reads of an answer: its value and rule IDs
+# what a count reads of an answer before and after: its value and rule IDs, each side
+_Pair = tuple[str, tuple[str, ...], str, tuple[str, ...]]
 
 
 @attrs.frozen(eq=False)
@@ -53,27 +54,21 @@ class Comparison:
 
     before: Evaluation
     after: Evaluation
-    _counted: dict[str, Counter[tuple[_Said, _Said]]] = attrs.field(
-        factory=dict, init=False, repr=False
-    )
+    _counted: dict[str, Counter[_Pair]] = attrs.field(factory=dict, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self)
 
-    def _pairs(self, question: str) -> Counter[tuple[_Said, _Said]]:
-        # organizations per (answer before, answer after), each answer as what the counts
-        # read of it (its value and rule IDs); counted once per question over the groups
-        # (or each organization's pair of keys), first by the answers' identities (quick to
-        # hash), then by what they say
+    def _pairs(self, question: str) -> Counter[_Pair]:
+        # organizations per what the answers say before and after (value and rule IDs),
+        # counted once per question over the groups (or each organization's pair of keys)
         _name(question, "question")
         cached = self._counted.get(question)
         if cached is not None:
             return cached
         before, after = self.before.answers(question), self.after.answers(question)
-        tally: dict[tuple[int, int], int] = {}
-        sides: dict[tuple[int, int], tuple[Answer, Answer]] = {}
-        groups = self.before.groups(question)
         counted: Iterable[tuple[Any, Any, int]]
+        groups = self.before.groups(question)
         if groups is self.after.groups(question):  # one population, grouped once
             counts = groups.counts()
             counted = zip(counts, counts, counts.values(), strict=True)
@@ -81,24 +76,19 @@ class Comparison:
             pairs = Counter(zip(self.before.keys(question), self.after.keys(question),
                                 strict=True))
             counted = ((b, a, count) for (b, a), count in pairs.items())
+        tally: dict[_Pair, int] = {}
+        get = tally.get
         for key_before, key_after, count in counted:
             b, a = before[key_before], after[key_after]
-            pair = (id(b), id(a))
-            if pair in tally:
-                tally[pair] += count
-            else:
-                tally[pair], sides[pair] = count, (b, a)
-        result: Counter[tuple[_Said, _Said]] = Counter()
-        for pair, count in tally.items():
-            b, a = sides[pair]
-            result[(b.value, b.rule_ids), (a.value, a.rule_ids)] += count
-        self._counted[question] = result
+            said = (b.value, b.rule_ids, a.value, a.rule_ids)
+            tally[said] = get(said, 0) + count
+        result = self._counted[question] = Counter(tally)
         return result
 
     def changes(self, question: str) -> Counter[tuple[str, str]]:
         """Counts of (answer before, answer after) over organizations whose answer changed."""
         result: Counter[tuple[str, str]] = Counter()
-        for ((b, _), (a, _)), count in self._pairs(question).items():
+        for (b, _, a, _), count in self._pairs(question).items():
             if b != a:
                 result[b, a] += count
         return result
@@ -117,7 +107,7 @@ class Comparison:
     def _rules(self, question: str, direction: tuple[str, str] | None,
                *, after: bool) -> Counter[str]:
         counter: Counter[str] = Counter()
-        for ((b, rules_b), (a, rules_a)), count in self._pairs(question).items():
+        for (b, rules_b, a, rules_a), count in self._pairs(question).items():
             if b == a:
                 continue
             if direction is not None and (b, a) != direction:
