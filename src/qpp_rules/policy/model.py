@@ -162,10 +162,13 @@ def _checked_once(value: Any, hint: Any, token: object) -> str | None:
     """An immutable table's check, answered once (a reform re-checks only what it changed;
     "" is "no problem"; ``token`` stands for the hint in the key, quicker to hash); one
     holding something unhashable is checked every time."""
+    key = (_problem, value, token)
     try:
-        found: str = SHARED.answer((_problem, value, token), partial(_checked, value, hint))
+        found: str | None = SHARED.get(key)
     except TypeError:  # an item cannot be hashed (e.g. a list in an amendment's changes)
         return _problem(value, hint)
+    if found is None:
+        found = SHARED.answer(key, partial(_checked, value, hint))
     return found or None
 
 
@@ -185,8 +188,10 @@ def _check_fields(instance: Any, prefix: str = "") -> None:
     """Check every field of an attrs value against its annotation (``attrs.evolve`` runs this
     too), raising ``InvalidInput`` naming ``prefix`` + the field."""
     cls = type(instance)
-    plan: tuple[tuple[str, Any, tuple[type, ...], object], ...] = SHARED.answer(
-        (_check_fields, cls), partial(_plan, cls))
+    plan: tuple[tuple[str, Any, tuple[type, ...], object], ...] | None = SHARED.get(
+        (_check_fields, cls))
+    if plan is None:
+        plan = SHARED.answer((_check_fields, cls), partial(_plan, cls))
     for name, hint, exact, token in plan:
         value = getattr(instance, name)
         if type(value) in exact:  # fits by its type alone (the common case)
