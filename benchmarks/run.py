@@ -341,7 +341,11 @@ def bench_columnar(quick: bool) -> dict[str, Any]:
                 "pandas_evaluate_over_groupby": round(t_pd / t_pd_floor, 2)}
     t_reforms = best_of(lambda: [qr.reform(policy, {path: v}, label=str(v)) for v in values],
                         repeat=3)
-    t_sweep = best_of(lambda: sweep(frame, policy, path, values, WI_QUESTION), repeat=3)
+    t_sweep, t_one = float("inf"), t_pl
+    for _ in range(3):  # interleaved with evaluate, as below (the best evaluate of the run)
+        t_one = min(t_one, best_of(lambda: evaluate(frame, policy, WI_QUESTION), repeat=2))
+        t_sweep = min(t_sweep, best_of(lambda: sweep(frame, policy, path, values, WI_QUESTION),
+                                       repeat=2))
     t_sweep_all = best_of(lambda: sweep(frame, policy, path, values), repeat=3)
     t_all = t_compare = float("inf")
     for _ in range(4):  # interleaved, so that a busy moment of the machine hits both alike
@@ -350,8 +354,9 @@ def bench_columnar(quick: bool) -> dict[str, Any]:
                                            repeat=2))
     out |= {"reforms_100_s": round(t_reforms, 4),
             "sweep_100_values_s": round(t_sweep, 4),
-            "sweep_over_evaluate": round(t_sweep / t_pl, 2),
-            "sweep_without_reforms_over_evaluate": round((t_sweep - t_reforms) / t_pl, 2),
+            "sweep_evaluate_s": round(t_one, 4),
+            "sweep_over_evaluate": round(t_sweep / t_one, 2),
+            "sweep_without_reforms_over_evaluate": round((t_sweep - t_reforms) / t_one, 2),
             "sweep_100_values_all_questions_s": round(t_sweep_all, 4),
             "evaluate_all_questions_s": round(t_all, 4),
             "sweep_all_over_evaluate_all": round(t_sweep_all / t_all, 2),
@@ -361,7 +366,7 @@ def bench_columnar(quick: bool) -> dict[str, Any]:
         "polars evaluate <= 3x group_by(cols).len()": t_pl <= 3 * t_pl_floor,
         "pandas evaluate <= 1.5x groupby(cols).size()": (
             out.get("pandas_evaluate_over_groupby", 0) <= 1.5),
-        "100-value sweep < 2x one evaluate": t_sweep < 2 * t_pl,
+        "100-value sweep < 2x one evaluate": t_sweep < 2 * t_one,
         "compare 2019/2021 all questions < 1.3x evaluate all": t_compare < 1.3 * t_all,
     }
     del pl

@@ -278,3 +278,51 @@ def test_an_object_column_mixing_true_and_1_is_not_merged() -> None:
     with pytest.raises(qr.InvalidInput) as caught:
         evaluate(frame, qr.policy_for(2019))
     assert caught.value.field == "frame[1].clinicians"
+
+
+_LIMIT = st.integers(min_value=0, max_value=3)
+_AMOUNT = st.one_of(st.none(), st.integers(min_value=0, max_value=4))
+
+
+@settings(max_examples=150)
+@given(_LIMIT, _LIMIT, st.one_of(st.none(), _LIMIT), _AMOUNT, _AMOUNT, _AMOUNT,
+       st.booleans())
+def test_ele_elig_1_opt_in_keys_agree_with_low_volume_facts_exceeds(
+    charges_limit: int, patients_limit: int, services_limit: int | None,
+    charges: int | None, patients: int | None, services: int | None, cents: bool,
+) -> None:
+    """The population's opt-in keys are the threshold's own comparison, the one
+    ``LowVolumeFacts.exceeds`` makes: strictly greater (equality does not exceed), None for a
+    missing amount, False for an element the year does not have (PY2018)."""
+    from qpp_rules.analysis import QUESTIONS
+    from qpp_rules.policy.model import LowVolumeThreshold
+
+    threshold = LowVolumeThreshold(Decimal(charges_limit), patients_limit, services_limit)
+    year = 2018 if services_limit is None else 2019  # PY2018: the two-element threshold
+    policy = qr.reform(qr.policy_for(year), {"election.low_volume": threshold}, label="t")
+    money = None if charges is None else Decimal(charges) + (Decimal("0.5") if cents else 0)
+    keys = QUESTIONS[3].keys
+    assert keys is not None
+    found = keys((money, patients, services), policy)
+    filled = LowVolumeFacts(money or Decimal(0), patients or 0, services or 0)
+    flags = dict(zip(threshold.elements, filled.exceeds(threshold), strict=True))
+    assert found == (None if money is None else flags["allowed_charges"],
+                     None if patients is None else flags["patients"],
+                     False if services_limit is None else None if services is None
+                     else flags["covered_services"])
+    if None not in found:  # every amount known: the facts themselves answer alike
+        known = LowVolumeFacts(money, patients, services)
+        assert found[:len(threshold.elements)] == known.exceeds(threshold)
+
+
+def test_pol_unk_1_a_year_without_its_threshold_keys_every_record_alike() -> None:
+    from qpp_rules.analysis import QUESTIONS
+
+    unknown = qr.reform(qr.policy_for(2019), {"election.low_volume": None}, label="unknown")
+    keys = QUESTIONS[3].keys
+    assert keys is not None
+    assert keys((Decimal(1), None, 5), unknown) == keys((None, 900, None), unknown) == (
+        False, False, False)
+    assert evaluate([{"org_id": "A", "kind": "Practice", "clinicians": 3,
+                      "allowed_charges": "100", "patients": 1, "covered_services": 1}],
+                    unknown).column("opt_in_status") == ("unknown",)

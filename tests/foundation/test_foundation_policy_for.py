@@ -262,6 +262,36 @@ def test_reform_min_clinicians_property(minimum: int) -> None:
     assert known(policy, "registration.web_interface_min_clinicians", "REG-ELIG-1") == 25
 
 
+_ONE_VALUE_PATHS = ("registration.web_interface_min_clinicians",
+                    "registration.cahps_min_clinicians", "election.low_volume.patients",
+                    "election.payment_year_offset", "registration.web_interface_offered",
+                    "election.confirmation_word")
+
+
+@given(st.sampled_from(_ONE_VALUE_PATHS),
+       st.one_of(st.integers(min_value=-3, max_value=300), st.booleans(), st.none(),
+                 st.text(max_size=3), st.floats(allow_nan=False, max_value=30)),
+       st.one_of(st.just("one"), st.integers(), st.none()))
+def test_a_one_value_reform_accepts_and_refuses_as_the_step_by_step_build(
+    path: str, value: Any, label: Any,
+) -> None:
+    """A change of one value builds the policy once (labels and citations with it); what it
+    accepts, and the field it names when it refuses, are the step-by-step build's."""
+    from qpp_rules.policy import apply_changes
+
+    policy = qr.policy_for(2019)
+
+    def outcome(build: Any) -> Any:
+        try:
+            return build()
+        except InvalidInput as error:
+            return (error.field, error.message)
+
+    once = outcome(lambda: apply_changes(policy, {path: value}, label=label))
+    steps = outcome(lambda: attrs.evolve(apply_changes(policy, {path: value}), label=label))
+    assert once == steps
+
+
 # -- attrs.evolve is validated too ---------------------------------------------------------------
 
 

@@ -28,9 +28,12 @@ from qpp_rules.policy.model import PolicyYear, _check_fields
 
 from .classes import Classified
 from .evaluate import Evaluation, _name, as_population, check_questions, decide
-from .questions import Answer, Question
+from .questions import Question
 
 __all__ = ["Comparison", "PolicyTable", "compare", "compare_many", "sweep"]
+
+# what a count reads of an answer before and after: its value and rule IDs, each side
+_Pair = tuple[str, tuple[str, ...], str, tuple[str, ...]]
 
 
 @attrs.frozen(eq=False)
@@ -51,40 +54,43 @@ class Comparison:
 
     before: Evaluation
     after: Evaluation
-    _counted: dict[str, Counter[tuple[Answer, Answer]]] = attrs.field(
-        factory=dict, init=False, repr=False
-    )
+    _counted: dict[str, Counter[_Pair]] = attrs.field(factory=dict, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self)
 
-    def _pairs(self, question: str) -> Counter[tuple[Answer, Answer]]:
-        # counted once per question over each organization's pair of keys (C speed), then
-        # mapped to answers
+    def _pairs(self, question: str) -> Counter[_Pair]:
+        # organizations per what the answers say before and after (value and rule IDs),
+        # counted once per question over the groups (or each organization's pair of keys)
         _name(question, "question")
         cached = self._counted.get(question)
         if cached is not None:
             return cached
         before, after = self.before.answers(question), self.after.answers(question)
-        result: Counter[tuple[Answer, Answer]] = Counter()
+        counted: Iterable[tuple[Any, Any, int]]
         groups = self.before.groups(question)
         if groups is self.after.groups(question):  # one population, grouped once
-            for key, count in groups.counts().items():
-                result[before[key], after[key]] += count
+            counts = groups.counts()
+            counted = zip(counts, counts, counts.values(), strict=True)
         else:
             pairs = Counter(zip(self.before.keys(question), self.after.keys(question),
                                 strict=True))
-            for (b, a), count in pairs.items():
-                result[before[b], after[a]] += count
-        self._counted[question] = result
+            counted = ((b, a, count) for (b, a), count in pairs.items())
+        tally: dict[_Pair, int] = {}
+        get = tally.get
+        for key_before, key_after, count in counted:
+            b, a = before[key_before], after[key_after]
+            said = (b.value, b.rule_ids, a.value, a.rule_ids)
+            tally[said] = get(said, 0) + count
+        result = self._counted[question] = Counter(tally)
         return result
 
     def changes(self, question: str) -> Counter[tuple[str, str]]:
         """Counts of (answer before, answer after) over organizations whose answer changed."""
         result: Counter[tuple[str, str]] = Counter()
-        for (b, a), count in self._pairs(question).items():
-            if b.value != a.value:
-                result[b.value, a.value] += count
+        for (b, _, a, _), count in self._pairs(question).items():
+            if b != a:
+                result[b, a] += count
         return result
 
     def rules(self, question: str, direction: tuple[str, str] | None = None) -> Counter[str]:
@@ -101,12 +107,12 @@ class Comparison:
     def _rules(self, question: str, direction: tuple[str, str] | None,
                *, after: bool) -> Counter[str]:
         counter: Counter[str] = Counter()
-        for (b, a), count in self._pairs(question).items():
-            if b.value == a.value:
+        for (b, rules_b, a, rules_a), count in self._pairs(question).items():
+            if b == a:
                 continue
-            if direction is not None and (b.value, a.value) != direction:
+            if direction is not None and (b, a) != direction:
                 continue
-            for rule in (a if after else b).rule_ids:
+            for rule in rules_a if after else rules_b:
                 counter[rule] += count
         return counter
 
@@ -348,7 +354,8 @@ def _table(population: Any, policies: Sequence[PolicyYear], values: Sequence[Any
     people.check_ids()
     groups = {q.name: people.groups(q.columns) for q in asked}  # grouped once
     sizes = {name: found.counts() for name, found in groups.items()}
-    ready = {q.name: Classified(q, groups[q.name]) for q in asked if q.classes is not None}
+    ready = {q.name: Classified.of(q, groups[q.name]) for q in asked
+             if q.classes is not None}
     counts: list[dict[str, Counter[str]]] = []
     # a sweep of a path a question's answers cannot depend on: counted once for all values
     fixed = {q.name for q in asked if path is not None and q.classes is not None
@@ -362,8 +369,9 @@ def _table(population: Any, policies: Sequence[PolicyYear], values: Sequence[Any
                 per[question.name] = ready[question.name].counts(policy, path, base)
             else:
                 counter: Counter[str] = Counter()
-                for key, facts in groups[question.name].facts.items():
-                    counter[question.answer(facts, policy).value] += sizes[question.name][key]
+                answered = question.answer_all(groups[question.name].facts, policy)
+                for key, answer in answered.items():
+                    counter[answer.value] += sizes[question.name][key]
                 per[question.name] = counter
         counts.append(per)
     total = sum(next(iter(sizes.values())).values()) if sizes else len(people)

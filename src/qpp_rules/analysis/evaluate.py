@@ -278,8 +278,7 @@ def decide(people: Population, policy: PolicyYear,
     answers: dict[str, dict[Any, Answer]] = {}
     for question in questions:
         found = groups[question.name] = people.groups(question.columns)
-        answers[question.name] = {key: question.answer(facts, policy)
-                                  for key, facts in found.facts.items()}
+        answers[question.name] = question.answer_all(found.facts, policy)
     return Evaluation(policy.label, tuple(q.name for q in questions), people, groups, answers)
 
 

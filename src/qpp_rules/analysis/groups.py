@@ -40,7 +40,7 @@ class Groups:
     ({0: 2, 1: 1}, [0, 1, 0])
     """
 
-    __slots__ = ("_counts", "_row_keys", "_rows", "facts", "names", "native")
+    __slots__ = ("_counts", "_row_keys", "_rows", "derived", "facts", "names", "native")
 
     def __init__(self, names: tuple[str, ...], facts: dict[Hashable, tuple[Any, ...]],
                  rows: Callable[[], Sequence[Hashable]],
@@ -51,6 +51,7 @@ class Groups:
         self._row_keys: Sequence[Hashable] | None = None
         self._counts = counts
         self.native = native  # the frame library's table of distinct keys (for joins back)
+        self.derived: dict[Hashable, Any] = {}  # tables built from these groups, kept with them
 
     def row_keys(self) -> Sequence[Hashable]:
         """Each organization's key, in the population's order."""

@@ -12,9 +12,8 @@ the :class:`Answer` (through the policy's one answer cache, ``policy.answers``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -22,9 +21,12 @@ from qpp_rules.analysis.classes import Classes
 from qpp_rules.analysis.columns import COLUMNS
 from qpp_rules.errors import QppRulesError, UnknownPolicyValue
 from qpp_rules.policy.model import PolicyYear, _check_fields
+from qpp_rules.registration.values import _MAX_CLINICIANS
 from qpp_rules.vocabulary import Program, SizeBand
 
 __all__ = ["QUESTIONS", "Answer", "Question"]
+
+K = TypeVar("K", bound=Hashable)
 
 
 @attrs.frozen(cache_hash=True)
@@ -98,6 +100,25 @@ class Question:
         return policy.answers.answer((self, key), lambda: self.decide(key, policy),  # type: ignore[arg-type]
                                      kind=Answer)
 
+    def answer_all(self, facts: Mapping[K, tuple[Any, ...]],
+                   policy: PolicyYear) -> dict[K, Answer]:
+        """:meth:`answer` of each distinct tuple of ``facts`` (by key), in one pass.
+
+        >>> import qpp_rules as qr
+        >>> from qpp_rules.analysis import QUESTIONS
+        >>> from decimal import Decimal
+        >>> found = QUESTIONS[3].answer_all({"a": (Decimal(1), 1, 1), "b": (None, 1, 1)},
+        ...                                 qr.policy_for(2019))
+        >>> found["a"].value, found["b"].value
+        ('exempt', 'unknown')
+        """
+        get, keys = policy.answers.get, self.keys
+        answers: dict[K, Answer] = {}
+        for name, values in facts.items():
+            found: Answer | None = get((self, values if keys is None else keys(values, policy)))
+            answers[name] = found if found is not None else self.answer(values, policy)
+        return answers
+
 
 # What the registration rules read: the organization's columns of a population (its type,
 # then every column from its clinician count up to the low-volume facts).
@@ -155,28 +176,14 @@ def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
 
 
 def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool | None, ...]:
-    # The threshold's comparisons: "exceeds" is strictly greater (ELE-ELIG-1). tests/analysis
-    # pins that this agrees with election.opt_in_status for every record. A year that does
-    # not know its threshold (POL-UNK-1) answers every record alike.
-    from qpp_rules.election import LowVolumeFacts
-
+    # The threshold's own comparisons (LowVolumeThreshold.exceeded_by, the one LowVolumeFacts
+    # makes): strictly greater (ELE-ELIG-1), None for a missing fact. tests/analysis pins that
+    # this agrees with election.opt_in_status. A year that does not know its threshold
+    # (POL-UNK-1) answers every record alike.
     limit = policy.election.low_volume
     if limit is None:
         return (False, False, False)
-    charges, patients, services = facts
-    # The comparison is the election domain's (LowVolumeFacts.exceeds); a missing fact is
-    # compared as 0 and then answered unknown (None).
-    filled = LowVolumeFacts(
-        Decimal(0) if charges is None else charges, 0 if patients is None else patients,
-        None if limit.covered_services is None else (0 if services is None else services),
-    )
-    flags = dict(zip(limit.elements, filled.exceeds(limit), strict=True))
-    return (
-        None if charges is None else flags["allowed_charges"],
-        None if patients is None else flags["patients"],
-        None if services is None and "covered_services" in flags
-        else flags.get("covered_services", False),
-    )
+    return limit.exceeded_by(*facts)
 
 
 def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
@@ -201,8 +208,6 @@ def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
 def _org_static(facts: tuple[Any, ...]) -> Hashable:
     # What the registration rules read as it is; the clinician counts only through their
     # size band, their range and the split count's relation to the group (REG-ELIG-7).
-    from qpp_rules.registration.values import _MAX_CLINICIANS
-
     kind, clinicians, model, ssp, split, prior, track = facts
     band = (SizeBand.from_clinicians(clinicians) if 2 <= clinicians <= _MAX_CLINICIANS
             else clinicians < 2)

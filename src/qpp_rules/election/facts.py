@@ -9,6 +9,7 @@ threshold (ELE-ELIG-1), as amounts or as which elements were exceeded.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 import attrs
 
@@ -174,43 +175,22 @@ of dollars), never float
             raise InvalidInput(
                 "threshold", f"a LowVolumeThreshold; got {type(threshold).__name__}"
             )
-        charges, patients, services = self.allowed_charges, self.patients, self.covered_services
-        if self.exceeded is None and charges is not None and patients is not None:
-            # every amount known: the comparisons directly (the common, hot case)
-            if threshold.covered_services is None:
-                return (charges > threshold.allowed_charges, patients > threshold.patients)
-            if services is not None:
-                return (
-                    charges > threshold.allowed_charges,
-                    patients > threshold.patients,
-                    services > threshold.covered_services,
-                )
+        if self.exceeded is None:  # the amounts: the threshold's own comparison
+            flags = threshold.exceeded_by(self.allowed_charges, self.patients,
+                                          self.covered_services)
+            if None not in flags:  # every amount known (the common, hot case)
+                measured = cast(tuple[bool, bool, bool], flags)
+                return measured if threshold.covered_services is not None else measured[:2]
+        else:
+            flags = self.exceeded
         result: list[bool] = []
-        limits = {
-            "allowed_charges": threshold.allowed_charges,
-            "patients": threshold.patients,
-            "covered_services": threshold.covered_services,
-        }
-        for index, name in enumerate(ELEMENTS):
-            limit = limits[name]
-            if limit is None:
-                continue
-            if self.exceeded is not None:
-                flag = self.exceeded[index]
-                if flag is None:
-                    raise InvalidInput(
-                        f"facts.{name}",
-                        f"the year's threshold has {a_or_an(element_label(name))} element; "
-                        "whether it was exceeded is not known",
-                    )
-                result.append(flag)
-                continue
-            amount = getattr(self, name)
-            if amount is None:
+        for name, flag in zip(threshold.elements, flags, strict=False):
+            if flag is None:
+                known = "whether it was exceeded is not known" if self.exceeded is not None \
+                    else "give the amount"
                 raise InvalidInput(
                     f"facts.{name}",
-                    f"the year's threshold has {a_or_an(element_label(name))} element; "
-                    "give the amount",
+                    f"the year's threshold has {a_or_an(element_label(name))} element; {known}",
                 )
-            result.append(bool(amount > limit))
+            result.append(flag)
         return tuple(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from qpp_rules.errors import InvalidInput
@@ -37,6 +37,10 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def items(self) -> ItemsView[K, V]:
+        """The entries (read-only), read at the underlying dict's speed."""
+        return self._data.items()
 
     def __hash__(self) -> int:
         if self._hash is None:

@@ -261,6 +261,12 @@ def apply_changes(policy: PolicyYear, changes: Mapping[str, Any], **top: Any) ->
     for path in changes:
         if not isinstance(path, str):
             raise InvalidInput("changes", f"paths are text; got {type(path).__name__}")
+    if top and len(changes) == 1:  # one change (a reform's value): the policy built once
+        ((path, value),) = changes.items()
+        try:
+            return _set_path(policy, path.split("."), value, path, top)  # type: ignore[no-any-return]
+        except InvalidInput:
+            pass  # the step by step way below names what is wrong exactly
     result = policy
     for path, value in changes.items():
         result = _set_path(result, path.split("."), value, path)
@@ -272,14 +278,17 @@ def apply_changes(policy: PolicyYear, changes: Mapping[str, Any], **top: Any) ->
         raise InvalidInput("policy", str(error)) from None
 
 
-def _set_path(value: Any, parts: list[str], new: Any, path: str) -> Any:
+def _set_path(value: Any, parts: list[str], new: Any, path: str,
+              top: Mapping[str, Any] | None = None) -> Any:
+    """``value`` with the value at ``parts`` replaced by ``new`` (and, on ``value`` itself,
+    the fields of ``top``), each level built (and validated) once."""
     head, rest = parts[0], parts[1:]
     if not attrs.has(type(value)) or head not in attrs.fields_dict(type(value)) \
             or head.startswith("_"):
         raise InvalidInput(path, "no policy value at this path")
     replacement = _set_path(getattr(value, head), rest, new, path) if rest else new
     try:
-        return attrs.evolve(value, **{head: replacement})
+        return attrs.evolve(value, **{head: replacement, **(top or {})})
     except InvalidInput as error:
         raise InvalidInput(path, error.message) from None
     except (TypeError, ValueError, AttributeError) as error:
@@ -302,13 +311,14 @@ def reform(policy: PolicyYear, changes: Mapping[str, Any], *, label: str) -> Pol
         raise InvalidInput("changes", "a mapping of dotted path to new value")
     if not isinstance(label, str) or not label:
         raise InvalidInput("label", "a non-empty name for the reform")
-    citations = dict(policy.citations)
+    citations = dict(policy.citations.items())
     typed: dict[str, Any] = {}
     for path, value in changes.items():
         if not isinstance(path, str):
             raise InvalidInput("changes", f"paths are text; got {type(path).__name__}")
         typed[path] = _reform_value(path, value)
-        for cited in [c for c in citations if c == path or c.startswith(f"{path}.")]:
+        below = f"{path}."
+        for cited in [c for c in citations if c == path or c.startswith(below)]:
             del citations[cited]  # the values below a changed table are the reform's now
         citations[path] = Citation("reform", label, (), None, f"changed by the reform {label!r}",
                                    authority="reform")

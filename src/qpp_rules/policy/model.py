@@ -17,19 +17,17 @@ REG-GUIDE-2019, II; IV steps 1-2 [REG-ELIG-1]
 
 from __future__ import annotations
 
-import re
-import types
-import typing
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 import attrs
 import pendulum
 
 from qpp_rules.errors import InvalidInput, mask_tins, shown
-from qpp_rules.kernel.cache import SHARED, AnswerCache
+from qpp_rules.kernel.cache import AnswerCache
 from qpp_rules.kernel.citations import Citation
+from qpp_rules.policy.checks import _check_fields as _check_fields
+from qpp_rules.policy.checks import _problem as _problem
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.paths import UNKNOWABLE, leaf_paths
 from qpp_rules.time import Window
@@ -65,94 +63,6 @@ def _none_if_empty(value: str | None) -> str | None:
     return value or None
 
 
-
-
-def _short(hint: Any) -> str:
-    """A type as a person reads it: ``frozenset[OrgType]``, not the module path."""
-    if isinstance(hint, type) and not typing.get_args(hint):
-        return hint.__name__
-    return re.sub(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)", r"\1", repr(hint))
-
-
-def _problem(value: Any, hint: Any) -> str | None:
-    """What is wrong with ``value`` as a ``hint`` (None when it fits). Types this check does
-    not know are accepted: the class's own checks still run."""
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if hint is Any:
-        return None
-    if origin in (typing.Union, types.UnionType):
-        if any(_problem(value, arm) is None for arm in args):
-            return None
-    elif hint is type(None):
-        if value is None:
-            return None
-    elif origin in (tuple, frozenset):
-        if isinstance(value, origin):
-            items = list(value)
-            kinds = [args[0]] * len(items) if origin is frozenset or args[1:] == (...,) else args
-            for index, (item, kind) in enumerate(zip(items, kinds, strict=False)):
-                inner = _problem(item, kind)
-                if inner is not None:
-                    return f"item {index}: {inner}"
-            return None
-    elif origin is FrozenMap:
-        if isinstance(value, FrozenMap):
-            for key, item in value.items():
-                inner = _problem(key, args[0]) or _problem(item, args[1])
-                if inner is not None:
-                    return f"at {getattr(key, 'value', key)!s}: {inner}"
-            return None
-    elif origin is typing.Literal:
-        if any(type(value) is type(arm) and value == arm for arm in args):
-            return None
-    elif origin is not None:
-        return None if isinstance(value, origin) else f"expected {_short(hint)}"
-    elif hint is bool:
-        if type(value) is bool:
-            return None
-    elif hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return None
-    elif hint is pendulum.DateTime:
-        if isinstance(value, pendulum.DateTime):
-            return None if value.tzinfo is not None else "expected an aware date and time"
-    elif isinstance(hint, type):
-        if isinstance(value, hint):
-            return None
-    else:
-        return None
-    return f"expected {_short(hint)}; got {type(value).__name__} {shown(value, 60)}"
-
-
-def _checked(value: Any, hint: Any) -> str:
-    return _problem(value, hint) or ""
-
-
-def _checked_once(value: Any, hint: Any) -> str | None:
-    """An immutable table's check, answered once (a reform re-checks only what it changed;
-    "" is "no problem"); one holding something unhashable is checked every time."""
-    try:
-        found: str = SHARED.answer((_problem, value, hint), partial(_checked, value, hint))
-    except TypeError:  # an item cannot be hashed (e.g. a list in an amendment's changes)
-        return _problem(value, hint)
-    return found or None
-
-
-def _check_fields(instance: Any, prefix: str = "") -> None:
-    """Check every field of an attrs value against its annotation (``attrs.evolve`` runs this
-    too), raising ``InvalidInput`` naming ``prefix`` + the field."""
-    cls = type(instance)
-    hints: dict[str, Any] = SHARED.answer((_check_fields, cls), lambda: typing.get_type_hints(cls))
-    for field in attrs.fields(cls):
-        if not field.init or field.name not in hints:
-            continue
-        value, hint = getattr(instance, field.name), hints[field.name]
-        problem = _problem(value, hint) if not isinstance(value, FrozenMap | frozenset) else (
-            _checked_once(value, hint)
-        )
-        if problem is not None:
-            raise _fail(f"{prefix}{field.name}", problem)
 
 
 @attrs.frozen
@@ -209,6 +119,28 @@ class LowVolumeThreshold:
         if self.covered_services is None:
             return ("allowed_charges", "patients")
         return ("allowed_charges", "patients", "covered_services")
+
+    def exceeded_by(self, allowed_charges: Decimal | None, patients: int | None,
+                    covered_services: int | None
+                    ) -> tuple[bool | None, bool | None, bool | None]:
+        """The comparison of amounts with the threshold, the one the library makes: for each
+        element (allowed charges, patients, covered services), whether the amount *strictly*
+        exceeds it (ELE-ELIG-1); None where the amount is not known; False for an element
+        the year does not have (PY2018's covered services).
+
+        >>> from decimal import Decimal
+        >>> LowVolumeThreshold(Decimal("90000"), 200, 200).exceeded_by(Decimal("90000"), 201, None)
+        (False, True, None)
+        >>> LowVolumeThreshold(Decimal("90000"), 100).exceeded_by(Decimal("90000.01"), 100, 5)
+        (True, False, False)
+        """
+        services = self.covered_services
+        return (
+            None if allowed_charges is None else allowed_charges > self.allowed_charges,
+            None if patients is None else patients > self.patients,
+            False if services is None else None if covered_services is None
+            else covered_services > services,
+        )
 
 
 @attrs.frozen
