@@ -21,7 +21,6 @@ TIN('*****5630')
 
 from __future__ import annotations
 
-import enum
 import re
 from typing import Any, TypeAlias
 
@@ -34,6 +33,7 @@ from qpp_rules.kernel import fields
 from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.vocabulary import (
     ApmModel,
+    CollectionType,
     OrgType,
     Program,
     RegistrationEventKind,
@@ -516,77 +516,6 @@ class Options:
         return "\n".join(
             f"{program.value}: {self[program].explain()}" for program in Program
         )
-
-
-# -- collection types -------------------------------------------------------------------------
-class CollectionType(enum.Enum):
-    """The ways to report quality the registration guides name (REG-ELIG-8): the two that
-    need advance registration (the CMS Web Interface, the CAHPS for MIPS Survey) and the
-    others. A closed vocabulary: :meth:`parse` reads the guides' names for each (the survey
-    is also "CAHPS Survey" and "CAHPS") and refuses unknown text.
-
-    >>> CollectionType.parse("CAHPS Survey"), CollectionType.parse("cahps").program
-    (<CollectionType.CAHPS: 'CAHPS for MIPS Survey'>, <Program.CAHPS: 'CAHPS for MIPS Survey'>)
-    >>> CollectionType.parse("Electronic Health Record (EHR)")
-    <CollectionType.EHR: 'EHR'>
-    >>> CollectionType.parse("fax")
-    Traceback (most recent call last):
-    ...
-    qpp_rules.errors.InvalidInput: collection: a collection type the guides name (CMS Web \
-Interface, CAHPS for MIPS Survey, eCQMs, MIPS CQMs, QCDR measures, EHR, Qualified Registry, \
-QCDR); got 'fax'
-    """
-
-    WEB_INTERFACE = "CMS Web Interface"
-    CAHPS = "CAHPS for MIPS Survey"
-    ECQMS = "eCQMs"
-    MIPS_CQMS = "MIPS CQMs"
-    QCDR_MEASURES = "QCDR measures"
-    EHR = "EHR"
-    QUALIFIED_REGISTRY = "Qualified Registry"
-    QCDR = "QCDR"
-
-    @property
-    def program(self) -> Program | None:
-        """The program it registers for; None for a collection type needing no registration."""
-        return _PROGRAM_OF.get(self)
-
-    @classmethod
-    def parse(cls, text: object, field: str = "collection") -> CollectionType:
-        """The collection type ``text`` names, compared without case and with runs of spaces
-        read as one; InvalidInput for any other text."""
-        if isinstance(text, CollectionType):
-            return text
-        if isinstance(text, Program):
-            return cls(text.value)
-        key = " ".join(text.split()).casefold() if isinstance(text, str) else None
-        found = _COLLECTION_NAMES.get(key) if key is not None else None
-        if found is None:
-            names = ", ".join(member.value for member in cls)
-            raise InvalidInput(
-                field, f"a collection type the guides name ({names}); got {shown(text)}"
-            )
-        return found
-
-
-_PROGRAM_OF = {
-    CollectionType.WEB_INTERFACE: Program.WEB_INTERFACE,
-    CollectionType.CAHPS: Program.CAHPS,
-}
-_COLLECTION_NAMES: dict[str, CollectionType] = {
-    **{member.value.casefold(): member for member in CollectionType},
-    **{name.casefold(): member for member, names in {
-        CollectionType.WEB_INTERFACE: ("Web Interface",),
-        CollectionType.CAHPS: ("CAHPS Survey", "CAHPS", "CAHPS for MIPS"),
-        CollectionType.ECQMS: ("eCQM", "electronic clinical quality measures"),
-        CollectionType.MIPS_CQMS: ("MIPS CQM", "MIPS clinical quality measures"),
-        CollectionType.EHR: ("Electronic Health Record", "Electronic Health Record (EHR)"),
-        CollectionType.QCDR: (
-            "Qualified Clinical Data Registry", "Qualified Clinical Data Registry (QCDR)"
-        ),
-    }.items() for name in names},
-}
-
 
 
 @masked_repr
