@@ -135,3 +135,15 @@ def test_a_policy_copies_and_pickles_with_an_empty_cache_of_the_same_limit() -> 
         assert twin.answers is not policy.answers
         assert len(twin.answers) == 0
         assert twin.answers.limit == policy.answers.limit
+
+
+def test_a_question_whose_keys_are_unhashable_is_invalid_input_naming_it() -> None:
+    def answer(facts: tuple[Any, ...], policy: qr.PolicyYear) -> Answer:
+        return Answer("yes", ())
+
+    def listed(facts: tuple[Any, ...], policy: qr.PolicyYear) -> Any:
+        return list(facts)
+
+    odd = Question("odd", ("clinicians",), answer, keys=listed)
+    with pytest.raises(qr.InvalidInput, match=r"^question 'odd'\.keys: a hashable key"):
+        evaluate(RECORDS, qr.policy_for(2019), [odd])

@@ -19,7 +19,8 @@ import attrs
 
 from qpp_rules.analysis.classes import Classes
 from qpp_rules.analysis.columns import COLUMNS
-from qpp_rules.errors import QppRulesError, UnknownPolicyValue
+from qpp_rules.errors import InvalidInput, QppRulesError, UnknownPolicyValue
+from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.model import PolicyYear, _check_fields
 from qpp_rules.registration.values import _MAX_CLINICIANS
 from qpp_rules.vocabulary import Program, SizeBand
@@ -94,7 +95,10 @@ class Question:
         ('REG-ELIG-10',)
         """
         key = facts if self.keys is None else self.keys(facts, policy)
-        found: Answer | None = policy.answers.get((self, key))
+        try:
+            found: Answer | None = policy.answers.get((self, key))
+        except TypeError:  # a caller's ``keys`` returned a list, a dict, ...
+            raise self._unhashable(key) from None
         if found is not None:
             return found
         return policy.answers.answer((self, key), lambda: self.decide(key, policy),  # type: ignore[arg-type]
@@ -115,9 +119,19 @@ class Question:
         get, keys = policy.answers.get, self.keys
         answers: dict[K, Answer] = {}
         for name, values in facts.items():
-            found: Answer | None = get((self, values if keys is None else keys(values, policy)))
+            key = values if keys is None else keys(values, policy)
+            try:
+                found: Answer | None = get((self, key))
+            except TypeError:  # a caller's ``keys`` returned a list, a dict, ...
+                raise self._unhashable(key) from None
             answers[name] = found if found is not None else self.answer(values, policy)
         return answers
+
+    def _unhashable(self, key: object) -> InvalidInput:
+        return InvalidInput(
+            f"question {self.name!r}.keys",
+            f"a hashable key (a tuple of facts); got {a_or_an(type(key).__name__)}",
+        )
 
 
 # What the registration rules read: the organization's columns of a population (its type,
