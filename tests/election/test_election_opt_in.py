@@ -278,3 +278,11 @@ def test_status_order() -> None:
     assert MIPS >= MIPS
     with pytest.raises(TypeError):
         _ = MIPS < 1
+
+
+@pytest.mark.parametrize("year", [2019, 2021, 2026])
+def test_ele_elig_1_missing_facts_leave_the_opt_in_status_unknown(year: int) -> None:
+    decision = qr.election.explain_missing_facts(qr.policy_for(year))
+    assert not decision.allowed
+    assert decision.rule_ids == ("ELE-ELIG-1",)
+    assert "unknown" in decision.reasons[0].message

@@ -35,3 +35,16 @@ def test_a_count_outside_its_band_is_refused(count: object) -> None:
     with pytest.raises(qr.InvalidInput) as caught:
         Organization(qr.OrgType.PRACTICE, qr.SizeBand.SMALL, clinicians=count)  # type: ignore[arg-type]
     assert caught.value.field == "organization.clinicians"
+
+
+@pytest.mark.parametrize("year", [2018, 2019, 2021, 2024])
+def test_reg_elig_2_fewer_than_two_clinicians_make_no_group_in_any_year(year: int) -> None:
+    policy = qr.policy_for(year)
+    for clinicians in (0, 1):
+        refused = qr.registration.too_few_clinicians(clinicians, policy)
+        assert refused is not None
+        assert not refused.allowed
+        assert refused.rule_ids == ("REG-ELIG-2",)
+    assert qr.registration.too_few_clinicians(2, policy) is None
+    with pytest.raises(qr.InvalidInput, match=r"^clinicians: "):
+        qr.registration.too_few_clinicians(True, policy)

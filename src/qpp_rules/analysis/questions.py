@@ -137,7 +137,6 @@ class Question:
 # What the registration rules read: the organization's columns of a population (its type,
 # then every column from its clinician count up to the low-volume facts).
 _ORG_COLUMNS = ("kind", *COLUMNS[COLUMNS.index("clinicians"):COLUMNS.index("allowed_charges")])
-_TOO_FEW = "Fewer than 2 clinicians: no group registers for either program."
 
 
 def _organization(facts: tuple[Any, ...]) -> Any:
@@ -147,12 +146,21 @@ def _organization(facts: tuple[Any, ...]) -> Any:
     return Organization(size=SizeBand.from_clinicians(named["clinicians"]), **named)
 
 
-def _registration(facts: tuple[Any, ...], few: str,
+def _answered(value: str, decision: Any) -> Answer:
+    """An answer saying what the domain's ``decision`` says: its rules and its sentences."""
+    return Answer(value, decision.rule_ids, " ".join(r.message for r in decision.reasons))
+
+
+def _registration(facts: tuple[Any, ...], policy: PolicyYear, few: str,
                   read: Callable[[Any], Answer]) -> Answer:
     """``read`` of the organization the facts describe: fewer than 2 clinicians is no group
-    (REG-ELIG-2); facts that describe no organization answer "invalid"."""
-    if facts[1] < 2:
-        return Answer(few, ("REG-ELIG-2",), _TOO_FEW)
+    (the registration domain says why); facts that describe no organization answer
+    "invalid"."""
+    from qpp_rules.registration.eligibility import too_few_clinicians
+
+    refused = too_few_clinicians(facts[1], policy)
+    if refused is not None:
+        return _answered(few, refused)
     try:
         return read(_organization(facts))
     except QppRulesError as error:
@@ -166,10 +174,9 @@ def _may_hold(program: Program) -> Callable[[tuple[Any, ...], PolicyYear], Answe
         def read(organization: Any) -> Answer:
             found = options(organization, policy)
             decision = found.web_interface if program is Program.WEB_INTERFACE else found.cahps
-            return Answer("yes" if decision.allowed else "no", decision.rule_ids,
-                          " ".join(reason.message for reason in decision.reasons))
+            return _answered("yes" if decision.allowed else "no", decision)
 
-        return _registration(facts, "no", read)
+        return _registration(facts, policy, "no", read)
 
     return decide
 
@@ -183,10 +190,9 @@ def _automatic(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
         held = automatic_registrations(organization, policy)
         names = [p.name.lower() for p in Program if p in held]
         decision = explain_automatic(organization, policy)
-        return Answer("+".join(names) if names else "none", decision.rule_ids,
-                      " ".join(reason.message for reason in decision.reasons))
+        return _answered("+".join(names) if names else "none", decision)
 
-    return _registration(facts, "none", read)
+    return _registration(facts, policy, "none", read)
 
 
 def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool | None, ...]:
@@ -202,10 +208,10 @@ def _low_volume_keys(facts: tuple[Any, ...], policy: PolicyYear) -> tuple[bool |
 
 def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
     from qpp_rules.election import LowVolumeFacts, explain_opt_in, opt_in_status
+    from qpp_rules.election.eligibility import explain_missing_facts
 
-    if any(flag is None for flag in facts):
-        return Answer("unknown", ("ELE-ELIG-1",),
-                      "A low-volume fact is missing, so the opt-in status is unknown.")
+    if any(flag is None for flag in facts):  # the election domain says why
+        return _answered("unknown", explain_missing_facts(policy))
     charges, patients, services = facts
     low_volume = LowVolumeFacts.from_exceeded(
         allowed_charges=charges, patients=patients, covered_services=services
@@ -214,9 +220,7 @@ def _opt_in(facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
         status = opt_in_status(low_volume, policy).name.lower()
     except UnknownPolicyValue:  # the year does not know its threshold: explain says so
         status = "unknown"
-    decision = explain_opt_in(low_volume, policy)
-    return Answer(status, decision.rule_ids,
-                  " ".join(reason.message for reason in decision.reasons))
+    return _answered(status, explain_opt_in(low_volume, policy))
 
 
 def _org_static(facts: tuple[Any, ...]) -> Hashable:

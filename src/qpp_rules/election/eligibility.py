@@ -26,7 +26,7 @@ from qpp_rules.errors import InvalidInput, UnknownPolicyValue
 from qpp_rules.policy.model import LowVolumeThreshold, PolicyYear
 from qpp_rules.policy.unknown import known, unknown_reason
 
-__all__ = ["explain_opt_in", "opt_in_status"]
+__all__ = ["explain_missing_facts", "explain_opt_in", "opt_in_status"]
 
 
 def _check(facts: object, policy: object) -> tuple[LowVolumeFacts, PolicyYear]:
@@ -145,3 +145,20 @@ but not all, makes it opt-in eligible: it may opt in, report voluntarily, or do 
                        year)[1]
     except UnknownPolicyValue as missing:  # the year does not know its threshold or opt-in
         return Decision.refuse(unknown_reason(year, missing.path, missing.rule))
+
+
+def explain_missing_facts(policy: PolicyYear) -> Decision:
+    """The Decision for a participant some of whose low-volume amounts are not known: the
+    opt-in status is unknown, since ELE-ELIG-1 compares every element of the threshold.
+
+    >>> import qpp_rules as qr
+    >>> print(explain_missing_facts(qr.policy_for(2019)).reasons[0])
+    [ELE-ELIG-1] A low-volume fact is missing, so the opt-in status is unknown. (external: \
+CMS 2019 notices; 42 CFR 414.1310(b)(1)(iii), low-volume threshold [ELE-ELIG-1])
+    """
+    if not isinstance(policy, PolicyYear):
+        raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
+    return Decision.refuse(Reason(
+        "ELE-ELIG-1", "A low-volume fact is missing, so the opt-in status is unknown.",
+        policy.cite("election.low_volume"),
+    ))

@@ -26,6 +26,7 @@ from qpp_rules.registration.eligibility import (
     has_app,
     minimum_clinicians,
     options,
+    too_few_clinicians,
 )
 from qpp_rules.registration.lifecycle import *
 from qpp_rules.registration.model import *
@@ -53,6 +54,7 @@ __all__ = [
     "options",
     "registration_needed",
     "sampling_consequences",
+    "too_few_clinicians",
 ]
 __all__ += _lifecycle.__all__
 __all__ += _model.__all__

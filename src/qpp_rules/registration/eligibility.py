@@ -40,6 +40,7 @@ __all__ = [
     "minimum_clinicians",
     "options",
     "reason",
+    "too_few_clinicians",
 ]
 
 _Facts = tuple[OrgType, SizeBand, bool, bool, int | None, bool, int | None, ReportingTrack]
@@ -128,6 +129,27 @@ def minimum_clinicians(program: Program, policy: PolicyYear) -> int:
         minimum: int = known(policy, path, rule_id)
         return minimum
     raise InvalidInput("program", f"a Program; got {shown(program)}")
+
+
+def too_few_clinicians(clinicians: int, policy: PolicyYear) -> Decision | None:
+    """The refusal for a count of clinicians that makes no group: fewer than 2 is the least
+    any program asks (REG-ELIG-2, CAHPS needs 2 or more in every band, and the Web Interface
+    more), so neither program may be registered; None for 2 or more.
+
+    >>> import qpp_rules as qr
+    >>> print(too_few_clinicians(1, qr.policy_for(2021)).reasons[0].message)
+    Fewer than 2 clinicians: no group registers for either program.
+    >>> too_few_clinicians(2, qr.policy_for(2021)) is None
+    True
+    """
+    if isinstance(clinicians, bool) or not isinstance(clinicians, int):
+        raise InvalidInput("clinicians", f"a whole number; got {shown(clinicians)}")
+    check_policy(policy)
+    if clinicians >= 2:
+        return None
+    return Decision.refuse(reason(
+        policy, "REG-ELIG-2", "Fewer than 2 clinicians: no group registers for either program."
+    ))
 
 
 def band_allows(program: Program, size: SizeBand, policy: PolicyYear) -> bool:
