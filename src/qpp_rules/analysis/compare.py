@@ -390,14 +390,11 @@ def compare_many(population: Any, policies: Iterable[PolicyYear],
     >>> [n > 0 for n in table.count("web_interface")]
     [True, True]
     """
-    if isinstance(policies, PolicyYear) or not isinstance(policies, Iterable):
-        raise InvalidInput("policies", "an iterable of PolicyYear")
-    chosen = list(policies)
+    if isinstance(policies, PolicyYear):
+        raise InvalidInput("policies", "an iterable of PolicyYear; got one PolicyYear")
+    chosen = list(fields.sequence_of(policies, PolicyYear, "policies"))
     if not chosen:
         raise InvalidInput("policies", "at least one PolicyYear to compare; got none")
-    for index, policy in enumerate(chosen):
-        if not isinstance(policy, PolicyYear):
-            raise InvalidInput(f"policies[{index}]", f"a PolicyYear; got {type(policy).__name__}")
     return _table(population, chosen, [p.label for p in chosen], questions, None)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from qpp_rules.errors import InvalidInput, QppRulesError, mask_tins
+from qpp_rules.kernel import fields
 from qpp_rules.kernel.fields import a_or_an
 from qpp_rules.policy.model import PolicyYear
 
@@ -252,14 +253,9 @@ def check_questions(questions: object) -> tuple[Question, ...]:
     """The questions asked (None: ``QUESTIONS``), checked."""
     if questions is None:
         return QUESTIONS
-    if isinstance(questions, str | bytes) or not isinstance(questions, Sequence):
-        raise InvalidInput("questions", f"a sequence of Question; got {type(questions).__name__}")
+    asked: tuple[Question, ...] = fields.sequence_of(questions, Question, "questions")
     named: dict[str, int] = {}
-    for index, question in enumerate(questions):
-        if not isinstance(question, Question):
-            raise InvalidInput(
-                f"questions[{index}]", f"a Question; got {type(question).__name__}"
-            )
+    for index, question in enumerate(asked):
         first = named.setdefault(question.name, index)
         if first != index:  # a table has one column per name
             raise InvalidInput(
@@ -267,7 +263,7 @@ def check_questions(questions: object) -> tuple[Question, ...]:
                 f"{question.name!r} is the name of questions[{first}] too; each question "
                 "needs its own name (a question of your own may not reuse a built-in's)",
             )
-    return tuple(questions)
+    return asked
 
 
 def decide(people: Population, policy: PolicyYear,

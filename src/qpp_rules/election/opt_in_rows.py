@@ -190,14 +190,8 @@ def opt_in_entities_header(participants: Iterable[Participant]) -> str:
     ...                         Participant("000987654")])
     '000456789|1234567890,000987654'
     """
-    if isinstance(participants, str | bytes | Mapping) or not isinstance(participants, Iterable):
-        raise InvalidInput("participants", f"an iterable of Participant; got {shown(participants)}")
     entities: dict[str, None] = {}
-    for index, participant in enumerate(participants):
-        if not isinstance(participant, Participant):
-            raise InvalidInput(
-                f"participants[{index}]", f"a Participant; got {type(participant).__name__}"
-            )
+    for participant in fields.sequence_of(participants, Participant, "participants"):
         tin = participant.tin.value
         entities[tin if participant.npi is None else f"{tin}|{participant.npi.value}"] = None
     if not entities:

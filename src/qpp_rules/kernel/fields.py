@@ -55,6 +55,7 @@ __all__ = [
     "instance_of",
     "moment",
     "rename",
+    "sequence_of",
     "text",
     "tuple_of",
     "whole",
@@ -327,6 +328,24 @@ def _convert_item(
             raise rename(error, path) from None
     raise InvalidInput(path,
                        f"{a_or_an(_names(kind))}; got {type(item).__name__} {shown(item, 60)}")
+
+
+def sequence_of(value: Any, kind: type | tuple[type, ...], path: str) -> tuple[Any, ...]:
+    """A function's own argument checked as :func:`tuple_of` checks a field: ``value``, any
+    iterable but text or a mapping, as a tuple whose every item is a ``kind``; otherwise
+    InvalidInput naming ``path`` or the item's index.
+
+    >>> sequence_of(iter([1, 2]), int, "counts")
+    (1, 2)
+    >>> sequence_of([1, "2"], int, "counts")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: counts[1]: an int; got str '2'
+    """
+    items = _items(value, path, f"a sequence of {_names(kind)}")
+    for index, item in enumerate(items):
+        _convert_item(kind, None, item, f"{path}[{index}]")
+    return items
 
 
 def tuple_of(
