@@ -181,12 +181,32 @@ def parse_bool(value: object) -> bool:
     raise ValueError("true or false")
 
 
-def parse_count(value: object, *, optional: bool = True) -> int | None:
-    """A whole number, 0 or more (an int, a whole float from a DataFrame, or digits);
-    blank is None when ``optional``.
+_WHOLE = re.compile(r"\+?\d+(?:\.0*)?")
+_GROUPED = re.compile(r"\+?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
-    >>> parse_count("150"), parse_count(234.0), parse_count(float("nan"))
-    (150, 234, None)
+
+def _ungrouped(text: str, what: str) -> str:
+    """``text`` without its thousands separators: a comma only between groups of three
+    digits before the point (``1,234,567.50``); a comma anywhere else (``90.300,50``,
+    ``2,5``) is refused, never dropped."""
+    if "," not in text:
+        return text
+    if not _GROUPED.fullmatch(text):
+        raise ValueError(f"{what}; a comma only between groups of three digits (1,234)")
+    return text.replace(",", "")
+
+
+def parse_count(value: object, *, optional: bool = True) -> int | None:
+    """A whole number, 0 or more (an int, a whole float from a DataFrame, or digits, with
+    commas between groups of three and ``.0`` as a CSV written by pandas has them); blank is
+    None when ``optional``.
+
+    >>> parse_count("150"), parse_count(234.0), parse_count("1,200"), parse_count("3.0")
+    (150, 234, 1200, 3)
+    >>> parse_count("2,5")
+    Traceback (most recent call last):
+      ...
+    ValueError: a whole number; a comma only between groups of three digits (1,234)
     """
     if is_blank(value):
         if optional:
@@ -201,8 +221,8 @@ def parse_count(value: object, *, optional: bool = True) -> int | None:
     elif (isinstance(value, float) and value.is_integer()) or (
             isinstance(value, Decimal) and value.is_finite() and value == value.to_integral()):
         number = int(value)
-    elif isinstance(value, str) and value.strip().replace(",", "").lstrip("+").isdigit():
-        number = int(value.strip().replace(",", ""))
+    elif isinstance(value, str) and _WHOLE.fullmatch(_ungrouped(value.strip(), "a whole number")):
+        number = int(Decimal(_ungrouped(value.strip(), "a whole number")))
     else:
         raise ValueError("a whole number")
     if number < 0:
@@ -216,6 +236,11 @@ def parse_dollars(value: object) -> Decimal | None:
 
     >>> parse_dollars("$90,300.50"), parse_dollars(None)
     (Decimal('90300.50'), None)
+    >>> parse_dollars("90.300,50")
+    Traceback (most recent call last):
+      ...
+    ValueError: an amount of dollars, e.g. 90300 or $90,300; a comma only between groups of \
+three digits (1,234)
     >>> parse_dollars(0.1 + 0.2)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
       ...
@@ -234,8 +259,9 @@ def parse_dollars(value: object) -> Decimal | None:
     elif isinstance(value, int | Decimal):
         amount = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip().removeprefix("$").strip()
         try:
-            amount = Decimal(value.strip().removeprefix("$").replace(",", "").strip())
+            amount = Decimal(_ungrouped(text, "an amount of dollars, e.g. 90300 or $90,300"))
         except InvalidOperation:
             amount = None
     if amount is None or not amount.is_finite() or amount < 0:

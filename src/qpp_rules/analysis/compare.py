@@ -166,15 +166,14 @@ class Comparison:
         >>> list(compare(rows, qr.policy_for(2019), lower).to_dataframe(True).columns)[:3]
         ['org_id', 'kind', 'clinicians']
         """
-        from .outputs import _module, input_columns
+        from .outputs import pandas_table
 
         if not isinstance(include_input, bool):
             raise InvalidInput("include_input", f"True or False; got {shown(include_input)}")
-        pandas = _module("pandas")
-        columns: dict[str, Any] = input_columns(self.before, include_input)
+        columns: dict[str, Any] = {}
         for question in self.before.questions:
             columns.update(self._sides(question))
-        return pandas.DataFrame(columns)
+        return pandas_table(self.before, include_input, columns)
 
     def _sides(self, question: str) -> dict[str, list[Any]]:
         sides: dict[str, list[Any]] = {}

@@ -17,15 +17,16 @@ rows in Python on the columnar path.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any
 
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, QppRulesError, mask_tins
 
 from .columns import parse_value
 
-__all__ = ["Groups", "pandas_groups", "parse_distinct", "polars_groups"]
+__all__ = ["Groups", "pandas_groups", "parse_distinct", "polars_errors", "polars_groups"]
 
 _N = "__qpp_n"
 _G = "__qpp_group"
@@ -111,11 +112,53 @@ def _refuse(source: str, name: str, message: str, column: Sequence[Any]) -> Inva
     return InvalidInput(f"{source}.{name}", message)  # pragma: no cover - found above
 
 
+@contextlib.contextmanager
+def polars_errors(source: str) -> Iterator[None]:
+    """What polars raises while it reads a lazy population (a file missing or corrupt, a
+    value its inferred schema cannot hold) as ``InvalidInput`` naming the population: the
+    first line of polars' message, with anything shaped like a TIN masked.
+
+    >>> import polars as pl
+    >>> with polars_errors("people.csv"):
+    ...     pl.scan_csv("/no/such/people.csv").collect()
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: people.csv: polars could not read it: ...
+    """
+    try:
+        yield
+    except QppRulesError:
+        raise
+    except Exception as error:  # polars' own errors, and the OSError of a file
+        import polars as pl
+
+        if not isinstance(error, pl.exceptions.PolarsError | OSError):
+            raise
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        problem = mask_tins(lines[0])[:300]
+        raise InvalidInput(source, f"polars could not read it: {problem}") from None
+
+
 def polars_groups(frame: Any, names: tuple[str, ...], source: str,
                   streaming: bool = False) -> Groups:
     """Groups of a polars ``LazyFrame`` (kept lazy: polars' engine runs the group-by and the
     index take, its streaming engine with ``streaming``, for a population larger than
-    memory); columns of ``names`` the frame lacks read as blanks."""
+    memory); columns of ``names`` the frame lacks read as blanks. What polars raises while
+    reading is ``InvalidInput`` naming ``source`` (:func:`polars_errors`)."""
+    with polars_errors(source):
+        found = _polars_groups(frame, names, source, streaming)
+    rows = found._rows
+
+    def read_rows() -> Sequence[Hashable]:
+        with polars_errors(source):
+            return rows()
+
+    found._rows = read_rows
+    return found
+
+
+def _polars_groups(frame: Any, names: tuple[str, ...], source: str,
+                   streaming: bool) -> Groups:
     import polars as pl
 
     engine = "streaming" if streaming else "auto"

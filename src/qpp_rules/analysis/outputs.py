@@ -13,12 +13,12 @@ organization's combination.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from qpp_rules.errors import QppRulesError
+from qpp_rules.errors import InvalidInput, QppRulesError
 
-from .groups import group_index
+from .groups import group_index, polars_errors
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation
@@ -57,23 +57,44 @@ def input_columns(table: Evaluation, include_input: bool) -> dict[str, list[Any]
     return {name: list(people._raw(name)) for name in people.names}
 
 
-def evaluation_pandas(table: Evaluation, include_input: bool) -> Any:
-    """:meth:`Evaluation.to_dataframe`."""
+def check_clash(table: Evaluation, include_input: bool, outputs: Iterable[str]) -> None:
+    """With ``include_input``, an input column named like an output column would be
+    overwritten (pandas) or refused (polars): ``InvalidInput`` naming it instead."""
+    if not include_input:
+        return
+    clash = [name for name in outputs if name in table.population.names and name != "org_id"]
+    if clash:
+        raise InvalidInput(
+            "include_input", f"the input's column {clash[0]!r} has the name of an output "
+            "column; rename it in the input, or leave include_input out"
+        )
+
+
+def pandas_table(table: Evaluation, include_input: bool, columns: dict[str, list[Any]]) -> Any:
+    """A pandas frame of ``org_id`` (or, with ``include_input``, the input as given: a pandas
+    input keeps its own index, so that the rows join back to it) and ``columns``."""
     pandas = _module("pandas")
+    check_clash(table, include_input, columns)
     frame = table.population.native()
-    answers = answer_columns(table)
     if include_input and frame is not None and type(frame).__module__.startswith("pandas"):
         out = frame.copy()
-        for name, values in answers.items():
+        for name, values in columns.items():
             out[name] = values
         return out
-    return pandas.DataFrame({**input_columns(table, include_input), **answers})
+    return pandas.DataFrame({**input_columns(table, include_input), **columns})
+
+
+def evaluation_pandas(table: Evaluation, include_input: bool) -> Any:
+    """:meth:`Evaluation.to_dataframe`."""
+    return pandas_table(table, include_input, answer_columns(table))
 
 
 def evaluation_polars(table: Evaluation, include_input: bool) -> Any:
     """:meth:`Evaluation.to_polars`."""
     pl = _module("polars")
     people = table.population
+    check_clash(table, include_input, [f"{q}{suffix}" for q in table.questions
+                                       for suffix in ("", "_rules", "_why")])
     frame = people.native()
     if frame is None or not type(frame).__module__.startswith("polars"):
         columns = {**input_columns(table, include_input), **answer_columns(table)}
@@ -110,4 +131,7 @@ def evaluation_polars(table: Evaluation, include_input: bool) -> Any:
             [pl.lit(s).gather(pl.col(_G)).alias(s.name) for s in extra])
     kept = list(people.names) if include_input else ["org_id"]
     out = out.select([*kept, *added])
-    return out.collect() if people.eager else out
+    if not people.eager:
+        return out
+    with polars_errors(people.source):
+        return out.collect()

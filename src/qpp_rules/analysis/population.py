@@ -36,7 +36,7 @@ from .columns import (
     parse_value,
     read_csv_rows,
 )
-from .groups import Groups, pandas_groups, polars_groups
+from .groups import Groups, pandas_groups, polars_errors, polars_groups
 
 __all__ = ["COLUMNS", "Population", "example_population"]
 
@@ -163,7 +163,8 @@ class Population:
         if self._polars is not None:
             if name not in self._names:
                 return [None] * len(self)
-            values: list[Any] = self._polars.select(name).collect().to_series().to_list()
+            with polars_errors(self.source):
+                values: list[Any] = self._polars.select(name).collect().to_series().to_list()
             return values
         if self._raw_columns is not None:
             found = self._raw_columns.get(name) if name in self._names else None
@@ -174,7 +175,8 @@ class Population:
         if self._length is None:
             import polars
 
-            self._length = int(self._polars.select(polars.len()).collect().item())
+            with polars_errors(self.source):
+                self._length = int(self._polars.select(polars.len()).collect().item())
         return self._length
 
     def __repr__(self) -> str:
@@ -319,14 +321,15 @@ each organization's org_id is its own
             import polars as pl
 
             column = pl.col("org_id")
-            if self._polars.collect_schema()["org_id"] == pl.String:
-                blank = column.is_null().any() | (column == "").any()
-            else:
-                blank = column.is_null().any()
-            engine = "auto" if self.eager else "streaming"
-            refused, repeated = self._polars.select(
-                blank.alias("blank"), (column.n_unique() != pl.len()).alias("repeated"),
-            ).collect(engine=engine).row(0)
+            with polars_errors(self.source):
+                if self._polars.collect_schema()["org_id"] == pl.String:
+                    blank = column.is_null().any() | (column == "").any()
+                else:
+                    blank = column.is_null().any()
+                engine = "auto" if self.eager else "streaming"
+                refused, repeated = self._polars.select(
+                    blank.alias("blank"), (column.n_unique() != pl.len()).alias("repeated"),
+                ).collect(engine=engine).row(0)
         else:
             series = self._frame["org_id"]
             kind = getattr(series.dtype, "kind", "O")
@@ -424,7 +427,8 @@ each organization's org_id is its own
             population = cls([], "frame", 0)
             population.eager = type(frame).__name__ == "DataFrame"
             population._polars = frame.lazy()
-            population._names = tuple(frame.collect_schema().names())
+            with polars_errors("frame"):
+                population._names = tuple(frame.collect_schema().names())
             population.carried = check_names(population._names, "frame")
             if population._names:
                 check_required(population._names, "frame")

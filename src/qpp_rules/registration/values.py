@@ -384,9 +384,10 @@ use virtual_group_id
         tidy(self, ("name",), ())
         kind = self.kind
         count = self.clinicians
-        if count is not None and (
-            not 2 <= count <= _MAX_CLINICIANS or SizeBand.from_clinicians(count) is not self.size
-        ):
+        if count is not None and not 2 <= count <= _MAX_CLINICIANS:
+            raise _fact("clinicians", f"from 2 (a group) to {_MAX_CLINICIANS:,} (more than any "
+                        f"US practice has); got {shown(count)}")
+        if count is not None and SizeBand.from_clinicians(count) is not self.size:
             raise _fact("clinicians",
                         f"{shown(count)} clinicians are not in the size band {self.size.value}")
         this = f"this is {a_or_an(kind.value)}"
