@@ -88,3 +88,20 @@ def test_a_comparison_keeps_the_input_index_as_an_evaluation_does() -> None:
                           "clinicians": [30, 10]}, index=[10, 20])
     assert list(compare(frame, PY2019, PY2021).to_dataframe(True).index) == [10, 20]
     assert list(evaluate(frame, PY2019).to_dataframe(True).index) == [10, 20]
+
+
+def test_every_input_kind_gives_the_same_tables_in_pandas_and_polars() -> None:
+    rows = [{"org_id": f"O{i}", "kind": "Practice", "clinicians": n}
+            for i, n in enumerate([30, 10, 30, 120, 2])]
+    inputs = [rows, pd.DataFrame(rows), pl.DataFrame(rows), pl.DataFrame(rows).lazy()]
+    expected = evaluate(rows, PY2021).columns
+    for given in inputs:
+        table = evaluate(given, PY2021)
+        polars = table.to_polars()
+        polars = polars.collect() if isinstance(polars, pl.LazyFrame) else polars
+        pandas = table.to_dataframe()
+        for name in ("org_id", "web_interface", "cahps", "automatic"):
+            assert tuple(polars[name].cast(pl.String).to_list()) == expected[name], given
+            assert tuple(pandas[name].tolist()) == expected[name], given
+        assert [tuple(r) for r in pandas["web_interface_rules"]] == list(
+            expected["web_interface_rules"])
