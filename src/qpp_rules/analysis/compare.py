@@ -509,6 +509,7 @@ def sweep(population: Any, policy: PolicyYear, path: str, values: Iterable[Any],
     (99, True)
     """
     from qpp_rules.policy.loading import reform
+    from qpp_rules.policy.unknown import refuse_below_unknown
 
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
@@ -518,6 +519,14 @@ def sweep(population: Any, policy: PolicyYear, path: str, values: Iterable[Any],
     chosen = list(values)
     if not chosen:
         raise InvalidInput("values", f"at least one value for {path} to sweep; got none")
-    reforms = [reform(policy, {path: value}, label=f"{policy.label} {path}={shown(value, 60)}")
-               for value in chosen]
+    refuse_below_unknown(policy, path, "path")  # a table the year does not know (POL-UNK-1)
+    reforms: list[PolicyYear] = []
+    for index, value in enumerate(chosen):
+        label = f"{policy.label} {path}={shown(value, 60)}"
+        try:
+            reforms.append(reform(policy, {path: value}, label=label))
+        except InvalidInput as error:  # the value, named by its position (as qr.reform says)
+            if error.field != path:
+                raise
+            raise InvalidInput(f"values[{index}]", f"{path}: {error.message}") from None
     return _table(population, reforms, chosen, questions, path, policy)
