@@ -378,7 +378,7 @@ class PolicyTable:
                  answer: str | None) -> list[tuple[str, str]]:
         """Each question to draw and the answer drawn for it, checked."""
         if questions is None:
-            named = [q for q in ("web_interface", "cahps") if q in self.questions]
+            named: list[str] = [q for q in ("web_interface", "cahps") if q in self.questions]
             if not named:  # every question of the table with an answer that says allowed
                 named = [q for q in self.questions if answer is not None or
                          next((a.allowed for a in self.asked if a.name == q), None) or

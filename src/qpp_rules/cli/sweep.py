@@ -94,7 +94,6 @@ def sweep_command(args: argparse.Namespace) -> int:
     [--json] [--output F] [--plot PNG]``: the population (default the bundled example)
     under the year's policy with ``PATH`` set to each value."""
     from qpp_rules.analysis import QUESTIONS, sweep
-
     from qpp_rules.policy.unknown import refuse_below_unknown
 
     from .policyvalues import value_paths
