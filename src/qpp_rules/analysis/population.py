@@ -429,10 +429,14 @@ each organization's org_id is its own
     def from_dataframe(cls, frame: Any, *, source: str | None = None) -> Population:
         """From a pandas or polars DataFrame, or a polars ``LazyFrame`` (kept lazy), with
         columns named as ``COLUMNS`` (others carried through); ``source``: the name of the
-        file a polars frame scans, for messages (``x.parquet row 3``; default ``frame[3]``)."""
+        file the frame was read from, for messages (``x.parquet row 3``; default
+        ``frame[3]``)."""
+        if source is not None and (not isinstance(source, str) or not source.strip()):
+            raise InvalidInput("source", f"a file's name (text); got {shown(source, 40)}")
+        where = "frame" if source is None else source
         module = type(frame).__module__.split(".")[0]
         if module == "polars" and type(frame).__name__ in ("DataFrame", "LazyFrame"):
-            population = cls([], source or "frame", 0)
+            population = cls([], where, 0)
             population._file = source is not None
             population.eager = type(frame).__name__ == "DataFrame"
             population._polars = frame.lazy()
@@ -447,10 +451,11 @@ each organization's org_id is its own
                 "frame", f"a pandas or polars DataFrame; got {type(frame).__name__}"
             )
         names = list(frame.columns)
-        carried = check_names(names, "frame")
+        carried = check_names(names, where)
         if names:
-            check_required(names, "frame")
-        population = cls([], "frame", 0)
+            check_required(names, where)
+        population = cls([], where, 0)
+        population._file = source is not None
 
         def loader(name: str) -> Callable[[], list[Any]]:
             series = frame[name]
