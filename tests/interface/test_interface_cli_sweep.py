@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,80 @@ def test_pol_unk_1_explain_in_a_year_without_a_threshold_still_answers_registrat
     assert data["opt_in"]["status"] == "not known for the year"
     assert "POL-UNK-1" in json.dumps(data["opt_in"]["decision"])
     assert data["options"]["cahps"]["reasons"]
+
+
+def test_sweep_takes_json_as_every_command_does(capsys: Capsys) -> None:
+    code, out, err = run(capsys, "sweep", WI_MIN, "10,25", "--year", "2019", "--json")
+    assert (code, err) == (0, "")
+    _, same, _ = run(capsys, "sweep", WI_MIN, "10,25", "--year", "2019", "--format", "json")
+    assert json.loads(out) == json.loads(same)
+    assert {row["value"] for row in json.loads(out)} == {10, 25}
+
+
+def test_sweep_json_and_another_format_disagree(capsys: Capsys) -> None:
+    code, out, err = run(capsys, "sweep", WI_MIN, "10,25", "--json", "--format", "csv")
+    assert (code, out) == (2, "")
+    assert "--json and --format csv disagree" in err
+
+
+@pytest.mark.parametrize("where", ["folder", "", "chart.unknownext"])
+def test_a_plot_to_no_file_or_an_unknown_format_is_bad_input(
+        capsys: Capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    code, out, err = run(capsys, "sweep", WI_MIN, "2..3", "--year", "2019", "--plot", where)
+    assert (code, out) == (2, "")
+    assert err.startswith("qpp-rules: error: --plot")
+    assert len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]  # nothing written
+    assert not list((tmp_path / "folder").iterdir())
+
+
+def test_a_plot_named_svg_is_written_as_svg(capsys: Capsys, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    chart = tmp_path / "curve.svg"
+    code, _, err = run(capsys, "sweep", WI_MIN, "2..3", "--year", "2019", "--plot", str(chart))
+    assert (code, err) == (0, "")
+    assert chart.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_ele_elig_1_the_opt_in_status_plot_draws_opt_in_eligible(
+        capsys: Capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    drawn: list[list[tuple[str, list[float]]]] = []
+    save = Figure.savefig
+
+    def record(figure: Any, *args: Any, **kwargs: Any) -> None:
+        drawn.append([(line.get_label(), list(line.get_ydata()))
+                      for line in figure.axes[0].get_lines()])
+        save(figure, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", record)
+    code, _, err = run(capsys, "sweep", "election.low_volume.patients", "100,200,400",
+                       "--year", "2021", "--question", "opt_in_status",
+                       "--plot", str(tmp_path / "oi.png"))
+    assert (code, err) == (0, "")
+    ((label, shares),) = drawn[0]
+    assert label == "opt_in_status: opt_in_eligible"
+    assert max(shares) > 0
+
+
+def test_reg_auto_1_a_plot_of_automatic_alone_is_refused_naming_what_to_add(
+        capsys: Capsys, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    code, out, err = run(capsys, "sweep", WI_MIN, "2..3", "--question", "automatic",
+                         "--plot", str(tmp_path / "a.png"))
+    assert (code, out) == (2, "")
+    assert "--question" in err
+    assert not (tmp_path / "a.png").exists()
+
+
+def test_pol_unk_1_a_sweep_below_what_the_year_does_not_know_says_so(capsys: Capsys) -> None:
+    code, out, err = run(capsys, "sweep", "election.low_volume.patients", "100..300",
+                         "--year", "2026")
+    assert (code, out) == (2, "")
+    assert "PY2026 does not know election.low_volume" in err
+    assert "no policy value" not in err

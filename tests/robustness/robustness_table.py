@@ -458,7 +458,8 @@ METHODS: dict[str, Spec] = {
         __import__("io").StringIO("org_id,kind,clinicians\nA,Practice,30\n"),)),
     "Population.from_dataframe": Spec(analysis.Population.from_dataframe, (
         __import__("pandas").DataFrame(
-            [{"org_id": "A", "kind": "Practice", "clinicians": 30}]),)),
+            [{"org_id": "A", "kind": "Practice", "clinicians": 30}]),),
+        {"source": "people.parquet"}),
     "Population.column": Spec(population().column, ("clinicians",)),
     "Population.keys": Spec(population().keys, (("kind", "clinicians"),)),
     "Evaluation.column": Spec(RESULTS["evaluation"].column, ("web_interface",)),

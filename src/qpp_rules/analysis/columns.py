@@ -352,13 +352,14 @@ def check_names(names: Iterable[Any], where: str) -> tuple[str, ...]:
     return tuple(carried)
 
 
-_LINE = re.compile(r" line \d+$")
+_LINE = re.compile(r"(?: line \d+| row \d+|\.parquet)$")  # a place in a file
 
 
 def cell(where: str, column: str) -> str:
     """The path an error names for ``column`` of a row: ``where.column`` for a position in
     Python data (``records[0].clinicians``, ``frame[3].patients``); ``where, column
-    column`` for a line of a CSV file (``file.csv line 5, column clinicians``).
+    column`` for a line of a CSV file (``file.csv line 5, column clinicians``), a row or
+    the header of a Parquet file (``file.parquet row 3, column clinicians``).
 
     >>> cell("records[0]", "clinicians"), cell("file.csv line 5", "clinicians")
     ('records[0].clinicians', 'file.csv line 5, column clinicians')

@@ -256,6 +256,8 @@ def compare(population: Any, before: PolicyYear, after: PolicyYear,
 class PolicyTable:
     """Counts of answers per policy and question over one population: one row per policy
     (``label``, the swept ``value``), question and answer, with its ``count`` and ``share``.
+    ``asked`` holds the questions themselves (what answers each gives, and which says
+    allowed: ``yes``, or ``opt_in_eligible`` for ``opt_in_status``).
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.analysis import compare_many, example_population
@@ -274,6 +276,9 @@ class PolicyTable:
         converter=fields.tuple_of(dict)  # type: ignore[misc]
     )
     path: str | None = attrs.field(default=None, validator=fields.text(optional=True))
+    asked: tuple[Question, ...] = attrs.field(
+        default=(), converter=fields.tuple_of(Question), repr=False  # type: ignore[misc]
+    )
 
     def __attrs_post_init__(self) -> None:
         if not len(self.labels) == len(self.values) == len(self.counts):
@@ -292,15 +297,64 @@ class PolicyTable:
                                  "share": count / self.total if self.total else 0.0})
         return rows
 
-    def count(self, question: str, answer: str = "yes") -> list[int]:
-        """How many organizations got ``answer`` to ``question``, per policy."""
-        _name(question, "question")
+    def _question(self, question: object, field: str) -> str:
+        _name(question, field)
+        assert isinstance(question, str)
         if question not in self.questions:
-            raise InvalidInput("question", f"no question {question!r}; {self.questions}")
-        return [counts[question][answer] for counts in self.counts]
+            raise InvalidInput(field, f"no question {shown(question, 60)} in this table; its "
+                               f"questions: {', '.join(self.questions) or 'none'}")
+        return question
 
-    def shares(self, question: str, answer: str = "yes") -> list[float]:
-        """The share of organizations that got ``answer`` to ``question``, per policy."""
+    def answers(self, question: str) -> tuple[str, ...]:
+        """The answers ``question`` gives (as the question declares them), then any other
+        answer a policy of the table gave it.
+
+        >>> import qpp_rules as qr
+        >>> from qpp_rules.analysis import compare_many, example_population
+        >>> compare_many(example_population(), [qr.policy_for(2021)]).answers("opt_in_status")
+        ('exempt', 'opt_in_eligible', 'mips_eligible', 'unknown')
+        """
+        self._question(question, "question")
+        declared = next((q.answers for q in self.asked if q.name == question), ())
+        seen = sorted({answer for counts in self.counts for answer in counts[question]})
+        return (*declared, *(answer for answer in seen if answer not in declared))
+
+    def _answer(self, question: str, answer: object) -> str:
+        """``answer`` to ``question`` as checked (one it gives); None: the one that says
+        allowed (the question's own, else ``yes`` where it answers yes)."""
+        known = self.answers(question)
+        if answer is None:
+            allowed = next((q.allowed for q in self.asked if q.name == question), None)
+            if allowed is None and "yes" in known:
+                allowed = "yes"
+            if allowed is None:
+                raise InvalidInput("answer", f"{question} has no answer that says allowed: name "
+                                   f"one of {', '.join(known) or 'none'}")
+            return allowed
+        if not isinstance(answer, str) or answer not in known:
+            raise InvalidInput("answer", f"{question} never answers {shown(answer, 60)} here; "
+                               f"its answers: {', '.join(known) or 'none'}")
+        return answer
+
+    def count(self, question: str, answer: str | None = None) -> list[int]:
+        """How many organizations got ``answer`` to ``question``, per policy; ``answer``
+        defaults to the one that says allowed (``yes``; ``opt_in_eligible`` for
+        ``opt_in_status``). An answer the question never gives is refused (``InvalidInput``
+        naming ``answer`` and listing its answers).
+
+        >>> import qpp_rules as qr
+        >>> from qpp_rules.analysis import compare_many, example_population
+        >>> table = compare_many(example_population(), [qr.policy_for(2021)])
+        >>> table.count("opt_in_status") == table.count("opt_in_status", "opt_in_eligible")
+        True
+        """
+        question = self._question(question, "question")
+        chosen = self._answer(question, answer)
+        return [counts[question][chosen] for counts in self.counts]
+
+    def shares(self, question: str, answer: str | None = None) -> list[float]:
+        """The share of organizations that got ``answer`` to ``question``, per policy (the
+        answer as :meth:`count` reads it)."""
         return [n / self.total if self.total else 0.0 for n in self.count(question, answer)]
 
     def to_dataframe(self) -> Any:
@@ -319,10 +373,54 @@ class PolicyTable:
         """:meth:`rows` as JSON."""
         return json.dumps(self.rows(), indent=1, default=str)
 
-    def plot(self, questions: Sequence[str] = ("web_interface", "cahps"),
-             answer: str = "yes") -> Any:
-        """The share of organizations allowed (``answer``) against the swept value, one
-        line per question (the ``plot`` extra: matplotlib); returns the figure."""
+    def _plotted(self, questions: str | Sequence[str] | None,
+                 answer: str | None) -> list[tuple[str, str]]:
+        """Each question to draw and the answer drawn for it, checked."""
+        if questions is None:
+            named: list[str] = [q for q in ("web_interface", "cahps") if q in self.questions]
+            if not named:  # every question of the table with an answer that says allowed
+                named = [q for q in self.questions if answer is not None or
+                         next((a.allowed for a in self.asked if a.name == q), None) or
+                         "yes" in self.answers(q)]
+            if not named:
+                raise InvalidInput("questions", "none of this table's questions "
+                                   f"({', '.join(self.questions) or 'none'}) has an answer "
+                                   "that says allowed: name a question and its answer")
+            chosen = [self._question(q, "questions") for q in named]
+        elif isinstance(questions, str):  # one question named
+            chosen = [self._question(questions, "questions")]
+        elif isinstance(questions, bytes) or not isinstance(questions, Iterable):
+            raise InvalidInput("questions", f"a question's name or a sequence of them; got "
+                               f"{type(questions).__name__}")
+        else:
+            chosen = [self._question(q, f"questions[{i}]") for i, q in enumerate(questions)]
+            if not chosen:
+                raise InvalidInput("questions", "at least one question to draw; got none")
+        return [(q, self._answer(q, answer)) for q in chosen]
+
+    def plot(self, questions: str | Sequence[str] | None = None,
+             answer: str | None = None) -> Any:
+        """The share of organizations allowed against the swept value (or the policy), one
+        line per question (the ``plot`` extra: matplotlib); returns the figure.
+
+        ``questions`` is one question's name or several (default ``web_interface`` and
+        ``cahps`` where the table has them, else every question of the table with an
+        answer that says allowed). ``answer`` is the answer drawn (default each question's
+        allowed answer: ``yes``; ``opt_in_eligible`` for ``opt_in_status``). A question not
+        in the table, or an answer it never gives, is refused (``InvalidInput`` naming
+        ``questions`` or ``answer`` and listing what the table has).
+
+        >>> import qpp_rules as qr
+        >>> from qpp_rules.analysis import example_population, sweep
+        >>> curve = sweep(example_population(), qr.policy_for(2021),
+        ...               "election.low_volume.patients", [100, 200])
+        >>> curve.plot("opt_in_status", answer="maybe")
+        Traceback (most recent call last):
+          ...
+        qpp_rules.errors.InvalidInput: answer: opt_in_status never answers 'maybe' here; \
+its answers: exempt, opt_in_eligible, mips_eligible, unknown
+        """
+        drawn = self._plotted(questions, answer)
         try:
             from matplotlib.figure import Figure
         except ImportError:  # pragma: no cover - depends on the environment
@@ -332,10 +430,9 @@ class PolicyTable:
         numeric = all(isinstance(v, int | float) and not isinstance(v, bool)
                       for v in self.values)
         xs = list(self.values) if numeric else list(range(len(self.values)))
-        for question in questions:
-            if question in self.questions:
-                axis.plot(xs, [100 * s for s in self.shares(question, answer)], marker=".",
-                          label=f"{question}: {answer}")
+        for question, said in drawn:
+            axis.plot(xs, [100 * s for s in self.shares(question, said)], marker=".",
+                      label=f"{question}: {said}")
         if not numeric:
             axis.set_xticks(xs, [str(v) for v in self.values], rotation=30)
         axis.set_xlabel(self.path or "policy")
@@ -375,7 +472,7 @@ def _table(population: Any, policies: Sequence[PolicyYear], values: Sequence[Any
         counts.append(per)
     total = sum(next(iter(sizes.values())).values()) if sizes else len(people)
     return PolicyTable(tuple(p.label for p in policies), tuple(values),
-                       tuple(q.name for q in asked), total, tuple(counts), path)
+                       tuple(q.name for q in asked), total, tuple(counts), path, tuple(asked))
 
 
 def compare_many(population: Any, policies: Iterable[PolicyYear],
@@ -411,6 +508,7 @@ def sweep(population: Any, policy: PolicyYear, path: str, values: Iterable[Any],
     (99, True)
     """
     from qpp_rules.policy.loading import reform
+    from qpp_rules.policy.unknown import refuse_below_unknown
 
     if not isinstance(policy, PolicyYear):
         raise InvalidInput("policy", f"a PolicyYear; got {type(policy).__name__}")
@@ -420,6 +518,14 @@ def sweep(population: Any, policy: PolicyYear, path: str, values: Iterable[Any],
     chosen = list(values)
     if not chosen:
         raise InvalidInput("values", f"at least one value for {path} to sweep; got none")
-    reforms = [reform(policy, {path: value}, label=f"{policy.label} {path}={shown(value, 60)}")
-               for value in chosen]
+    refuse_below_unknown(policy, path, "path")  # a table the year does not know (POL-UNK-1)
+    reforms: list[PolicyYear] = []
+    for index, value in enumerate(chosen):
+        label = f"{policy.label} {path}={shown(value, 60)}"
+        try:
+            reforms.append(reform(policy, {path: value}, label=label))
+        except InvalidInput as error:  # the value, named by its position (as qr.reform says)
+            if error.field != path:
+                raise
+            raise InvalidInput(f"values[{index}]", f"{path}: {error.message}") from None
     return _table(population, reforms, chosen, questions, path, policy)

@@ -60,7 +60,9 @@ class Population:
     as you would index it (``records[0].clinicians``, ``frame[3].patients`` for a pandas or
     polars frame or a ``LazyFrame``); a row of a CSV file by the line of the file it starts
     on, stated as a line (``population.csv line 5, column clinicians``; the header is line
-    1). ``start`` numbers records from another position (the default is 0).
+    1); a row of a Parquet file by the file and its 0-based position, as polars indexes it
+    (``population.parquet row 3, column clinicians``). ``start`` numbers records from
+    another position (the default is 0).
 
     >>> pop = Population.from_records([
     ...     {"org_id": "A", "kind": "Practice", "clinicians": "30"},
@@ -70,8 +72,8 @@ class Population:
     (<Population of 2 from records>, ('A', 'B'), (30, 12))
     """
 
-    __slots__ = ("_columns", "_frame", "_groups", "_length", "_lines", "_names", "_polars",
-                 "_raw_columns", "_rows", "carried", "eager", "source", "start")
+    __slots__ = ("_columns", "_file", "_frame", "_groups", "_length", "_lines", "_names",
+                 "_polars", "_raw_columns", "_rows", "carried", "eager", "source", "start")
 
     def __init__(self, rows: list[Mapping[str, Any]], source: str = "records",
                  start: int = 0, *, lines: list[int] | None = None) -> None:
@@ -86,6 +88,7 @@ class Population:
             raise InvalidInput("lines", "a list of one line number (from 1) per row")
         self._rows = rows
         self._lines = lines
+        self._file = False  # a Parquet file: rows named "file row N"
         self._raw_columns: Mapping[str, list[Any]] | None = None
         self._frame: Any = None
         self._polars: Any = None
@@ -117,7 +120,8 @@ class Population:
 
     def where(self, index: int) -> str:
         """How a message names the row at 0-based ``index``: its position in Python data
-        (``records[0]``), its line in a CSV file (``file.csv line 2``).
+        (``records[0]``), its line in a CSV file (``file.csv line 2``), its position in a
+        Parquet file (``file.parquet row 0``).
 
         >>> Population.read_csv(["org_id,kind,clinicians", "A,Practice,30"], "x.csv").where(0)
         'x.csv line 2'
@@ -127,6 +131,8 @@ class Population:
         """
         if self._lines is not None:
             return f"{self.source} line {self._lines[index]}"
+        if self._file:
+            return f"{self.source} row {index + self.start}"
         return f"{self.source}[{index + self.start}]"
 
     def _judge(self, names: tuple[str, ...]) -> None:
@@ -229,6 +235,9 @@ class Population:
                 elif self._frame is not None:
                     found = pandas_groups(self._frame, names, self.source)
             except QppRulesError:
+                if self._file:  # a file's row named as its reader names it: "x.parquet row 3"
+                    for name in names:
+                        self.column(name)
                 raise
             except Exception:  # values the frame library cannot group (lists, objects): read
                 # column-wise, which names the row and column it refuses
@@ -409,29 +418,36 @@ each organization's org_id is its own
 
     @classmethod
     def from_parquet(cls, path: str | Path) -> Population:
-        """A Parquet file, scanned lazily by polars (needs the ``polars`` extra)."""
+        """A Parquet file, scanned lazily by polars (needs the ``polars`` extra); messages
+        name the file and a row by its 0-based position (``x.parquet row 3``)."""
         try:
             import polars
         except ImportError:  # pragma: no cover - depends on the environment
             raise QppRulesError("Parquet needs polars: pip install 'qpp-rules[polars]'") from None
         if not Path(path).is_file():
             raise InvalidInput("file", f"{shown(str(path))}: no such file")
-        return cls.from_dataframe(polars.scan_parquet(path))
+        return cls.from_dataframe(polars.scan_parquet(path), source=Path(path).name)
 
     @classmethod
-    def from_dataframe(cls, frame: Any) -> Population:
+    def from_dataframe(cls, frame: Any, *, source: str | None = None) -> Population:
         """From a pandas or polars DataFrame, or a polars ``LazyFrame`` (kept lazy), with
-        columns named as ``COLUMNS`` (others carried through)."""
+        columns named as ``COLUMNS`` (others carried through); ``source``: the name of the
+        file the frame was read from, for messages (``x.parquet row 3``; default
+        ``frame[3]``)."""
+        if source is not None and (not isinstance(source, str) or not source.strip()):
+            raise InvalidInput("source", f"a file's name (text); got {shown(source, 40)}")
+        where = "frame" if source is None else source
         module = type(frame).__module__.split(".")[0]
         if module == "polars" and type(frame).__name__ in ("DataFrame", "LazyFrame"):
-            population = cls([], "frame", 0)
+            population = cls([], where, 0)
+            population._file = source is not None
             population.eager = type(frame).__name__ == "DataFrame"
             population._polars = frame.lazy()
-            with polars_errors("frame"):
+            with polars_errors(population.source):
                 population._names = tuple(frame.collect_schema().names())
-            population.carried = check_names(population._names, "frame")
+            population.carried = check_names(population._names, population.source)
             if population._names:
-                check_required(population._names, "frame")
+                check_required(population._names, population.source)
             population._length = len(frame) if population.eager else None
             return population
         if module != "pandas" or type(frame).__name__ != "DataFrame":
@@ -439,10 +455,11 @@ each organization's org_id is its own
                 "frame", f"a pandas or polars DataFrame; got {type(frame).__name__}"
             )
         names = list(frame.columns)
-        carried = check_names(names, "frame")
+        carried = check_names(names, where)
         if names:
-            check_required(names, "frame")
-        population = cls([], "frame", 0)
+            check_required(names, where)
+        population = cls([], where, 0)
+        population._file = source is not None
 
         def loader(name: str) -> Callable[[], list[Any]]:
             series = frame[name]

@@ -61,7 +61,9 @@ class Question:
     decision reads under that policy (a threshold's comparisons), so that equal keys share
     one decision. ``classes`` optionally says how facts fall into classes that share an
     answer under a policy, for counting many policies
-    (:class:`~qpp_rules.analysis.classes.Classes`).
+    (:class:`~qpp_rules.analysis.classes.Classes`). ``answers`` optionally lists the answers
+    it can give, and ``allowed`` the one of them that says the organization may (what
+    ``PolicyTable.count`` and ``.plot`` read when no answer is named).
 
     >>> import qpp_rules as qr
     >>> from qpp_rules.analysis import evaluate
@@ -79,9 +81,14 @@ class Question:
     decide: Callable[[tuple[Any, ...], PolicyYear], Answer]
     keys: Callable[[tuple[Any, ...], PolicyYear], Hashable] | None = None
     classes: Classes | None = None
+    answers: tuple[str, ...] = ()
+    allowed: str | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_fields(self)
+        if self.allowed is not None and self.answers and self.allowed not in self.answers:
+            raise InvalidInput(f"question {self.name!r}.allowed",
+                               f"one of its answers {list(self.answers)}; got {self.allowed!r}")
 
     def answer(self, facts: tuple[Any, ...], policy: PolicyYear) -> Answer:
         """The answer for one distinct tuple of facts, through ``policy.answers`` (the one
@@ -257,13 +264,20 @@ _LOW_VOLUME_CLASSES = Classes(lambda facts: tuple(v is None for v in facts), (0,
                                "election.low_volume.patients",
                                "election.low_volume.covered_services"), ("election",))
 
+_YES_NO = ("yes", "no")
+
 QUESTIONS: tuple[Question, ...] = (
     Question("web_interface", _ORG_COLUMNS, _may_hold(Program.WEB_INTERFACE),
-             classes=_ORG_CLASSES),
-    Question("cahps", _ORG_COLUMNS, _may_hold(Program.CAHPS), classes=_ORG_CLASSES),
-    Question("automatic", _ORG_COLUMNS, _automatic, classes=_ORG_CLASSES),
+             classes=_ORG_CLASSES, answers=_YES_NO, allowed="yes"),
+    Question("cahps", _ORG_COLUMNS, _may_hold(Program.CAHPS), classes=_ORG_CLASSES,
+             answers=_YES_NO, allowed="yes"),
+    Question("automatic", _ORG_COLUMNS, _automatic, classes=_ORG_CLASSES,
+             answers=("none", "web_interface", "cahps", "web_interface+cahps")),
     Question("opt_in_status", ("allowed_charges", "patients", "covered_services"), _opt_in,
-             _low_volume_keys, _LOW_VOLUME_CLASSES),
+             _low_volume_keys, _LOW_VOLUME_CLASSES,
+             answers=("exempt", "opt_in_eligible", "mips_eligible", "unknown"),
+             allowed="opt_in_eligible"),
 )
-"""The questions asked by default: may it register for the Web Interface, for CAHPS; what it
-holds automatically; its opt-in status."""
+"""The questions asked by default: may it register for the Web Interface, for CAHPS (``yes``
+allowed); what it holds automatically (no answer says allowed); its opt-in status
+(``opt_in_eligible`` allowed: it may choose to opt in)."""

@@ -160,10 +160,10 @@ def output_arguments(
     default: str | None,
     format_help: str,
     output_help: str,
-    json_flag: bool = True,
 ) -> None:
-    """``--format F`` (one of ``formats``), ``--json`` (the same as ``--format json``, unless
-    ``json_flag`` is False) and ``--output PATH``: how a command writes its table, and where.
+    """``--format F`` (one of ``formats``), ``--json`` (the same as ``--format json``) and
+    ``--output PATH``: how a command writes its table, and where (read by
+    :func:`table_format`).
 
     >>> parser = argparse.ArgumentParser()
     >>> output_arguments(parser, ("table", "json"), default=None,
@@ -172,8 +172,7 @@ def output_arguments(
     {'format': None, 'json': True, 'output': 'out.json'}
     """
     parser.add_argument("--format", choices=tuple(formats), default=default, help=format_help)
-    if json_flag:
-        parser.add_argument("--json", action="store_true", help="the same as --format json")
+    parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument("--output", metavar="PATH", help=output_help)
 
 

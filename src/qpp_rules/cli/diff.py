@@ -22,7 +22,7 @@ from . import progress as _progress
 from .base import PROG, command, output_arguments, policy, scrub, table_format, warn_plugins
 from .evaluate import evaluate_all, population_argument
 from .inputs import read_population, read_reform_file, reform_change, reformed
-from .render import csv_text, markdown_text, show, wrapped, write_output
+from .render import csv_text, markdown_text, save_figure, show, wrapped, write_output
 
 if TYPE_CHECKING:  # loaded when the command runs, keeping start-up fast
     from .why import Change, QuestionWhy, RuleShare, Why
@@ -203,11 +203,6 @@ def plot(why: Why, path: str) -> None:
         axis.set_title(f"{why.before} -> {why.after}")
         axis.margins(x=0.2)
         figure.tight_layout()
-        try:
-            figure.savefig(path, format="png")
-        except OSError as error:
-            from qpp_rules.errors import InvalidInput
-            raise InvalidInput("--plot", f"{path}: {error.strerror or type(error).__name__}"
-                               ) from None
+        save_figure(figure, path)
     finally:
         pyplot.close(figure)

@@ -20,6 +20,7 @@ from .base import (
     one_year_argument,
     output_arguments,
     policy,
+    table_format,
     warn_plugins,
     year_label,
 )
@@ -32,7 +33,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     one_year_argument(parser, None, "whose values are shown")
     parser.add_argument("prefix", nargs="?", metavar="PREFIX",
                         help="only the paths starting with PREFIX, e.g. election")
-    output_arguments(parser, ("table", "csv", "markdown", "json"), default="table",
+    output_arguments(parser, ("table", "csv", "markdown", "json"), default=None,
                      format_help="table (default), csv, markdown or json",
                      output_help="write to PATH instead of standard output")
 
@@ -59,7 +60,7 @@ def paths(args: argparse.Namespace) -> int:
         value = chosen.value_at(path)
         rows.append([path, type_name(declared_type(path)), "; ".join(show(value)),
                      str(chosen.cite(path))])
-    form = "json" if args.json else args.format
+    form = table_format(args)
     if form == "json":
         data = {"year": chosen.year, "policy": chosen.label, "paths": [
             {"path": path, "type": type_name(declared_type(path)),

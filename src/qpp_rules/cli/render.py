@@ -21,7 +21,7 @@ import pendulum
 
 import qpp_rules as qr
 from qpp_rules.decisions import Decision, Reason
-from qpp_rules.errors import InvalidInput
+from qpp_rules.errors import InvalidInput, shown
 from qpp_rules.policy import FrozenMap, LowVolumeThreshold, PolicyYear
 
 from .base import WIDTH, scrub
@@ -36,6 +36,7 @@ __all__ = [
     "markdown_text",
     "neutralise",
     "reason_lines",
+    "save_figure",
     "show",
     "table",
     "when",
@@ -90,6 +91,36 @@ def markdown_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> st
 def emit_json(data: Any) -> None:
     """``data`` as indented JSON on standard output."""
     print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def save_figure(figure: Any, path: str, flag: str = "--plot") -> None:
+    """Write the matplotlib ``figure`` to the file ``path``, in the format its extension
+    names (PNG without one); a path that names no file (empty, a folder) or a format
+    matplotlib cannot write is ``InvalidInput`` naming ``flag``, and nothing is written.
+
+    >>> from matplotlib.figure import Figure
+    >>> save_figure(Figure(), "chart.nope")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: --plot: 'chart.nope': matplotlib cannot write .nope files; \
+name the file .png (or .avif, .eps, .gif, .jpeg, .jpg, .pdf, .pgf, .ps, .raw, .rgba, .svg, \
+.svgz, .tif, .tiff, .webp)
+    """
+    import os
+
+    if not path.strip() or path.endswith(("/", os.sep)) or os.path.isdir(path):
+        raise InvalidInput(flag, f"{shown(path, 80)}: a file to draw the chart in (e.g. "
+                           "chart.png); got a folder or no name")
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    supported = figure.canvas.get_supported_filetypes()
+    if suffix and suffix not in supported:
+        others = ", ".join(f".{kind}" for kind in sorted(supported) if kind != "png")
+        raise InvalidInput(flag, f"{shown(path, 80)}: matplotlib cannot write .{suffix} files; "
+                           f"name the file .png (or {others})")
+    try:
+        figure.savefig(path, format=suffix or "png")  # no extension: the name as given
+    except OSError as error:
+        raise InvalidInput(flag, f"{path}: {error.strerror or type(error).__name__}") from None
 
 
 def write_output(text: str, path: str | None) -> None:

@@ -26,12 +26,13 @@ from .base import (
     output_arguments,
     policy,
     scrub,
+    table_format,
     warn_plugins,
     year_label,
 )
 from .evaluate import population_argument
 from .inputs import read_population
-from .render import csv_text, grid, markdown_text, write_output
+from .render import csv_text, grid, markdown_text, save_figure, write_output
 
 __all__ = ["sweep_command", "values"]
 
@@ -74,11 +75,13 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     one_year_argument(parser, None, "whose policy is swept")
     parser.add_argument("--question", action="append", metavar="NAME",
                         help="only these questions (repeatable; default every question)")
-    output_arguments(parser, ("table", "csv", "markdown", "json"), default="table",
+    output_arguments(parser, ("table", "csv", "markdown", "json"), default=None,
                      format_help="the table's form (default: table)",
-                     output_help="write the table to PATH", json_flag=False)
+                     output_help="write the table to PATH")
     parser.add_argument("--plot", metavar="PNG",
-                        help="also draw the share allowed against the value (the plot extra)")
+                        help="also draw the share allowed (yes; opt_in_eligible for "
+                        "opt_in_status) against the value, to PNG (or .svg, .pdf, ...: the "
+                        "plot extra)")
 
 
 @command(
@@ -88,16 +91,19 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 )
 def sweep_command(args: argparse.Namespace) -> int:
     """``qpp-rules sweep PATH VALUES [FILE] [--year Y] [--question NAME] [--format ...]
-    [--output F] [--plot PNG]``: the population (default the bundled example) under the
-    year's policy with ``PATH`` set to each value."""
+    [--json] [--output F] [--plot PNG]``: the population (default the bundled example)
+    under the year's policy with ``PATH`` set to each value."""
     from qpp_rules.analysis import QUESTIONS, sweep
+    from qpp_rules.policy.unknown import refuse_below_unknown
 
     from .policyvalues import value_paths
 
     warn_plugins()
+    chosen_format = table_format(args)
     base = policy(args.year)
     known = value_paths(base)
     if args.path not in known:
+        refuse_below_unknown(base, args.path, "PATH")  # below what the year does not know
         raise UsageError(f"PATH: no policy value {args.path!r}{near(args.path, known)}")
     swept = values(args.values)
     names = [question.name for question in QUESTIONS]
@@ -105,6 +111,10 @@ def sweep_command(args: argparse.Namespace) -> int:
         if name not in names:
             raise UsageError(f"--question: no question {name!r}{near(name, names)}")
     chosen = [q for q in QUESTIONS if not args.question or q.name in args.question]
+    if args.plot is not None and not any(q.allowed for q in chosen):
+        raise InvalidInput("--plot", "draws the share allowed, and no question asked has an "
+                           "answer that says allowed: add --question " + " or ".join(
+                               q.name for q in QUESTIONS if q.allowed))
     population, source = read_population(args.file, progress=False)
     table = sweep(population, base, args.path, swept, chosen)
     header = ("value", "question", "answer", "organizations", "share")
@@ -114,18 +124,12 @@ def sweep_command(args: argparse.Namespace) -> int:
         for row in table.rows()
     ]
     if args.plot is not None:
-        figure = table.plot([q.name for q in chosen if q.name in ("web_interface", "cahps")]
-                            or [chosen[0].name])
-        try:
-            figure.savefig(args.plot)
-        except OSError as error:
-            raise InvalidInput("--plot", f"{args.plot}: {error.strerror or type(error).__name__}")\
-                from None
-    if args.format == "json":
+        save_figure(table.plot(), args.plot)
+    if chosen_format == "json":
         write_output(table.to_json() + "\n", args.output)
-    elif args.format == "csv":
+    elif chosen_format == "csv":
         write_output(csv_text(header, rows), args.output)
-    elif args.format == "markdown":
+    elif chosen_format == "markdown":
         write_output(markdown_text(header, rows), args.output)
     else:
         lines = [f"{year_label(base, args.year)}: {args.path} swept over {len(swept)} values, "

@@ -311,11 +311,14 @@ def reform(policy: PolicyYear, changes: Mapping[str, Any], *, label: str) -> Pol
         raise InvalidInput("changes", "a mapping of dotted path to new value")
     if not isinstance(label, str) or not label:
         raise InvalidInput("label", "a non-empty name for the reform")
+    from qpp_rules.policy.unknown import refuse_below_unknown
+
     citations = dict(policy.citations.items())
     typed: dict[str, Any] = {}
     for path, value in changes.items():
         if not isinstance(path, str):
             raise InvalidInput("changes", f"paths are text; got {type(path).__name__}")
+        refuse_below_unknown(policy, path, path)  # a table the year does not know (POL-UNK-1)
         typed[path] = _reform_value(path, value)
         below = f"{path}."
         for cited in [c for c in citations if c == path or c.startswith(below)]:

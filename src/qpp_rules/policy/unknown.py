@@ -26,7 +26,7 @@ from qpp_rules.kernel.citations import Citation
 from qpp_rules.policy.frozenmap import FrozenMap
 from qpp_rules.policy.model import PolicyYear
 
-__all__ = ["known", "refuse_unknown", "unknown_reason"]
+__all__ = ["known", "refuse_below_unknown", "refuse_unknown", "unknown_reason"]
 
 
 def _check(policy: object, path: object, rule: object) -> PolicyYear:
@@ -106,3 +106,33 @@ def refuse_unknown(policy: PolicyYear, needs: Iterable[tuple[str, str]]) -> Deci
         except UnknownPolicyValue:
             missing.append(unknown_reason(policy, path, rule))
     return Decision.refuse(*missing) if missing else None
+
+
+def refuse_below_unknown(policy: PolicyYear, path: str, field: str) -> None:
+    """Refuse ``path`` when it lies below a table the year does not know (POL-UNK-1): the
+    year has no value there to change, so a reform or a sweep of it says which table is not
+    known (``InvalidInput`` naming ``field``) rather than that the path does not exist.
+    Nothing is raised for a path the year holds, nor for one no policy has.
+
+    >>> import qpp_rules as qr
+    >>> refuse_below_unknown(qr.policy_for(2021), "election.low_volume.patients", "path")
+    >>> refuse_below_unknown(qr.policy_for(2026), "election.low_volume.patients", "path")
+    Traceback (most recent call last):
+      ...
+    qpp_rules.errors.InvalidInput: path: PY2026 does not know election.low_volume (no public \
+source read gives it for this year; POL-UNK-1), so it has no election.low_volume.patients to \
+change; a reform can give election.low_volume as a whole
+    """
+    policy = _check(policy, path, field)
+    parts = path.split(".")
+    for end in range(1, len(parts)):
+        table = ".".join(parts[:end])
+        try:
+            value = policy.value_at(table)
+        except InvalidInput:  # no policy has this path: the caller names it
+            return
+        if value is None:
+            why = policy.unknown_values().get(table, "not known")
+            raise InvalidInput(field, f"PY{policy.year} does not know {table} ({why}; "
+                               f"POL-UNK-1), so it has no {path} to change; a reform can give "
+                               f"{table} as a whole")
