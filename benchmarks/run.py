@@ -189,6 +189,7 @@ def synthetic_records(count: int) -> list[dict[str, Any]]:
         plain = dict(row)
         plain["kind"] = row["kind"].value
         plain["apm_model"] = row["apm_model"].value if row["apm_model"] else None
+        plain["reporting_track"] = row["reporting_track"].value
         plain["allowed_charges"] = (str(row["allowed_charges"])
                                     if row["allowed_charges"] is not None else None)
         base.append(plain)

@@ -105,3 +105,16 @@ def test_every_input_kind_gives_the_same_tables_in_pandas_and_polars() -> None:
             assert tuple(pandas[name].tolist()) == expected[name], given
         assert [tuple(r) for r in pandas["web_interface_rules"]] == list(
             expected["web_interface_rules"])
+
+
+def test_records_the_library_wrote_are_read_in_one_pass() -> None:
+    """``Population.rows()`` holds the library's vocabularies (``OrgType``,
+    ``ReportingTrack``): read back, each distinct raw key is parsed once (the raw keys are
+    kept), not row by row."""
+    from qpp_rules.analysis import QUESTIONS, Population, example_population
+
+    rows = [dict(row) for row in example_population().rows()]
+    names = QUESTIONS[0].columns
+    raw, parsed = Population.from_records(rows).encoded(names)
+    assert raw[0] == tuple(rows[0][name] for name in names)  # the raw key, not re-parsed
+    assert len(parsed) == len(set(raw))

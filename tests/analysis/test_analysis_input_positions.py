@@ -107,7 +107,9 @@ def test_a_required_value_missing_from_one_record_names_that_record() -> None:
 
 
 @pytest.mark.parametrize("kind", [*sorted(_INPUTS), "csv"])
-def test_a_repeated_org_id_is_refused_naming_both_rows_and_masking_a_tin(kind: str) -> None:
+def test_a_repeated_org_id_is_refused_by_a_table_of_organizations_naming_both_rows(
+    kind: str,
+) -> None:
     rows = [{"org_id": "000765630", "kind": "Practice", "clinicians": 30},
             {"org_id": "B", "kind": "Practice", "clinicians": 12},
             {"org_id": "000765630", "kind": "Practice", "clinicians": 9}]
@@ -119,13 +121,17 @@ def test_a_repeated_org_id_is_refused_naming_both_rows_and_masking_a_tin(kind: s
     else:
         data = _INPUTS[kind](rows)
         first, second = _WHERE[kind].replace("2", "0"), _WHERE[kind]
+    table = evaluate(data, PY2021)  # counts take each row as one organization
+    assert sum(table.counts("web_interface").values()) == 3
     with pytest.raises(qr.InvalidInput, match="again") as caught:
-        evaluate(data, PY2021)
+        table.to_dataframe()  # a table lists each organization once
     text = str(caught.value)
     assert first in text
     assert caught.value.field.startswith(second)
     assert "*****5630" in text
     assert "000765630" not in text
+    with pytest.raises(qr.InvalidInput, match="again"):
+        evaluate(data, PY2021).to_polars()
 
 
 def test_distinct_org_ids_pass() -> None:

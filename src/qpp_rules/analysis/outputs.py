@@ -103,6 +103,7 @@ def pandas_table(table: Evaluation, include_input: bool, columns: dict[str, list
     input keeps its own index, so that the rows join back to it) and ``columns``."""
     pandas = _module("pandas")
     check_clash(table, include_input, columns)
+    table.population.check_unique()  # a table lists each organization once
     frame = table.population.native()
     if include_input and frame is not None and type(frame).__module__.startswith("pandas"):
         out = frame.copy()
@@ -123,6 +124,7 @@ def evaluation_polars(table: Evaluation, include_input: bool) -> Any:
     people = table.population
     check_clash(table, include_input, [f"{q}{suffix}" for q in table.questions
                                        for suffix in ("", "_rules", "_why")])
+    people.check_unique()  # a table lists each organization once
     frame = people.native()
     if frame is None or not type(frame).__module__.startswith("polars"):
         columns = {**input_columns(table, include_input), **answer_columns(table)}

@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from qpp_rules.errors import InvalidInput, QppRulesError, shown
-from qpp_rules.vocabulary import ApmModel, OrgType
+from qpp_rules.vocabulary import ApmModel, OrgType, ReportingTrack
 
 from .columns import (
     COLUMNS,
@@ -40,7 +40,9 @@ from .groups import Groups, pandas_groups, polars_errors, polars_groups
 
 __all__ = ["COLUMNS", "Population", "example_population"]
 
-_PLAIN = frozenset({str, int, bool, type(None), Decimal, OrgType, ApmModel})
+# What a record's value may be for the one-pass read: plain values and the library's own
+# vocabularies (a record the library wrote, ``Population.rows()``, holds those).
+_PLAIN = frozenset({str, int, bool, type(None), Decimal, OrgType, ApmModel, ReportingTrack})
 
 
 @attrs.frozen
@@ -73,7 +75,8 @@ class Population:
     """
 
     __slots__ = ("_columns", "_file", "_frame", "_groups", "_length", "_lines", "_names",
-                 "_polars", "_raw_columns", "_rows", "carried", "eager", "source", "start")
+                 "_polars", "_raw_columns", "_rows", "_unique", "carried", "eager", "source",
+                 "start")
 
     def __init__(self, rows: list[Mapping[str, Any]], source: str = "records",
                  start: int = 0, *, lines: list[int] | None = None) -> None:
@@ -89,6 +92,7 @@ class Population:
         self._rows = rows
         self._lines = lines
         self._file = False  # a Parquet file: rows named "file row N"
+        self._unique = False  # the org_ids were found distinct (check_unique)
         self._raw_columns: Mapping[str, list[Any]] | None = None
         self._frame: Any = None
         self._polars: Any = None
@@ -175,7 +179,10 @@ class Population:
         if self._raw_columns is not None:
             found = self._raw_columns.get(name) if name in self._names else None
             return found if found is not None else [None] * len(self)
-        return list(map(operator.methodcaller("get", name), self._rows))
+        try:  # every row has the column: one C-speed pass
+            return list(map(operator.itemgetter(name), self._rows))
+        except (KeyError, TypeError):
+            return list(map(operator.methodcaller("get", name), self._rows))
 
     def __len__(self) -> int:
         if self._length is None:
@@ -302,27 +309,28 @@ class Population:
                 return self.column("org_id")  # refused: required
             raw = tuple(self._raw("org_id"))
             if set(map(type, raw)) - {str} or "" in raw:
-                return self.column("org_id")
-            self._columns["org_id"] = cached = raw
+                cached = self.column("org_id")
+            else:
+                self._columns["org_id"] = cached = raw
+        if not self._unique:
+            if len(set(cached)) != len(cached):
+                self._refuse_repeated(cached)
+            self._unique = True
         return cached
 
     def check_ids(self) -> None:
-        """Refuse a population with a missing, blank or repeated ``org_id``: vectorised for
-        a frame, naming the rows only when one is refused (a repeated id by both its rows,
-        the id masked where it may be a TIN).
+        """Refuse a population with a missing or blank ``org_id`` (vectorised for a frame,
+        naming the row only when one is refused). A repeated one is refused where
+        organizations are listed by their ids (:meth:`check_unique`).
 
-        >>> Population.from_records([{"org_id": "A", "kind": "Practice", "clinicians": 2},
-        ...                          {"org_id": "A", "kind": "Practice", "clinicians": 3},
-        ...                          ]).check_ids()
+        >>> Population.from_records([{"org_id": "", "kind": "Practice", "clinicians": 2}]
+        ...                         ).check_ids()
         Traceback (most recent call last):
           ...
-        qpp_rules.errors.InvalidInput: records[1].org_id: the org_id 'A' of records[0] again; \
-each organization's org_id is its own
+        qpp_rules.errors.InvalidInput: records[0].org_id: required
         """
         if self._polars is None and self._frame is None:
-            ids = self.ids()
-            if len(set(ids)) != len(ids):
-                self._refuse_repeated(ids)
+            self._ids_read()
             return
         if "org_id" not in self._names:
             raise InvalidInput(cell(self.source, "org_id"), "a required column; the input has none")
@@ -335,21 +343,59 @@ each organization's org_id is its own
                     blank = column.is_null().any() | (column == "").any()
                 else:
                     blank = column.is_null().any()
-                engine = "auto" if self.eager else "streaming"
-                refused, repeated = self._polars.select(
-                    blank.alias("blank"), (column.n_unique() != pl.len()).alias("repeated"),
-                ).collect(engine=engine).row(0)
+                refused = self._polars.select(blank).collect(engine=self._engine()).item()
         else:
             series = self._frame["org_id"]
             kind = getattr(series.dtype, "kind", "O")
             # gaps (NaN, None, pd.NA): what a CSV read by pandas leaves; blank text is
             # refused when the ids are read (``ids``)
             refused = kind not in "iuO" or bool(series.isna().any())
-            repeated = bool(series.duplicated().any())
         if refused:
             self.column("org_id")  # names the row
+
+    def check_unique(self) -> None:
+        """Refuse a repeated ``org_id``, naming both its rows (the id masked where it may be
+        a TIN): checked once, where organizations are listed by their ids (``ids``, the
+        ``org_id`` column, the tables of :meth:`Evaluation.to_dataframe` and ``to_polars``);
+        counts take each row as one organization and do not need it.
+
+        >>> Population.from_records([{"org_id": "A", "kind": "Practice", "clinicians": 2},
+        ...                          {"org_id": "A", "kind": "Practice", "clinicians": 3},
+        ...                          ]).check_unique()
+        Traceback (most recent call last):
+          ...
+        qpp_rules.errors.InvalidInput: records[1].org_id: the org_id 'A' of records[0] again; \
+each organization's org_id is its own
+        """
+        if self._unique:
+            return
+        if self._polars is None and self._frame is None:
+            self.ids()
+            return
+        if self._polars is not None:
+            import polars as pl
+
+            column = pl.col("org_id")
+            with polars_errors(self.source):
+                repeated = self._polars.select(column.n_unique() != pl.len()).collect(
+                    engine=self._engine()).item()
+        else:
+            repeated = bool(self._frame["org_id"].duplicated().any())
         if repeated:
             self._refuse_repeated(self.ids())
+        self._unique = True
+
+    def _engine(self) -> str:
+        return "auto" if self.eager else "streaming"
+
+    def _ids_read(self) -> None:
+        """The ids of records or a CSV file read (and each refused if missing or blank),
+        without the check for repeats."""
+        unique, self._unique = self._unique, True
+        try:
+            self.ids()
+        finally:
+            self._unique = unique
 
     def _refuse_repeated(self, ids: tuple[Any, ...]) -> None:
         """Raise for the first id seen twice, naming both its rows."""
