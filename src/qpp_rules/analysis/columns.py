@@ -182,7 +182,7 @@ def parse_bool(value: object) -> bool:
 
 
 _WHOLE = re.compile(r"\+?\d+(?:\.0*)?")
-_GROUPED = re.compile(r"\+?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_GROUPED = re.compile(r"\+?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
 
 
 def _ungrouped(text: str, what: str) -> str:
@@ -260,6 +260,8 @@ three digits (1,234)
         amount = Decimal(value)
     elif isinstance(value, str):
         text = value.strip().removeprefix("$").strip()
+        if "_" in text:  # Python reads 1_000; a person does not write it
+            raise ValueError("an amount of dollars, e.g. 90300 or $90,300")
         try:
             amount = Decimal(_ungrouped(text, "an amount of dollars, e.g. 90300 or $90,300"))
         except InvalidOperation:

@@ -109,6 +109,8 @@ def evaluate_command(args: argparse.Namespace) -> int:
     bar = _progress.stages(f"evaluate {scrub(source)}", population, 2, progress=progress)
     try:
         (table,) = evaluate_all(population, [year], bar)
+        if chosen != "table" or args.rows:  # the output lists organizations: each once
+            table.population.check_unique()
         bar.stage(f"writing {chosen}" if chosen != "table" else "counting")
         if chosen == "csv":
             text = _csv(table)

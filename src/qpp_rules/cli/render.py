@@ -21,7 +21,7 @@ import pendulum
 
 import qpp_rules as qr
 from qpp_rules.decisions import Decision, Reason
-from qpp_rules.errors import InvalidInput, shown
+from qpp_rules.errors import InvalidInput, mask_tins, shown
 from qpp_rules.policy import FrozenMap, LowVolumeThreshold, PolicyYear
 
 from .base import WIDTH, scrub
@@ -89,8 +89,45 @@ def markdown_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> st
 
 
 def emit_json(data: Any) -> None:
-    """``data`` as indented JSON on standard output."""
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    """``data`` as indented JSON on standard output (TINs masked, as every output)."""
+    print(json.dumps(_masked(data), indent=2, ensure_ascii=False))
+
+
+def masked_output(text: str) -> str:
+    """What the command line writes, with anything shaped like a TIN masked: in JSON, a
+    masked number becomes masked text (the JSON stays valid); elsewhere the text itself.
+
+    >>> print(masked_output('{"value": 123456789, "label": "x=123-45-6789"}'), end="")
+    {
+     "value": "*****6789",
+     "label": "x=*******6789"
+    }
+    >>> masked_output("value 000765630")
+    'value *****5630'
+    """
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            pass
+        else:
+            return json.dumps(_masked(data), indent=1, ensure_ascii=False) + "\n"
+    return mask_tins(text)
+
+
+def _masked(data: Any) -> Any:
+    if isinstance(data, str):
+        return mask_tins(data)
+    if isinstance(data, bool) or data is None or isinstance(data, float):
+        return data
+    if isinstance(data, int):
+        masked = mask_tins(str(data))
+        return data if masked == str(data) else masked
+    if isinstance(data, list):
+        return [_masked(item) for item in data]
+    if isinstance(data, dict):
+        return {_masked(key): _masked(value) for key, value in data.items()}
+    return data
 
 
 def save_figure(figure: Any, path: str, flag: str = "--plot") -> None:
@@ -124,7 +161,10 @@ name the file .png (or .avif, .eps, .gif, .jpeg, .jpg, .pdf, .pgf, .ps, .raw, .r
 
 
 def write_output(text: str, path: str | None) -> None:
-    """``text`` to standard output, or to the file ``path`` (``--output``)."""
+    """``text`` to standard output, or to the file ``path`` (``--output``), with anything
+    shaped like a TIN masked (a swept value of nine digits too): the command line never
+    shows one."""
+    text = masked_output(text)
     if path is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return

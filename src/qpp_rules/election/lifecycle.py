@@ -111,11 +111,12 @@ _ELECTING = frozenset({OrgType.PRACTICE, OrgType.REGISTRY})
 def evolve(state: ElectionLedger | None, event: Elected) -> ElectionLedger:
     """The ledger after ``event`` (``state``: the ledger, None before the first election).
 
-    Refused with :class:`~qpp_rules.ImpossibleEvent` (an ``InvalidInput``), as :func:`decide`
-    could not have produced it: anything but an :class:`Elected`, an event of another year than the
-    ledger's, an election for a participant already elected (ELE-FINAL-1), one by an
-    organization type that never elects (ELE-WHO-1: only Practice and Registry
-    representatives), one confirmed by blank text (ELE-CONF-1; the event refuses it when
+    Anything but an :class:`Elected` is ``InvalidInput``. An event :func:`decide` could not
+    have produced is refused with :class:`~qpp_rules.ImpossibleEvent` (an ``InvalidInput``):
+    an event of another year than the ledger's, an election for a participant already
+    elected (ELE-FINAL-1), one by an organization type that never elects (ELE-WHO-1: only
+    Practice and Registry representatives), one confirmed by blank text (ELE-CONF-1; the
+    event refuses it when
     built). What the ledger cannot tell, and ``evolve`` therefore cannot check: whether the
     election window was open at ``event.at`` (ELE-WIN-1), whether the participant was opt-in
     eligible (ELE-BATCH-2) and the year has opt-in, the actor's role and that it acts for this

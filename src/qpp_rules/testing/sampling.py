@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument, Unsatisfiable
 
 from qpp_rules.errors import InvalidInput, shown
 
@@ -46,5 +47,8 @@ def examples(strategy: st.SearchStrategy[T], count: int = 10, *,
     def draw(value: T) -> None:
         drawn.append(value)
 
-    draw()
+    try:
+        draw()
+    except (Unsatisfiable, InvalidArgument) as error:  # no value to draw, or none at all
+        raise InvalidInput("strategy", f"a strategy that draws values: {error}"[:300]) from None
     return drawn[:count]
