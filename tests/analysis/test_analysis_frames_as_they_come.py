@@ -24,6 +24,7 @@ def _row(**values: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(("column", "written"), [
     ("allowed_charges", "90.300,50"), ("allowed_charges", "$90,30"),
     ("clinicians", "2,5"), ("clinicians", "1,00"), ("patients", "1,2,3"),
+    ("patients", "0,030"),
 ])
 def test_a_comma_that_is_not_a_thousands_separator_is_refused_not_dropped(
     column: str, written: str,
@@ -118,3 +119,8 @@ def test_records_the_library_wrote_are_read_in_one_pass() -> None:
     raw, parsed = Population.from_records(rows).encoded(names)
     assert raw[0] == tuple(rows[0][name] for name in names)  # the raw key, not re-parsed
     assert len(parsed) == len(set(raw))
+
+
+def test_money_written_with_underscores_is_refused() -> None:
+    with pytest.raises(qr.InvalidInput, match=r"\.allowed_charges: an amount of dollars"):
+        evaluate([_row(allowed_charges="1_000")], PY2021)

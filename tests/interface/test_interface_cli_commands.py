@@ -730,3 +730,17 @@ def test_errors_mask_a_tin_inside_a_bad_value(capsys: Capsys, tmp_path: Path) ->
     assert_one_line_error(err)
     assert_no_tin(err)
     assert "t.csv line 2, column clinicians" in err
+
+
+def test_evaluate_refuses_a_repeated_org_id_before_printing_anything(
+    capsys: Capsys, tmp_path: Path,
+) -> None:
+    path = write_text(tmp_path / "twice.csv",
+                      "org_id,kind,clinicians\nA,Practice,30\nA,Practice,10\n")
+    code, out, err = run(capsys, "evaluate", path)
+    assert code == 2
+    assert out == ""
+    assert "twice.csv line 3, column org_id" in err
+    code, out, _ = run(capsys, "evaluate", path, "--rows", "0")  # counts only: no listing
+    assert code == 0
+    assert "2 organizations" in out

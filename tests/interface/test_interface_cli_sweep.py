@@ -175,3 +175,13 @@ def test_pol_unk_1_a_sweep_below_what_the_year_does_not_know_says_so(capsys: Cap
     assert (code, out) == (2, "")
     assert "PY2026 does not know election.low_volume" in err
     assert "no policy value" not in err
+
+
+def test_a_swept_value_shaped_like_a_tin_is_masked_and_the_json_stays_valid(
+    capsys: Capsys,
+) -> None:
+    code, out, _ = run(capsys, "sweep", "registration.web_interface_min_clinicians",
+                       "123456789", "--json")
+    assert code == 0
+    assert "123456789" not in out
+    assert {row["value"] for row in json.loads(out)} == {"*****6789"}

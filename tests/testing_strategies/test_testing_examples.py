@@ -47,3 +47,9 @@ def test_examples_refuse_bad_arguments_naming_the_field(arguments: tuple[Any, ..
 def test_examples_refuse_a_seed_that_is_not_a_whole_number() -> None:
     with pytest.raises(qr.InvalidInput, match=r"^random_seed: "):
         examples(st.integers(), 3, random_seed=1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("strategy", [st.nothing(), st.integers().filter(lambda n: False)])
+def test_examples_of_a_strategy_that_draws_nothing_is_invalid_input(strategy: Any) -> None:
+    with pytest.raises(qr.InvalidInput, match=r"^strategy: a strategy that draws values"):
+        examples(strategy, 3)
