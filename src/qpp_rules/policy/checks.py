@@ -35,18 +35,20 @@ def _short(hint: Any) -> str:
 
 
 def _exact(hint: Any) -> tuple[type, ...]:
-    """The types whose every value fits ``hint`` by its type alone (nothing inside to look
-    at, no time zone): the fast acceptance of :func:`_problem`, worked out once per hint."""
+    """:func:`_exact_types` of ``hint``, worked out once (in the one answer cache)."""
+    key = (_exact_types, hint)
     try:
-        found = _EXACT.get(hint)
+        found: tuple[type, ...] | None = SHARED.get(key)
     except TypeError:  # a hint that cannot be hashed: always the full check
         return ()
     if found is None:
-        found = _EXACT[hint] = _exact_types(hint)
+        found = SHARED.answer(key, partial(_exact_types, hint))
     return found
 
 
 def _exact_types(hint: Any) -> tuple[type, ...]:
+    """The types whose every value fits ``hint`` by its type alone (nothing inside to look
+    at, no time zone): the fast acceptance of :func:`_problem`."""
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return tuple(kind for arm in typing.get_args(hint) for kind in _exact_types(arm))
     if typing.get_origin(hint) is not None or not isinstance(hint, type) \
@@ -54,8 +56,6 @@ def _exact_types(hint: Any) -> tuple[type, ...]:
         return ()
     return (hint,)  # bool is bool, int is never bool (type(True) is bool), None is NoneType
 
-
-_EXACT: dict[Any, tuple[type, ...]] = {}
 
 
 def _problem(value: Any, hint: Any) -> str | None:
@@ -120,8 +120,8 @@ def _checked(value: Any, hint: Any) -> str:
 
 def _checked_once(value: Any, hint: Any, token: object) -> str | None:
     """An immutable table's check, answered once (a reform re-checks only what it changed;
-    "" is "no problem"; ``token`` stands for the hint in the key, quicker to hash); one
-    holding something unhashable is checked every time."""
+    "" is "no problem"; ``token`` is the field's type); one holding something unhashable is
+    checked every time."""
     key = (_problem, value, token)
     try:
         found: str | None = SHARED.get(key)
@@ -137,11 +137,8 @@ def _plan(cls: type) -> tuple[tuple[str, Any, tuple[type, ...], object], ...]:
     fit it by themselves, and the type's token."""
     hints = typing.get_type_hints(cls)
     return tuple((field.name, hints[field.name], _exact(hints[field.name]),
-                  _TOKENS.setdefault(hints[field.name], object()))
+                  hints[field.name])
                  for field in attrs.fields(cls) if field.init and field.name in hints)
-
-
-_TOKENS: dict[Any, object] = {}  # one object per field type, for _checked_once's keys
 
 
 def _check_fields(instance: Any, prefix: str = "") -> None:
