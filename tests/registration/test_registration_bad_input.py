@@ -89,3 +89,20 @@ def test_reg_rec_4_a_contact_listed_twice_is_refused_naming_contacts(
 ) -> None:
     with pytest.raises(qr.InvalidInput, match="contacts: the same contact is listed twice"):
         build()
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: registration.Organization(qr.OrgType.PRACTICE, qr.SizeBand.MEDIUM,
+                                          name="x" * 10_001),
+        lambda: registration.Contact("J" * 10_001, "Doe", "", ""),
+        lambda: registration.Address("1" * 10_001, "Baltimore", "MD", "21239"),
+    ],
+    ids=["organization.name", "contact.first_name", "address.line1"],
+)
+def test_free_text_longer_than_10000_characters_is_refused_naming_the_field(
+    build: Callable[[], Any],
+) -> None:
+    with pytest.raises(qr.InvalidInput, match="at most 10,000 characters"):
+        build()

@@ -208,7 +208,7 @@ class UpdateOrganization:
     True
     """
 
-    name: str | None = attrs.field(default=None, validator=fields.instance_of(str, optional=True))
+    name: str | None = attrs.field(default=None, validator=fields.text(optional=True))
     address: Address | None = attrs.field(
         default=None, validator=fields.instance_of(Address, optional=True)
     )
@@ -365,7 +365,7 @@ class Cancelled(_RecordEvent):
 
     program: Program = attrs.field(validator=fields.instance_of(Program))
     at: pendulum.DateTime = attrs.field(converter=_AT, eq=utc_key)  # type: ignore[misc]
-    cause: str = attrs.field(default="REG-REC-9", validator=fields.instance_of(str))
+    cause: str = attrs.field(default="REG-REC-9", validator=fields.text())
 
 
 @masked_repr
@@ -403,7 +403,7 @@ class OrganizationUpdated(_RecordEvent):
 
     kind: ClassVar[RegistrationEventKind] = RegistrationEventKind.MODIFIED
 
-    name: str = attrs.field(validator=fields.instance_of(str))
+    name: str = attrs.field(validator=fields.text())
     address: Address | None = attrs.field(
         validator=fields.instance_of(Address, optional=True)
     )

@@ -123,14 +123,14 @@ class Address:
     '02138'
     """
 
-    line1: str = attrs.field(validator=fields.instance_of(str))
-    city: str = attrs.field(validator=fields.instance_of(str))
-    state: str = attrs.field(validator=fields.instance_of(str))
+    line1: str = attrs.field(validator=fields.text())
+    city: str = attrs.field(validator=fields.text())
+    state: str = attrs.field(validator=fields.text())
     zip: str = attrs.field(
-        converter=fields.converted(_zip), validator=fields.instance_of(str)  # type: ignore[misc]
+        converter=fields.converted(_zip), validator=fields.text()  # type: ignore[misc]
     )
     line2: str | None = attrs.field(
-        default=None, validator=fields.instance_of(str, optional=True)
+        default=None, validator=fields.text(optional=True)
     )
 
     def __attrs_post_init__(self) -> None:
@@ -206,12 +206,12 @@ class Contact:
 111-222-3344 (REG-REC-2); got 9 digits: '*******6789'
     """
 
-    first_name: str = attrs.field(validator=fields.instance_of(str))
-    last_name: str = attrs.field(validator=fields.instance_of(str))
-    email: str = attrs.field(validator=fields.instance_of(str))
-    phone: str = attrs.field(validator=fields.instance_of(str))
+    first_name: str = attrs.field(validator=fields.text())
+    last_name: str = attrs.field(validator=fields.text())
+    email: str = attrs.field(validator=fields.text())
+    phone: str = attrs.field(validator=fields.text())
     extension: str | None = attrs.field(
-        default=None, validator=fields.instance_of(str, optional=True)
+        default=None, validator=fields.text(optional=True)
     )
 
     def __attrs_post_init__(self) -> None:
@@ -343,7 +343,7 @@ use virtual_group_id
 
     kind: OrgType = attrs.field(validator=fields.instance_of(OrgType))
     size: SizeBand = attrs.field(validator=fields.instance_of(SizeBand))
-    name: str = attrs.field(default="", validator=fields.instance_of(str))
+    name: str = attrs.field(default="", validator=fields.text())
     address: Address | None = attrs.field(
         default=None, validator=fields.instance_of(Address, optional=True)
     )
