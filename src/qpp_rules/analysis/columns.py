@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -30,11 +30,13 @@ __all__ = [
     "MODEL_ALIASES",
     "REQUIRED",
     "TRACK_ALIASES",
+    "LazyColumns",
     "argument_type",
     "cell",
     "check_names",
     "check_required",
     "choice",
+    "from_pandas",
     "is_blank",
     "parse_apm_model",
     "parse_bool",
@@ -456,3 +458,46 @@ def argument_type(parse: Callable[[str], Any], what: str) -> Callable[[str], Any
         return value
 
     return read
+
+
+class LazyColumns(Mapping[str, list[Any]]):
+    """Columns loaded when first read (a DataFrame's: only the columns a question reads).
+
+    >>> columns = LazyColumns({"clinicians": lambda: [30, 12]})
+    >>> list(columns), columns["clinicians"]
+    (['clinicians'], [30, 12])
+    """
+
+    def __init__(self, loaders: dict[str, Callable[[], list[Any]]]) -> None:
+        self._loaders = loaders
+        self._loaded: dict[str, list[Any]] = {}
+
+    def __getitem__(self, name: str) -> list[Any]:
+        values = self._loaded.get(name)
+        if values is None:
+            values = self._loaded[name] = self._loaders[name]()
+        return values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaders)
+
+    def __len__(self) -> int:
+        return len(self._loaders)
+
+
+def from_pandas(values: list[Any]) -> list[Any]:
+    """pandas stores a whole-number column with gaps as floats with NaN: read those back as
+    ints and None; ``pd.NA``, ``NaT`` and NaN in other columns are gaps (None).
+
+    >>> from_pandas([30.0, float("nan"), 12.0])
+    [30, None, 12]
+    """
+    kinds = set(map(type, values))
+    if kinds and kinds <= {float, type(None)}:
+        return [None if value is None or value != value
+                else int(value) if value.is_integer() else value for value in values]
+    gaps = {kind for kind in kinds if kind is float or kind.__name__ in ("NAType", "NaTType")}
+    if gaps:
+        return [None if type(value) in gaps and (type(value) is not float or value != value)
+                else value for value in values]
+    return values

@@ -30,9 +30,11 @@ from qpp_rules.vocabulary import ApmModel, OrgType, ReportingTrack
 from .columns import (
     COLUMNS,
     REQUIRED,
+    LazyColumns,
     cell,
     check_names,
     check_required,
+    from_pandas,
     parse_value,
     read_csv_rows,
 )
@@ -511,9 +513,9 @@ each organization's org_id is its own
             series = frame[name]
             if getattr(series.dtype, "kind", "O") in "iub":  # ints and bools: as they are
                 return lambda: list(series.tolist())
-            return lambda: _from_pandas(series.tolist())
+            return lambda: from_pandas(series.tolist())
 
-        population._raw_columns = _LazyColumns({name: loader(name) for name in names})
+        population._raw_columns = LazyColumns({name: loader(name) for name in names})
         population._frame = frame
         population._length = len(frame)
         population._names, population.carried = tuple(names), carried
@@ -560,40 +562,6 @@ def _names(names: object) -> tuple[str, ...]:
     if unknown:
         raise InvalidInput("names", f"no column {shown(unknown[0])}; columns: {', '.join(COLUMNS)}")
     return tuple(names)
-
-
-class _LazyColumns(Mapping[str, list[Any]]):
-    """Columns loaded when first read (a DataFrame's: only the columns a question reads)."""
-
-    def __init__(self, loaders: dict[str, Callable[[], list[Any]]]) -> None:
-        self._loaders = loaders
-        self._loaded: dict[str, list[Any]] = {}
-
-    def __getitem__(self, name: str) -> list[Any]:
-        values = self._loaded.get(name)
-        if values is None:
-            values = self._loaded[name] = self._loaders[name]()
-        return values
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._loaders)
-
-    def __len__(self) -> int:
-        return len(self._loaders)
-
-
-def _from_pandas(values: list[Any]) -> list[Any]:
-    """pandas stores a whole-number column with gaps as floats with NaN: read those back as
-    ints and None; ``pd.NA``, ``NaT`` and NaN in other columns are gaps (None)."""
-    kinds = set(map(type, values))
-    if kinds and kinds <= {float, type(None)}:
-        return [None if value is None or value != value
-                else int(value) if value.is_integer() else value for value in values]
-    gaps = {kind for kind in kinds if kind is float or kind.__name__ in ("NAType", "NaTType")}
-    if gaps:
-        return [None if type(value) in gaps and (type(value) is not float or value != value)
-                else value for value in values]
-    return values
 
 
 def example_population() -> Population:

@@ -23,6 +23,7 @@ from qpp_rules.policy.years import BUILTIN_FILES
 __all__ = [
     "COMMANDS",
     "PROG",
+    "TABLE_FORMATS",
     "WIDTH",
     "Command",
     "UsageError",
@@ -32,6 +33,7 @@ __all__ = [
     "newest_builtin_year",
     "one_year_argument",
     "output_arguments",
+    "plot_argument",
     "policies",
     "policy",
     "scrub",
@@ -153,27 +155,43 @@ def json_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="JSON for machines")
 
 
+TABLE_FORMATS = ("table", "csv", "markdown", "json")
+"""The forms a command's table is written in, unless the command says otherwise."""
+
+
 def output_arguments(
     parser: argparse.ArgumentParser,
-    formats: Sequence[str],
+    formats: Sequence[str] = TABLE_FORMATS,
     *,
-    default: str | None,
     format_help: str,
-    output_help: str,
+    default: str | None = None,
+    output_help: str = "write to PATH instead of standard output",
 ) -> None:
     """``--format F`` (one of ``formats``), ``--json`` (the same as ``--format json``) and
     ``--output PATH``: how a command writes its table, and where (read by
     :func:`table_format`).
 
     >>> parser = argparse.ArgumentParser()
-    >>> output_arguments(parser, ("table", "json"), default=None,
-    ...                  format_help="the form", output_help="write to PATH")
+    >>> output_arguments(parser, ("table", "json"), format_help="the form")
     >>> vars(parser.parse_args(["--json", "--output", "out.json"]))
     {'format': None, 'json': True, 'output': 'out.json'}
     """
     parser.add_argument("--format", choices=tuple(formats), default=default, help=format_help)
     parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument("--output", metavar="PATH", help=output_help)
+
+
+def plot_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--plot FILE``: also draw ``what`` to FILE, in the format its extension names (the
+    ``plot`` extra; written by :func:`qpp_rules.cli.render.save_figure`).
+
+    >>> parser = argparse.ArgumentParser()
+    >>> plot_argument(parser, "the curve")
+    >>> parser.parse_args(["--plot", "curve.svg"]).plot
+    'curve.svg'
+    """
+    parser.add_argument("--plot", metavar="PNG", help=f"also draw {what} to PNG (or .svg, "
+                        ".pdf, ...: the plot extra, matplotlib)")
 
 
 def table_format(args: argparse.Namespace) -> str:

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from qpp_rules.errors import QppRulesError
 
+from . import base
 from . import progress as _progress
-from .base import PROG, command, output_arguments, policy, scrub, table_format, warn_plugins
+from .base import PROG, command, policy, scrub, table_format, warn_plugins
 from .evaluate import evaluate_all, population_argument
 from .inputs import read_population, read_reform_file, reform_change, reformed
 from .render import csv_text, markdown_text, save_figure, show, wrapped, write_output
@@ -56,13 +57,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "--by", metavar="COLUMNS",
         help="break the changes down by these columns, e.g. kind,size (size: the size band)",
     )
-    output_arguments(parser, ("table", "csv", "markdown", "json"), default=None,
-                     format_help="table (default), csv (cells a spreadsheet would run as formulas "
-                     "start with '), markdown or json",
-                     output_help="write to PATH instead of standard output")
-    parser.add_argument("--plot", metavar="PNG",
-                        help="also draw the changes, labelled with counts and shares, to PNG "
-                        "(needs the plot extra: matplotlib)")
+    base.output_arguments(parser, format_help="table (default), csv (cells a spreadsheet would "
+                          "run as formulas start with '), markdown or json")
+    base.plot_argument(parser, "the changes, labelled with counts and shares,")
 
 
 @command(

@@ -64,7 +64,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     population_argument(parser)
     one_year_argument(parser, None, "to decide under")
     output_arguments(
-        parser, ("table", "csv", "json"), default=None,
+        parser, ("table", "csv", "json"),
         format_help="table (default): counts per question and answer and the first rows; csv, "
         "json: the whole table (csv cells a spreadsheet would run as formulas start with ')",
         output_help="write the csv or json table to PATH instead of standard output",

@@ -33,9 +33,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     one_year_argument(parser, None, "whose values are shown")
     parser.add_argument("prefix", nargs="?", metavar="PREFIX",
                         help="only the paths starting with PREFIX, e.g. election")
-    output_arguments(parser, ("table", "csv", "markdown", "json"), default=None,
-                     format_help="table (default), csv, markdown or json",
-                     output_help="write to PATH instead of standard output")
+    output_arguments(parser, format_help="table (default), csv, markdown or json")
 
 
 @command("paths", help="every policy path a reform can change: type, value, citation",

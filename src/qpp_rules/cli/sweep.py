@@ -24,6 +24,7 @@ from .base import (
     near,
     one_year_argument,
     output_arguments,
+    plot_argument,
     policy,
     scrub,
     table_format,
@@ -75,13 +76,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     one_year_argument(parser, None, "whose policy is swept")
     parser.add_argument("--question", action="append", metavar="NAME",
                         help="only these questions (repeatable; default every question)")
-    output_arguments(parser, ("table", "csv", "markdown", "json"), default=None,
-                     format_help="the table's form (default: table)",
+    output_arguments(parser, format_help="the table's form (default: table)",
                      output_help="write the table to PATH")
-    parser.add_argument("--plot", metavar="PNG",
-                        help="also draw the share allowed (yes; opt_in_eligible for "
-                        "opt_in_status) against the value, to PNG (or .svg, .pdf, ...: the "
-                        "plot extra)")
+    plot_argument(parser, "the share allowed (yes; opt_in_eligible for opt_in_status) against "
+                  "the value,")
 
 
 @command(
